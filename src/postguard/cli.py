@@ -1,0 +1,438 @@
+"""The `postguard` command.
+
+Exit codes (DESIGN.md): 0 nothing at or above --fail-on, 1 findings at or
+above it, 2 bad usage or bad input, always with a one-line reason on stderr
+and never a traceback (set POSTGUARD_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn
+
+import click
+
+from postguard.content import ACCOUNTS, AUDIENCES, DIRECTIONS, KINDS, Content, ContentError, Media
+from postguard.engine import Engine, Report, make_content
+from postguard.policy.loader import Policy, PolicyError, load_policy
+from postguard.policy.schema import CATEGORIES, SEVERITIES, SEVERITY_RANK
+
+#: Inputs larger than this are refused before decoding (a post is far smaller).
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+BATCH = 256
+
+
+class InputError(ValueError):
+    """Input the command cannot use; the message is shown as one line."""
+
+
+def fail(message: str) -> NoReturn:
+    raise InputError(message)
+
+
+def decode(blob: bytes, source: str) -> str:
+    if b"\x00" in blob[:8192]:
+        fail(f"{source} looks like a binary file (it contains NUL bytes), not text")
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{source} is not valid UTF-8 (byte 0x{blob[exc.start]:02x} at offset {exc.start})")
+
+
+def read_source(path: str) -> str:
+    if path == "-":
+        blob = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        source = "standard input"
+    else:
+        try:
+            with open(path, "rb") as handle:
+                blob = handle.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            fail(f"cannot read {path}: {exc.strerror or exc}")
+        source = path
+    if len(blob) > MAX_INPUT_BYTES:
+        fail(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    return decode(blob, source)
+
+
+def build_engine(policy_dirs: Sequence[str], no_builtin: bool, severities: Sequence[str]) -> Engine:
+    overrides: dict[str, str] = {}
+    for item in severities:
+        rule_id, sep, severity = item.partition("=")
+        if not sep or not rule_id or not severity:
+            fail(f"--severity takes RULE=SEVERITY (block, review, advise or off), not {item!r}")
+        overrides[rule_id.strip()] = severity.strip()
+    return Engine(load_policy(policy_dirs, builtin=not no_builtin, severity_overrides=overrides))
+
+
+def _media_from_json(value: Any, line: int) -> tuple[Media, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ContentError("media must be a list of paths or objects")
+    items = []
+    for entry in value:
+        if isinstance(entry, str):
+            items.append(Media(path=entry))
+        elif isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            allowed = {"path", "alt", "consent", "credit"}
+            unknown = set(entry) - allowed
+            if unknown:
+                raise ContentError(f"unknown media field {sorted(unknown)[0]!r}")
+            items.append(
+                Media(
+                    path=entry["path"],
+                    alt=str(entry.get("alt") or ""),
+                    consent=entry.get("consent"),
+                    credit=entry.get("credit"),
+                )
+            )
+        else:
+            raise ContentError("each media item must be a path or an object with a path")
+    return tuple(items)
+
+
+def parse_jsonl_line(raw: str, line: int) -> tuple[str, Content]:
+    """One batch input line -> (id, Content); raises ContentError with the reason."""
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise ContentError("each line must be a JSON object")
+    item_id = obj.get("id", f"line-{line}")
+    if not isinstance(item_id, (str, int)):
+        raise ContentError("id must be a string or a number")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ContentError("text is missing or not a string")
+    context = {k: obj[k] for k in ("account", "kind", "audience", "direction") if k in obj}
+    for key, value in context.items():
+        if not isinstance(value, str):
+            raise ContentError(f"{key} must be a string")
+    content = make_content(text, media=_media_from_json(obj.get("media"), line), **context)
+    return str(item_id), content
+
+
+def _iter_jsonl(text: str) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw.strip():
+            yield number, raw
+
+
+def run_jsonl(engine: Engine, text: str, fail_on: str, out: Any) -> int:
+    worst = 0
+    errors = 0
+    pending: list[tuple[int, str, Content]] = []
+
+    def flush() -> None:
+        nonlocal worst, errors
+        results = engine.check_many([content for _, _, content in pending])
+        for (number, item_id, _), result in zip(pending, results, strict=True):
+            if isinstance(result, ContentError):
+                errors += 1
+                click.echo(f"postguard: line {number} (id {item_id}): {result}", err=True)
+                out.write(json.dumps({"id": item_id, "error": str(result)}) + "\n")
+                continue
+            if result.at_or_above(fail_on):
+                worst = 1
+            out.write(json.dumps({"id": item_id, **result.to_dict()}, ensure_ascii=False) + "\n")
+        pending.clear()
+
+    for number, raw in _iter_jsonl(text):
+        try:
+            item_id, content = parse_jsonl_line(raw, number)
+        except ContentError as exc:
+            errors += 1
+            click.echo(f"postguard: line {number}: {exc}", err=True)
+            out.write(json.dumps({"id": f"line-{number}", "error": str(exc)}) + "\n")
+            continue
+        pending.append((number, item_id, content))
+        if len(pending) >= BATCH:
+            flush()
+    flush()
+    return 2 if errors else worst
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="postguard")
+def cli() -> None:
+    """postguard: check social media posts against the codes that bind them."""
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option(
+    "--file", "-f", "file_", metavar="PATH", help="Read the post from a file ('-' for stdin)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="jsonl: one JSON object per input line (batch).",
+)
+@click.option("--account", type=click.Choice(ACCOUNTS), default="personal", show_default=True)
+@click.option("--kind", type=click.Choice(KINDS), default="post", show_default=True)
+@click.option("--audience", type=click.Choice(AUDIENCES), default="public", show_default=True)
+@click.option(
+    "--direction",
+    type=click.Choice(DIRECTIONS),
+    default="outbound",
+    show_default=True,
+    help="inbound: a comment someone else wrote (triage signals).",
+)
+@click.option(
+    "--media", "media_paths", multiple=True, metavar="PATH", help="Attached image (repeatable)."
+)
+@click.option("--consent", metavar="REF", help="Consent reference for the attached images.")
+@click.option("--credit", metavar="WHO", help="Creator credit for the attached images.")
+@click.option(
+    "--policy",
+    "policy_dirs",
+    multiple=True,
+    metavar="DIR",
+    help="Add the packs in DIR (or a single pack file). Repeatable.",
+)
+@click.option("--no-builtin", is_flag=True, help="Use only the packs given with --policy.")
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    metavar="RULE=SEV",
+    help="Override a rule's severity (block, review, advise, off). Repeatable.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="review",
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity.",
+)
+def check(
+    text: str | None,
+    file_: str | None,
+    fmt: str,
+    account: str,
+    kind: str,
+    audience: str,
+    direction: str,
+    media_paths: tuple[str, ...],
+    consent: str | None,
+    credit: str | None,
+    policy_dirs: tuple[str, ...],
+    no_builtin: bool,
+    severities: tuple[str, ...],
+    fail_on: str,
+) -> None:
+    """Check a post (TEXT, --file, or standard input) against the codes."""
+    if text is not None and file_ is not None:
+        fail("give the post as TEXT or with --file, not both")
+    if text is None:
+        if file_ is None and sys.stdin.isatty():
+            fail("no post given: pass TEXT, --file PATH, or pipe the post on standard input")
+        text = read_source(file_ or "-")
+    engine = build_engine(policy_dirs, no_builtin, severities)
+    if fmt == "jsonl":
+        if media_paths:
+            fail('--media applies to a single post; in JSONL give each line a "media" list')
+        sys.exit(run_jsonl(engine, text, fail_on, sys.stdout))
+    media = tuple(Media(path=p, consent=consent, credit=credit) for p in media_paths)
+    content = make_content(
+        text, media=media, account=account, kind=kind, audience=audience, direction=direction
+    )
+    report = engine.check(content)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from postguard.render import render_text
+
+        click.echo(render_text(content, report, style=click.style))
+    sys.exit(1 if report.at_or_above(fail_on) else 0)
+
+
+def _policy_for_listing(policy_dirs: Sequence[str]) -> Policy:
+    return load_policy(policy_dirs)
+
+
+@cli.command()
+@click.option("--pack", "packs", multiple=True, help="Only this pack (repeatable).")
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    help="Only rules of this category or family, e.g. privacy.phone or privacy.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--policy", "policy_dirs", multiple=True, metavar="DIR", help="Add packs from DIR.")
+def rules(
+    packs: tuple[str, ...], categories: tuple[str, ...], fmt: str, policy_dirs: tuple[str, ...]
+) -> None:
+    """List every provision of the codes: the rules, and where the rest is enforced."""
+    policy = _policy_for_listing(policy_dirs)
+    known_packs = {p.id for p in policy.packs}
+    for name in packs:
+        if name not in known_packs:
+            fail(f"unknown pack {name!r}; packs: {', '.join(sorted(known_packs))}")
+    for cat in categories:
+        if cat not in CATEGORIES and not any(
+            c.startswith(cat.rstrip(".") + ".") for c in CATEGORIES
+        ):
+            fail(f"unknown category {cat!r}; see `postguard rules` for the categories in use")
+    selected = [p for p in policy.packs if not packs or p.id in packs]
+
+    def wanted(category: str) -> bool:
+        return not categories or any(
+            category == c or category.startswith(c.rstrip(".") + ".") for c in categories
+        )
+
+    if fmt == "markdown":
+        from postguard.catalogue import render_markdown
+
+        click.echo(render_markdown(Policy(selected)), nl=False)
+        return
+    if fmt == "json":
+        data = []
+        for pack in selected:
+            for rule in pack.model.rules:
+                if wanted(rule.category):
+                    data.append({"pack": pack.id, **rule.model_dump(mode="json")})
+            if not categories:
+                for prov in pack.model.provisions:
+                    data.append({"pack": pack.id, **prov.model_dump(mode="json")})
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for pack in selected:
+        click.echo(click.style(f"{pack.model.title} ({pack.id})", bold=True))
+        for rule in pack.model.rules:
+            if wanted(rule.category):
+                click.echo(
+                    f"  {rule.id:<38} {rule.severity:<7} {rule.category:<32} {rule.clause.section}"
+                )
+        if not categories:
+            for prov in pack.model.provisions:
+                click.echo(
+                    f"  {prov.id:<38} {'-':<7} {'enforced by ' + prov.enforced_by:<32} "
+                    f"{prov.clause.section}"
+                )
+        click.echo("")
+
+
+@cli.command()
+@click.argument("rule_id")
+@click.option("--policy", "policy_dirs", multiple=True, metavar="DIR", help="Add packs from DIR.")
+def explain(rule_id: str, policy_dirs: tuple[str, ...]) -> None:
+    """Show a rule: its clause, what it flags, how to fix it, and its examples."""
+    policy = _policy_for_listing(policy_dirs)
+    found = policy.find_rule(rule_id)
+    if found is None:
+        ids = [r.id for _, r, _ in policy.rules()]
+        close = difflib.get_close_matches(rule_id, ids, n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; `postguard rules` lists them"
+        fail(f"unknown rule {rule_id!r}{hint}")
+    pack, rule = found
+    echo = click.echo
+    echo(click.style(f"{rule.id}: {rule.title}", bold=True))
+    echo(f"Pack:      {pack.model.title} ({pack.id})")
+    echo(f"Clause:    {rule.clause.section}")
+    echo(f"           “{rule.clause.quote}”")
+    echo(f"Category:  {rule.category}    Severity: {rule.severity}")
+    echo(f"Applies:   {rule.applies_to.describe()}")
+    detectors = ", ".join(d.name + (f" {d.params}" if d.params else "") for d in rule.detectors)
+    echo(f"Detectors: {detectors}")
+    echo(f"Flags:     {rule.message}")
+    echo(f"Fix:       {rule.fix}")
+    echo("Examples:")
+    for example in rule.examples:
+        mark = (
+            click.style("✗ violates ", fg="red")
+            if example.violates
+            else click.style("✓ compliant", fg="green")
+        )
+        echo(f"  {mark} {example.text}")
+
+
+@cli.command()
+@click.option(
+    "--corpus",
+    "corpora",
+    multiple=True,
+    metavar="PATH",
+    help="Labelled JSONL corpus (default: corpus/posts-dev.jsonl and corpus/posts-test.jsonl).",
+)
+@click.option(
+    "--seconds",
+    type=float,
+    default=3.0,
+    show_default=True,
+    help="Minimum time for each throughput measurement.",
+)
+@click.option(
+    "--write",
+    "write_to",
+    metavar="PATH",
+    help="Also write the figures into this Markdown file (between the engine markers).",
+)
+def bench(corpora: tuple[str, ...], seconds: float, write_to: str | None) -> None:
+    """Measure accuracy (per category) and speed of the engine on the labelled corpus."""
+    from postguard.bench import run_bench
+
+    run_bench(
+        list(corpora) or ["corpus/posts-dev.jsonl", "corpus/posts-test.jsonl"], seconds, write_to
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="postguard",
+            standalone_mode=False,
+        )
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(2)
+    except click.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        click.echo(f"postguard: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("postguard: interrupted", err=True)
+        sys.exit(130)
+    except (InputError, PolicyError, ContentError) as exc:
+        click.echo(f"postguard: error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"postguard: error: {exc.format_message()}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        if os.environ.get("POSTGUARD_DEBUG"):
+            raise
+        click.echo(
+            f"postguard: internal error: {type(exc).__name__}: {exc}"
+            " (set POSTGUARD_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["SEVERITY_RANK", "Report", "main"]

@@ -1,0 +1,246 @@
+"""The engine: Content in, Report out, deterministically.
+
+For each content the engine picks the rules whose scope (account, kind,
+audience, direction) matches its context, runs each needed detector once
+(a detector configured the same way by several rules is shared), and turns
+the detectors' hits into findings that carry the rule's clause, severity,
+message and fix. The batch form groups contents by detector so that models
+that are faster in batches (the profanity model) are called once per batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from postguard.content import Content, ContentError, Context, Media
+from postguard.detectors.base import Detector, Document, Hit
+from postguard.policy.loader import Policy, load_policy, make_detector
+from postguard.policy.schema import SEVERITY_RANK, Rule
+
+DECISIONS = ("pass", "review", "block")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's verdict on one thing in the content (DESIGN.md's contract)."""
+
+    rule_id: str
+    pack: str
+    clause: str
+    quote: str
+    category: str
+    severity: str
+    start: int | None
+    end: int | None
+    media: int | None
+    evidence: str
+    score: float
+    message: str
+    fix: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["score"] = round(self.score, 3)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+    decision: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"decision": self.decision, "findings": [f.to_dict() for f in self.findings]}
+
+    def at_or_above(self, severity: str) -> list[Finding]:
+        floor = SEVERITY_RANK[severity]
+        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+
+    @property
+    def categories(self) -> set[str]:
+        return {f.category for f in self.findings}
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRule:
+    pack: str
+    rule: Rule
+    severity: str
+    detector_keys: tuple[str, ...]
+
+
+def _key(name: str, params: dict[str, Any]) -> str:
+    return name + json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+def decide(findings: Iterable[Finding]) -> str:
+    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+    return {0: "pass", 1: "pass", 2: "review", 3: "block"}[worst]
+
+
+class Engine:
+    """Checks content against a :class:`Policy`."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._detectors: dict[str, Detector] = {}
+        self._rules: list[_CompiledRule] = []
+        for pack, rule, severity in policy.rules():
+            keys = []
+            for ref in rule.detectors:
+                key = _key(ref.name, ref.params)
+                if key not in self._detectors:
+                    self._detectors[key] = make_detector(ref.name, ref.params)
+                keys.append(key)
+            self._rules.append(_CompiledRule(pack.id, rule, severity, tuple(keys)))
+        self._plan = lru_cache(maxsize=64)(self._plan_uncached)
+
+    def _plan_uncached(self, context: Context) -> tuple[tuple[_CompiledRule, ...], tuple[str, ...]]:
+        rules = tuple(
+            r
+            for r in self._rules
+            if r.rule.applies_to.matches(
+                context.account, context.kind, context.audience, context.direction
+            )
+        )
+        keys = tuple(dict.fromkeys(k for r in rules for k in r.detector_keys))
+        return rules, keys
+
+    def check(self, content: Content) -> Report:
+        """Check one content; raises :class:`ContentError` for content it cannot check."""
+        result = self.check_many([content])[0]
+        if isinstance(result, ContentError):
+            raise result
+        return result
+
+    def check_many(self, contents: Sequence[Content]) -> list[Report | ContentError]:
+        """Check many contents; an item that cannot be checked yields its error."""
+        results: list[Report | ContentError | None] = [None] * len(contents)
+        docs: list[Document | None] = [None] * len(contents)
+        plans: list[tuple[tuple[_CompiledRule, ...], tuple[str, ...]] | None] = []
+        for index, content in enumerate(contents):
+            try:
+                content.validate()
+            except ContentError as exc:
+                results[index] = exc
+                plans.append(None)
+                continue
+            docs[index] = Document(content)
+            plans.append(self._plan(content.context))
+
+        # detector key -> indices of the documents that need it
+        wanted: dict[str, list[int]] = {}
+        for index, plan in enumerate(plans):
+            if plan is not None:
+                for key in plan[1]:
+                    wanted.setdefault(key, []).append(index)
+
+        hits: list[dict[str, list[Hit]]] = [{} for _ in contents]
+        for key, indices in wanted.items():
+            detector = self._detectors[key]
+            batch = [docs[i] for i in indices if results[i] is None]
+            live = [i for i in indices if results[i] is None]
+            if not batch:
+                continue
+            try:
+                found = detector.detect_many(batch)  # type: ignore[arg-type]
+            except ContentError:
+                # One bad item (a corrupt image) must not sink the batch:
+                # redo it one by one to pin the error on its item.
+                found = []
+                for i in live:
+                    try:
+                        found.append(detector.detect(docs[i]))  # type: ignore[arg-type]
+                    except ContentError as exc:
+                        results[i] = exc
+                        found.append([])
+            for i, item_hits in zip(live, found, strict=True):
+                hits[i][key] = item_hits
+
+        out: list[Report | ContentError] = []
+        for index, plan in enumerate(plans):
+            result = results[index]
+            if result is not None:
+                out.append(result)
+                continue
+            assert plan is not None
+            out.append(self._report(plan[0], hits[index]))
+        return out
+
+    def _report(self, rules: Sequence[_CompiledRule], hits: dict[str, list[Hit]]) -> Report:
+        findings: dict[tuple[str, int | None, int | None, int | None], Finding] = {}
+        for compiled in rules:
+            rule = compiled.rule
+            for key in compiled.detector_keys:
+                for hit in hits.get(key, ()):
+                    if hit.category != rule.category and hit.category != "*":
+                        continue
+                    if hit.score < rule.min_score:
+                        continue
+                    ident = (rule.id, hit.start, hit.end, hit.media)
+                    if ident in findings:
+                        continue
+                    findings[ident] = Finding(
+                        rule_id=rule.id,
+                        pack=compiled.pack,
+                        clause=rule.clause.section,
+                        quote=rule.clause.quote,
+                        category=rule.category,
+                        severity=compiled.severity,
+                        start=hit.start,
+                        end=hit.end,
+                        media=hit.media,
+                        evidence=hit.evidence,
+                        score=hit.score,
+                        message=rule.message,
+                        fix=rule.fix,
+                        note=hit.note,
+                    )
+        ordered = sorted(
+            findings.values(),
+            key=lambda f: (
+                f.start if f.start is not None else 1 << 60,
+                -SEVERITY_RANK[f.severity],
+                f.rule_id,
+            ),
+        )
+        return Report(tuple(ordered), decide(ordered))
+
+
+@lru_cache(maxsize=1)
+def default_engine() -> Engine:
+    """The engine with the built-in packs, built once per process."""
+    return Engine(load_policy())
+
+
+def make_content(
+    text: str | Content,
+    *,
+    media: Sequence[Media] = (),
+    account: str = "personal",
+    kind: str = "post",
+    audience: str = "public",
+    direction: str = "outbound",
+) -> Content:
+    if isinstance(text, Content):
+        return text
+    context = Context(account, kind, audience, direction)  # type: ignore[arg-type]
+    return Content(text=text, media=tuple(media), context=context)
+
+
+def check(content: str | Content, *, engine: Engine | None = None, **context: Any) -> Report:
+    """Check one post. ``content`` is a :class:`Content` or its text plus
+    context keywords (``account``, ``kind``, ``audience``, ``direction``, ``media``)."""
+    return (engine or default_engine()).check(make_content(content, **context))
+
+
+def check_many(
+    contents: Sequence[Content], *, engine: Engine | None = None
+) -> list[Report | ContentError]:
+    """Check many posts at once (faster than one by one)."""
+    return (engine or default_engine()).check_many(contents)
