@@ -95,7 +95,7 @@ def test_jsonl_reports_a_malformed_line_and_carries_on(
     assert "error" in rows[1] and "not valid JSON" in rows[1]["error"]
     assert rows[2]["decision"] == "pass"
     assert "empty" in rows[3]["error"]
-    assert "line 2:" in err and "line 4" in err
+    assert "line 2 " in err and "line 4 " in err
     assert code == 2
 
 

@@ -125,14 +125,18 @@ def _iter_jsonl(text: str) -> Iterator[tuple[int, str]]:
 
 
 def run_jsonl(engine: Engine, text: str, fail_on: str, out: Any) -> int:
+    """Check a JSONL batch, writing one result line per input line, in order."""
     worst = 0
     errors = 0
-    pending: list[tuple[int, str, Content]] = []
+    # (line number, id, content or the reason the line could not be parsed)
+    pending: list[tuple[int, str, Content | ContentError]] = []
 
     def flush() -> None:
         nonlocal worst, errors
-        results = engine.check_many([content for _, _, content in pending])
-        for (number, item_id, _), result in zip(pending, results, strict=True):
+        contents = [c for _, _, c in pending if isinstance(c, Content)]
+        checked = iter(engine.check_many(contents))
+        for number, item_id, item in pending:
+            result = next(checked) if isinstance(item, Content) else item
             if isinstance(result, ContentError):
                 errors += 1
                 click.echo(f"postguard: line {number} (id {item_id}): {result}", err=True)
@@ -146,12 +150,9 @@ def run_jsonl(engine: Engine, text: str, fail_on: str, out: Any) -> int:
     for number, raw in _iter_jsonl(text):
         try:
             item_id, content = parse_jsonl_line(raw, number)
+            pending.append((number, item_id, content))
         except ContentError as exc:
-            errors += 1
-            click.echo(f"postguard: line {number}: {exc}", err=True)
-            out.write(json.dumps({"id": f"line-{number}", "error": str(exc)}) + "\n")
-            continue
-        pending.append((number, item_id, content))
+            pending.append((number, f"line-{number}", exc))
         if len(pending) >= BATCH:
             flush()
     flush()
@@ -400,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             prog_name="postguard",
             standalone_mode=False,
         )
+        sys.exit(0)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         sys.exit(2)

@@ -47,7 +47,7 @@ class Hit:
 class Document:
     """The text being checked, with lazily computed views shared by detectors."""
 
-    __slots__ = ("text", "context", "media", "__dict__")
+    __slots__ = ("__dict__", "context", "media", "text")
 
     def __init__(self, content: Content) -> None:
         self.text: str = content.text

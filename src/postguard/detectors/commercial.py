@@ -1,0 +1,351 @@
+"""Commercial detectors: undisclosed interests and marketing of breast-milk substitutes.
+
+IBLCE's advisory opinion encourages IBCLCs "to clearly identify potential
+conflicts of interest related to materials posted on social media, including
+financial or commercial dealings"; the IBCLC Scope of Practice requires
+compliance with the WHO International Code of Marketing of Breast-milk
+Substitutes, which forbids promoting formula, bottles and teats at all -- a
+disclosed advert for formula is still a breach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.language import load_lexicon
+from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences
+
+__all__ = ["BmsMarketingDetector", "UndisclosedInterestDetector"]
+
+# --------------------------------------------------------------------------
+# undisclosed interest
+
+_DISCLOSURE = re.compile(
+    r"(?:#(?:ad|ads|advert|advertisement|sponsored|spon|paidpartnership|paidpartner|paid"
+    r"|affiliate|affiliatelink|gifted|giftedproduct|prsample|partner|brandpartner)\b"
+    r"|\bpaid partnership\b|\bpaid promotion\b|\badvertisement\b|\badvertising feature\b"
+    r"|(?:^|[\[(|])\s*ad\s*(?:[:|\])-]|$)|\bad\s*[:|]"
+    r"|\baffiliate links?\b|\b(?:i|we)\s+(?:may\s+|might\s+|will\s+)?(?:earn|receive|get|make)"
+    r"\s+(?:a\s+)?(?:small\s+)?(?:commission|a\s+cut|a\s+fee)"
+    r"|\bdisclosure\s*:|\bgifted product\b|\bfinancial interest\b|\bconflicts? of interest\b"
+    r"|\bsponsored (?:post|content)\b|\bthis (?:post|video|reel) is sponsored\b"
+    r"|\b(?:i|we) (?:was|were|am|are|have been) paid\b|\bpaid by\b"
+    r"|\b(?:i|we) (?:own|co-own|founded|work for|am employed by|receive funding from)\b"
+    r"|\bdeclaration of interest\b|\bdeclare (?:an|my|our) interest\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# Partners that are not commercial ("in partnership with the NHS").
+_PUBLIC_PARTNER = (
+    r"(?:the\s+)?(?:nhs|who|world health organi[sz]ation|unicef|baby friendly|la leche"
+    r"|lll|nct|abm|iblce|ilca|ipala|university|hospital|council|charity|association"
+    r"|department|ministry|public health|trust|local authority|our members|members"
+    r"|volunteers|families|parents|mums|moms|local|community)"
+)
+_PUBLIC_AFTER = re.compile(rf"\s+{_PUBLIC_PARTNER}\b", re.IGNORECASE)
+
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "affiliate link",
+        re.compile(
+            r"(?:\bamzn\.(?:to|eu)/\S+|\bamazon\.[a-z.]+/\S*[?&]tag=\S+"
+            r"|\S+[?&](?:tag|ref|aff|affid|aff_id|affiliate|affiliate_id|ref_id|refid"
+            r"|irgwc|clickid|partner|partner_id)=\S*|\S+/ref/\S*"
+            r"|\b(?:\S+\.)?(?:shareasale\.com|rstyle\.me|go\.skimresources\.com|shopstyle\.it"
+            r"|liketk\.it|howl\.me|linksynergy\.com|awin1\.com|tidd\.ly|shopmy\.us)\S*)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "discount code",
+        re.compile(
+            r"(?:\b(?i:(?:(?:use|with|enter|apply)\s+(?:my\s+|the\s+|our\s+)?)?"
+            r"(?:(?:discount|promo|coupon|voucher)\s+)?code)\s*:?\s*[\"']?"
+            r"(?=[A-Za-z]*\d|[A-Z]{3})[A-Za-z0-9]{3,}\b"
+            r"|\b(?i:(?:discount|promo|coupon)\s+code)\b|\b\d{1,2}\s*%\s*(?i:off)\b)",
+        ),
+    ),
+    (
+        "sponsorship",
+        re.compile(
+            r"\b(?:sponsored\s+by|sponsoring|sponsored|partnered\s+with|partnering\s+with"
+            r"|in\s+partnership\s+with|in\s+collaboration\s+with|collab(?:oration)?\s+with"
+            r"|brand\s+ambassador|ambassador\s+for|proud\s+(?:partner|ambassador)\s+of)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "gift",
+        re.compile(
+            r"(?:\b(?i:gifted)\b|\bPR\s+(?:package|parcel|sample|samples|box|gift|haul)\b|(?<!#)\bPR\b"
+            r"|(?i:\b(?:thanks|thank\s+you)\s+(?:so\s+much\s+)?to\s+@?[\w&.'-]+"
+            r"(?:\s+[\w&.'-]+){0,3}\s+for\s+(?:sending|gifting|the\s+free)"
+            r"|\bkindly\s+(?:sent|gifted)\b|\b(?:sent|gave)\s+(?:me|us)\s+(?:this|these|some|a)\b"
+            r"|\bfor\s+(?:sending|gifting)\s+(?:me|us)\b))",
+        ),
+    ),
+    (
+        "link promotion",
+        re.compile(
+            r"(?:\bbit\.ly/\S+|\blink\s+in\s+(?:my\s+)?bio\b|\buse\s+my\s+link\b"
+            r"|\bshop\s+(?:my|the)\s+(?:link|favourites|favorites|faves|picks)\b)",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_LINK_PROMO = re.compile(
+    r"\b(?:shop|buy|grab|order|get\s+yours|discount|code|%\s*off|favourite|favorite|obsessed"
+    r"|must-have|deal|sale|affiliate)\b",
+    re.IGNORECASE,
+)
+# Cheap substring gates (on the lower-cased text) that a cue of each kind
+# needs, so that most posts never reach the regexes.
+_GATES: dict[str, tuple[str, ...]] = {
+    "affiliate link": (
+        "amzn.",
+        "tag=",
+        "ref=",
+        "aff=",
+        "affid",
+        "affiliate",
+        "/ref/",
+        "refid=",
+        "clickid=",
+        "irgwc=",
+        "partner=",
+        "partner_id=",
+        "shareasale",
+        "rstyle.me",
+        "skimresources",
+        "shopstyle.it",
+        "liketk.it",
+        "howl.me",
+        "linksynergy",
+        "awin1",
+        "tidd.ly",
+        "shopmy.us",
+    ),
+    "discount code": ("code", "% off", "%off", "% off"),
+    "sponsorship": ("sponsor", "partner", "collab", "ambassador"),
+    "gift": ("gift", "thank", "sent ", "gave ", "sending", "pr package", "pr sample", "pr "),
+    "link promotion": ("bit.ly", "bio", "my link", "shop my", "shop the"),
+}
+
+
+class UndisclosedInterestDetector(Detector):
+    """Commercial interests (affiliate links, codes, gifts, sponsorship) not disclosed.
+
+    A post with a clear disclosure (#ad, "paid partnership", "affiliate
+    link", "disclosure:", "conflict of interest: ...") gives no hit: a
+    disclosed advert for an ordinary product is allowed. Each undisclosed
+    cue is a hit whose note says what it is.
+    """
+
+    name = "commercial.undisclosed_interest"
+    categories = frozenset({"commercial.undisclosed_interest"})
+    summary = "Affiliate links, discount codes, gifts or sponsorship without a disclosure."
+
+    def detect(self, doc: Document) -> list[Hit]:
+        text, lower = doc.text, doc.lower
+        kinds = [
+            (kind, pattern)
+            for kind, pattern in _CUES
+            if any(gate in lower for gate in _GATES[kind])
+        ]
+        if not kinds:
+            return []
+        hits: list[Hit] = []
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in kinds:
+            for found in pattern.finditer(text):
+                start, end = found.start(), found.end()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                if kind == "sponsorship" and _PUBLIC_AFTER.match(text, end):
+                    continue
+                if kind == "link promotion" and not _LINK_PROMO.search(text):
+                    continue
+                taken.append((start, end))
+                hits.append(
+                    Hit(
+                        category="commercial.undisclosed_interest",
+                        start=start,
+                        end=end,
+                        evidence=found.group(),
+                        note=kind,
+                    )
+                )
+        if not hits or _DISCLOSURE.search(text):
+            return []
+        hits.sort(key=lambda h: h.start or 0)
+        return hits
+
+
+# --------------------------------------------------------------------------
+# WHO Code: marketing of breast-milk substitutes
+
+ASPECTS: tuple[str, ...] = ("promotion", "samples", "discount", "idealising", "sponsorship")
+# Aspects that concern the whole post, not the sentence: a code at the end
+# of a post discounts the formula named at its start.
+_POST_WIDE = frozenset({"discount", "samples", "sponsorship"})
+# A generic product ("formula", "bottles") needs its promotional cue close by;
+# a brand anywhere in the sentence will do.
+_NEAR = 40
+_NOT_FEEDING_BOTTLE = re.compile(
+    r"(?:water|hot[\s-]water|wine|spray|squeeze|glass|beer|gin|vodka|perfume|shampoo|sauce"
+    r"|milk|medicine|plastic|ketchup|pop|soda|oil|lotion|sports|drinks?|wash)\s*\Z",
+    re.IGNORECASE,
+)
+_EXACT_CONTEXT = re.compile(
+    r"\s+(?i:pro|gold|first|infant|follow|growing|little|optipro|supreme|comfort|anti|lactose"
+    r"|hungry|advanced|formula|milk|bottles?|teats?|dumm(?:y|ies)|soothers?|baby|toddler|stage)",
+)
+_BOTTLEISH = frozenset({"bottle", "bottles", "teat", "teats", "dummy", "dummies"})
+_CODE = re.compile(
+    r"\b(?:use|with|enter|apply)\s+(?:my\s+|the\s+|our\s+)?(?:(?:discount|promo|coupon)\s+)?"
+    r"code\s*:?\s*[A-Za-z0-9]{3,}\b|\bcode\s*:?\s*[A-Z][A-Z0-9]{2,}\b|\b\d{1,2}\s*%\s*off\b",
+)
+
+
+class BmsMarketingDetector(Detector):
+    """Promotion of breast-milk substitutes, bottles and teats (WHO Code).
+
+    A product, brand or maker of breast-milk substitutes with a promotional
+    aspect: ``promotion``, ``samples``, ``discount``, ``idealising`` or
+    ``sponsorship`` (the hit's note names it). A disclosure does not help:
+    the Code forbids the promotion itself. Factual information (safe
+    preparation), criticism of marketing and news of breaches pass.
+
+    Params: ``aspects`` (which of the five to report, default all).
+    """
+
+    name = "commercial.bms_marketing"
+    categories = frozenset({"commercial.bms_marketing"})
+    summary = (
+        "Marketing of formula, bottles or teats: promotion, samples, discounts,"
+        " idealising claims or sponsorship."
+    )
+
+    def __init__(self, **params: Any) -> None:
+        p = take_params(self.name, params, {"aspects": list})
+        aspects = p.get("aspects", list(ASPECTS))
+        unknown = sorted({str(a) for a in aspects} - set(ASPECTS))
+        if unknown or not aspects:
+            raise DetectorConfigError(
+                f"detector {self.name!r}: aspects must be a non-empty list of"
+                f" {', '.join(ASPECTS)} (got {', '.join(unknown) or 'nothing'})"
+            )
+        self.aspects = frozenset(str(a) for a in aspects)
+        products = load_lexicon("bms_products.txt")
+        phrases: dict[str, str] = {}
+        cues = load_lexicon("bms_cues.txt")
+        for section in (*ASPECTS, "context"):
+            for phrase in cues[section]:
+                phrases[phrase] = section
+        for section in ("product", "brand", "company"):
+            for phrase in products[section]:
+                phrases[phrase] = section
+        self._matcher = PhraseMatcher(phrases)
+        exact = products.get("brand-exact-case", ())
+        self._exact = (
+            re.compile(r"\b(?:" + "|".join(re.escape(w.upper()) for w in exact) + r")\b")
+            if exact
+            else None
+        )
+
+    def detect(self, doc: Document) -> list[Hit]:
+        found = self._matcher.find(doc.lower)
+        mentions = [m for m in found if m.label in ("product", "brand", "company")]
+        if self._exact is not None:
+            for hit in self._exact.finditer(doc.text):
+                # "SMA" is also spinal muscular atrophy, "NAN" a grandmother:
+                # count them only beside another formula or bottle word.
+                if not any(m.start <= hit.start() < m.end for m in found) and (
+                    _EXACT_CONTEXT.match(doc.text, hit.end())
+                    or any(m.label == "product" for m in mentions)
+                ):
+                    mentions.append(PhraseMatch(hit.start(), hit.end(), hit.group(), "brand"))
+        mentions = [m for m in mentions if self._is_bms(doc.text, m)]
+        if not mentions:
+            return []
+        cues = [m for m in found if m.label in ASPECTS]
+        if not cues and not _CODE.search(doc.text):
+            return []
+        bounds = list(sentences(doc.text))
+
+        def sentence(pos: int) -> int:
+            for index, (start, end) in enumerate(bounds):
+                if start <= pos < end:
+                    return index
+            return -1
+
+        context_sentences = {sentence(m.start) for m in found if m.label == "context"}
+        mention_sentences = {sentence(m.start) for m in mentions}
+        branded = any(m.label != "product" for m in mentions)
+        short_post = len(bounds) <= 4
+        for code in _CODE.finditer(doc.text):
+            cues.append(PhraseMatch(code.start(), code.end(), code.group(), "discount"))
+
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for cue in sorted(cues, key=lambda m: m.start):
+            aspect = cue.label
+            if aspect not in self.aspects or aspect in seen:
+                continue
+            where = sentence(cue.start)
+            if where in context_sentences:
+                continue
+            if not self._cue_applies(cue, where, mentions, mention_sentences, branded, short_post):
+                continue
+            seen.add(aspect)
+            mention = min(mentions, key=lambda m: abs(m.start - cue.start))
+            start, end = min(mention.start, cue.start), max(mention.end, cue.end)
+            hits.append(
+                Hit(
+                    category="commercial.bms_marketing",
+                    start=start,
+                    end=end,
+                    evidence=doc.text[start:end],
+                    note=f"{aspect}: {mention.phrase}",
+                )
+            )
+        return hits
+
+    @staticmethod
+    def _is_bms(text: str, mention: PhraseMatch) -> bool:
+        if mention.phrase in _BOTTLEISH:
+            return (
+                _NOT_FEEDING_BOTTLE.search(text[max(0, mention.start - 20) : mention.start]) is None
+            )
+        return True
+
+    @staticmethod
+    def _cue_applies(
+        cue: PhraseMatch,
+        where: int,
+        mentions: Sequence[PhraseMatch],
+        mention_sentences: set[int],
+        branded: bool,
+        short_post: bool,
+    ) -> bool:
+        if cue.label == "sponsorship":
+            # Sponsorship is about a maker or brand, never the word "formula".
+            return any(m.label != "product" for m in mentions) and (
+                short_post or where in mention_sentences
+            )
+        if cue.label in _POST_WIDE and short_post:
+            return True
+        if cue.label == "idealising" and short_post:
+            return True
+        if where not in mention_sentences:
+            return False
+        if branded:
+            return True
+        return any(
+            m.label == "product"
+            and (abs(m.start - cue.end) <= _NEAR or abs(cue.start - m.end) <= _NEAR)
+            for m in mentions
+        )

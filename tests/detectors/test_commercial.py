@@ -1,0 +1,108 @@
+"""Tests for the commercial detectors: undisclosed interests and the WHO Code."""
+
+from __future__ import annotations
+
+import pytest
+
+from postguard.content import Content
+from postguard.detectors.base import DetectorConfigError, Document
+from postguard.detectors.commercial import BmsMarketingDetector, UndisclosedInterestDetector
+
+
+def doc(text: str) -> Document:
+    return Document(Content(text))
+
+
+# --------------------------------------------------------------------------
+# undisclosed interest
+
+UNDISCLOSED = [
+    ("Love this nursing bra! Get yours here: amzn.to/3xYz12", "affiliate link"),
+    ("My go-to cream https://shop.example.com/p/123?tag=lactmum-21", "affiliate link"),
+    ("Use code MILK20 for 20% off nipple cream", "discount code"),
+    ("Thanks to Lansinoh for sending me this nursing pillow!", "gift"),
+    ("This post is in collaboration with Medela.", "sponsorship"),
+    ("Gifted: new pump from Elvie, obsessed!", "gift"),
+    ("Grab my favourite nursing tops, link in bio!", "link promotion"),
+]
+
+DISCLOSED_OR_NONE = [
+    "Nipple cream I use: https://shop.example.com/p?tag=abc-21 #ad",
+    "Gifted product — #gifted. Loving this pump.",
+    "Conflict of interest: I am a paid consultant for Medela. Their new pump is great.",
+    "Use code MILK20 for 20% off nipple cream (affiliate link, I earn a commission).",
+    "In partnership with the NHS we run a drop-in clinic.",
+    "Thanks to everyone who came to our support group today!",
+    "Our course handouts are linked in our profile.",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), UNDISCLOSED)
+def test_it_flags_a_commercial_interest_without_a_disclosure(text: str, kind: str) -> None:
+    hits = UndisclosedInterestDetector().detect(doc(text))
+    assert kind in [h.note for h in hits]
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.evidence
+
+
+@pytest.mark.parametrize("text", DISCLOSED_OR_NONE)
+def test_it_passes_a_disclosed_or_non_commercial_post(text: str) -> None:
+    assert UndisclosedInterestDetector().detect(doc(text)) == []
+
+
+# --------------------------------------------------------------------------
+# WHO Code
+
+MARKETING = [
+    ("Our favourite formula is Aptamil First Milk!", "promotion"),
+    ("Win a free tin of Kendamil - enter below", "samples"),
+    ("Use code BABY10 for 10% off Similac", "discount"),
+    ("Aptamil is closest to breast milk", "idealising"),
+    ("Proudly sponsored by Nestlé", "sponsorship"),
+    ("Tommee Tippee bottles are the best bottle for breastfed babies #ad", "promotion"),
+    ("Try the SMA First Infant Milk, we love it", "promotion"),
+    ("Bottles inspired by the breast with a natural latch!", "idealising"),
+]
+
+NOT_MARKETING = [
+    "If you use formula, follow safe preparation: boil water, cool to 70°C.",
+    "Nestlé breached the WHO Code again, reports Baby Milk Action.",
+    "Formula ads claiming to be 'inspired by breast milk' are misleading.",
+    "Don't forget your water bottle at the class - we love hydrated mums!",
+    "Check out our new leaflet on responsive bottle feeding.",
+    "SMA is a genetic condition; we love supporting these families.",
+    "Use code CONF24 for 20% off conference tickets.",
+    "A cow's teat and a baby's latch are not the same thing.",
+]
+
+
+@pytest.mark.parametrize(("text", "aspect"), MARKETING)
+def test_it_flags_marketing_of_a_breast_milk_substitute(text: str, aspect: str) -> None:
+    hits = BmsMarketingDetector().detect(doc(text))
+    assert aspect in [h.note.split(":")[0] for h in hits]
+
+
+@pytest.mark.parametrize("text", NOT_MARKETING)
+def test_it_passes_factual_or_critical_talk_about_formula(text: str) -> None:
+    assert BmsMarketingDetector().detect(doc(text)) == []
+
+
+def test_a_disclosure_does_not_excuse_promoting_formula() -> None:
+    text = "#ad Our favourite formula is Kendamil, use code MUM15 for 15% off"
+    assert UndisclosedInterestDetector().detect(doc(text)) == []
+    notes = [h.note.split(":")[0] for h in BmsMarketingDetector().detect(doc(text))]
+    assert {"promotion", "discount"} <= set(notes)
+
+
+def test_it_reports_only_the_aspects_a_rule_selects() -> None:
+    text = "Win a free tin of Kendamil - enter below"
+    assert BmsMarketingDetector(aspects=["idealising"]).detect(doc(text)) == []
+    with pytest.raises(DetectorConfigError):
+        BmsMarketingDetector(aspects=["cheapness"])
+
+
+def test_batched_detection_gives_the_same_hits_as_one_document_at_a_time() -> None:
+    texts = [t for t, _ in MARKETING] + NOT_MARKETING + [t for t, _ in UNDISCLOSED]
+    docs = [doc(t) for t in texts]
+    for detector in (BmsMarketingDetector(), UndisclosedInterestDetector()):
+        assert detector.detect_many(docs) == [detector.detect(d) for d in docs]

@@ -1,0 +1,193 @@
+"""Tests for the language detectors: profanity, harassment and bias."""
+
+from __future__ import annotations
+
+import pytest
+from profanity_check import predict_prob
+
+from postguard.content import Content
+from postguard.detectors.base import DetectorConfigError, Document, Hit
+from postguard.detectors.language import (
+    BiasDetector,
+    HarassmentDetector,
+    ProfanityDetector,
+    profanity_scores,
+)
+
+
+def doc(text: str) -> Document:
+    return Document(Content(text))
+
+
+def evidence(hits: list[Hit]) -> list[str]:
+    return [h.evidence.lower() for h in hits]
+
+
+# --------------------------------------------------------------------------
+# profanity
+
+PROFANE = [
+    ("This is shit.", "shit"),
+    ("What the f*ck is this", "f*ck"),
+    ("f**king hell, what a week", "f**king"),
+    ("sh!t happens", "sh!t"),
+    ("honestly fcking exhausted", "fcking"),
+    ("Go to hell you wanker", "wanker"),
+    ("What a load of bollocks", "bollocks"),
+    ("the new guidance is total bullshit", "bullshit"),
+]
+
+CLINICAL = [
+    "Breastfeeding latch and nipple pain: what to do.",
+    "My boobs hurt so much when engorged",
+    "Baby sucking at the breast, a good deep latch",
+    "Boob feeding a toddler is normal.",
+    "Check the areola and lips for a wide gape.",
+    "Tongue-tie can make sucking less effective.",
+    "Five wet and dirty nappies a day, yellow poo by day 5.",
+    "Perineal tears and vaginal birth: how they affect feeding.",
+    "The heel prick test is done at day 5.",
+    "Chest-feeding parents deserve the same support.",
+    "Baby's bottom is sore from frequent poos.",
+]
+
+
+@pytest.mark.parametrize(("text", "word"), PROFANE)
+def test_it_flags_a_profanity_with_its_span(text: str, word: str) -> None:
+    hits = ProfanityDetector().detect(doc(text))
+    assert word in evidence(hits)
+    hit = next(h for h in hits if h.evidence.lower() == word)
+    assert text[hit.start : hit.end].lower() == word
+    assert hit.category == "language.profanity"
+
+
+@pytest.mark.parametrize("text", CLINICAL)
+def test_it_does_not_treat_lactation_vocabulary_as_vulgar(text: str) -> None:
+    assert ProfanityDetector().detect(doc(text)) == []
+
+
+def test_it_reports_an_insult_as_harassment_not_profanity() -> None:
+    assert ProfanityDetector().detect(doc("you idiot")) == []
+
+
+def test_it_honours_allow_words_and_extra_words() -> None:
+    allowing = ProfanityDetector(allow_words=["bloody hell"])
+    assert allowing.detect(doc("Bloody hell, that was a long shift")) == []
+    extra = ProfanityDetector(extra_words=["frick"])
+    assert evidence(extra.detect(doc("oh frick"))) == ["frick"]
+
+
+def test_it_refuses_a_threshold_outside_zero_to_one() -> None:
+    with pytest.raises(DetectorConfigError):
+        ProfanityDetector(threshold=1.5)
+
+
+def test_it_refuses_unknown_parameters() -> None:
+    with pytest.raises(DetectorConfigError):
+        ProfanityDetector(words=["x"])
+
+
+def test_its_model_scores_match_the_packages_predict_prob() -> None:
+    texts = ["you are a complete arse", "lovely sunny day at the clinic", "this is crap"]
+    ours = profanity_scores(texts)
+    theirs = [float(x) for x in predict_prob(texts)]
+    assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_the_model_flags_a_sentence_with_profanity_not_in_the_lexicon() -> None:
+    detector = ProfanityDetector(threshold=0.8)
+    hits = detector.detect(doc("Stop your bitching about it."))
+    assert hits and hits[0].category == "language.profanity"
+
+
+BATCH = [
+    *(text for text, _ in PROFANE),
+    *CLINICAL,
+    "Stop your bitching about it. Also the pump is crap.",
+    "Nothing to see here.",
+    "that was hell",
+]
+
+
+def test_batched_detection_gives_the_same_hits_as_one_document_at_a_time() -> None:
+    detector = ProfanityDetector()
+    docs = [doc(t) for t in BATCH]
+    assert detector.detect_many(docs) == [detector.detect(d) for d in docs]
+
+
+# --------------------------------------------------------------------------
+# harassment
+
+HARASSING = [
+    ("you idiot", "you idiot"),
+    ("She's clueless.", "she's clueless"),
+    ("Honestly these lazy mothers.", "these lazy mothers"),
+    ("that midwife is a joke", "that midwife is a joke"),
+    ("Just shut up.", "shut up"),
+    ("Nobody wants you here", "nobody wants you here"),
+    ("I'll make sure you never work again", "i'll make sure you"),
+    ("What a pathetic excuse for a consultant", "what a pathetic excuse for a consultant"),
+    ("this mum was too thick to get it", "this mum was too thick"),
+    ("You are a moron and a fraud", "you are a moron"),
+]
+
+RESPECTFUL = [
+    "I disagree with this guidance.",
+    "I respectfully disagree with the new policy on pacifiers.",
+    "This pump is rubbish, the motor died in a week.",
+    "The milk was thick and creamy.",
+    "It's a myth that teen mums are lazy.",
+    "This study is useless for clinical practice.",
+    "Thanks for the clear advice, you are a star!",
+]
+
+
+@pytest.mark.parametrize(("text", "span"), HARASSING)
+def test_it_flags_harassment_aimed_at_a_person(text: str, span: str) -> None:
+    hits = HarassmentDetector().detect(doc(text))
+    assert span in evidence(hits)
+
+
+@pytest.mark.parametrize("text", RESPECTFUL)
+def test_it_lets_criticism_of_things_and_ideas_through(text: str) -> None:
+    assert HarassmentDetector().detect(doc(text)) == []
+
+
+# --------------------------------------------------------------------------
+# bias
+
+BIASED = [
+    ("immigrant mums never bother to breastfeed", "national origin"),
+    ("Single mothers are irresponsible.", "marital status"),
+    ("I won't visit those people from the estates", "socioeconomic status"),
+    ("trans parents shouldn't chestfeed", "gender identity"),
+    ("teen mums are too stupid to follow advice", "age"),
+    ("Muslims always refuse help", "religion"),
+]
+
+NEUTRAL = [
+    "Support for single parents every Tuesday.",
+    "Resources in Urdu for Pakistani families.",
+    "LGBTQ+ families welcome!",
+    "It's a myth that teen mums can't breastfeed; never assume they are too young to.",
+    "Breastfeeding during Ramadan: tips for Muslim mums.",
+    "Our peer supporters speak Polish and Romanian.",
+]
+
+
+@pytest.mark.parametrize(("text", "characteristic"), BIASED)
+def test_it_flags_a_generalisation_about_a_protected_group(text: str, characteristic: str) -> None:
+    hits = BiasDetector().detect(doc(text))
+    assert [h.note for h in hits] == [characteristic]
+
+
+@pytest.mark.parametrize("text", NEUTRAL)
+def test_it_passes_neutral_and_supportive_mentions_of_a_group(text: str) -> None:
+    assert BiasDetector().detect(doc(text)) == []
+
+
+def test_it_reports_only_the_characteristics_a_rule_selects() -> None:
+    detector = BiasDetector(characteristics=["age"])
+    assert detector.detect(doc("Single mothers are irresponsible.")) == []
+    with pytest.raises(DetectorConfigError):
+        BiasDetector(characteristics=["star sign"])
