@@ -79,6 +79,30 @@ def test_inbound_signals_are_not_applied_to_outbound_posts() -> None:
     assert {"signal.negative", "signal.complaint"} <= {f.category for f in inbound.findings}
 
 
+@pytest.mark.parametrize(
+    ("text", "account", "category"),
+    [
+        (
+            "lol the baby in this cartoon is my son, found it online",
+            "official",
+            "attribution.missing",
+        ),
+        ("I think you are wrong about this", "official", "voice.personal_opinion"),
+        ("Totally agree with @DrJane, read her thread", "official", "voice.org_endorsement"),
+        (
+            "Expect a letter from our lawyers about the election",
+            "official",
+            "information.unapproved",
+        ),
+    ],
+)
+def test_rules_about_what_members_publish_are_not_applied_to_inbound_comments(
+    text: str, account: str, category: str
+) -> None:
+    inbound = postguard.check(text, account=account, kind="comment", direction="inbound")
+    assert category not in inbound.categories
+
+
 def test_personal_opinion_is_only_a_finding_on_an_official_account() -> None:
     text = "Personally I think the new guidance is a mess."
     assert "voice.personal_opinion" in postguard.check(text, account="official").categories

@@ -132,3 +132,23 @@ def test_docs_rules_md_is_current() -> None:
     assert current == render_markdown(POLICY), (
         "docs/rules.md is stale: run `postguard rules --format markdown > docs/rules.md`"
     )
+
+
+EXAMPLE_PACKS = ROOT / "examples" / "packs"
+
+
+def _org_example_cases() -> list[object]:
+    policy = load_policy([EXAMPLE_PACKS], builtin=False)
+    return [
+        pytest.param(rule, example, id=f"{rule.id}-{index}")
+        for pack in policy.packs
+        for rule in pack.model.rules
+        for index, example in enumerate(rule.examples)
+    ]
+
+
+@pytest.mark.parametrize(("rule", "example"), _org_example_cases())
+def test_the_example_employer_pack_behaves_as_labelled(rule: Rule, example: Example) -> None:
+    engine = Engine(load_policy([EXAMPLE_PACKS], builtin=False))
+    fired = [f.rule_id for f in engine.check(example_content(example)).findings]
+    assert (rule.id in fired) is example.violates
