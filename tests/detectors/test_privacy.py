@@ -1,0 +1,296 @@
+"""Privacy detectors: people, contact details, birth and health details of clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from postguard.content import Content, Context
+from postguard.detectors.base import DetectorConfigError, Document, Hit
+from postguard.detectors.privacy import (
+    AddressDetector,
+    AgeDetector,
+    BirthDateDetector,
+    CareLocationDetector,
+    DetailSolicitationDetector,
+    EmailDetector,
+    HealthDetailDetector,
+    IdNumberDetector,
+    PersonNameDetector,
+    PhoneDetector,
+    QuasiIdentifierDetector,
+)
+from postguard.detectors.registry import detector_class
+
+POST = Context(account="official", kind="post", audience="public", direction="outbound")
+REPLY = Context(account="official", kind="reply", audience="public", direction="outbound")
+INBOUND = Context(account="official", kind="comment", audience="public", direction="inbound")
+
+ALL = (
+    PersonNameDetector(),
+    PhoneDetector(),
+    EmailDetector(),
+    AddressDetector(),
+    BirthDateDetector(),
+    AgeDetector(),
+    CareLocationDetector(),
+    IdNumberDetector(),
+    HealthDetailDetector(),
+    QuasiIdentifierDetector(),
+    DetailSolicitationDetector(),
+)
+
+
+def hits(text: str, context: Context = POST) -> list[Hit]:
+    doc = Document(Content(text, context=context))
+    return [hit for detector in ALL for hit in detector.detect(doc)]
+
+
+def found(text: str, context: Context = POST) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for hit in hits(text, context):
+        out.setdefault(hit.category, []).append(hit.evidence)
+    return out
+
+
+# --- each category: (text, category, evidence) positives, and negatives beside them --
+
+POSITIVES = [
+    # names
+    ("So proud of baby Liam's latch today!", "privacy.person", "Liam"),
+    ("Mrs Okafor asked me to share her story.", "privacy.person", "Mrs Okafor"),
+    ("His mum Sarah was exhausted.", "privacy.person", "Sarah"),
+    ("little AMARA is feeding well", "privacy.person", "AMARA"),
+    ("client jess has mastitis again", "privacy.person", "jess"),
+    ("A baby named Noah came in today.", "privacy.person", "Noah"),
+    ("Baby Zephyr is doing great.", "privacy.person", "Zephyr"),
+    ("Congratulations to baby Grace on her first feed!", "privacy.person", "Grace"),
+    # phones
+    ("Her mobile is 07700 900123, please call her.", "privacy.phone", "07700 900123"),
+    ("Client's number is (555) 201-4433.", "privacy.phone", "(555) 201-4433"),
+    ("Text her on +44 7700 900123 tonight.", "privacy.phone", "+44 7700 900123"),
+    # emails
+    ("Follow up with jane.doe@example.com today.", "privacy.email", "jane.doe@example.com"),
+    # addresses
+    ("Drop the pump at 14 Acacia Avenue please.", "privacy.address", "14 Acacia Avenue"),
+    ("She lives in flat 3 on the estate.", "privacy.address", "flat 3"),
+    ("Meals to 7 Birch Close, Leeds LS1 4AP.", "privacy.address", "7 Birch Close, Leeds LS1 4AP"),
+    ("She has moved to Austin, TX 78701.", "privacy.address", "TX 78701"),
+    # birth dates
+    ("DOB 3/4/25, please help.", "privacy.date", "DOB 3/4/25"),
+    ("Little one was born on 3 April!", "privacy.date", "born on 3 April"),
+    ("She was born at 3:42am weighing 3.2kg.", "privacy.date", "born at 3:42am"),
+    (
+        "He arrived on 14th March at 2am.",
+        "privacy.date",
+        "arrived on 14th March at 2am",
+    ),
+    (
+        "Twins delivered last Tuesday at 39+2.",
+        "privacy.date",
+        "delivered last Tuesday at 39+2",
+    ),
+    # ages
+    ("My 19-year-old client was so brave.", "privacy.age", "My 19-year-old"),
+    ("She's 42 and it's her first baby.", "privacy.age", "She's 42"),
+    ("Her 3-week-old son is feeding well.", "privacy.age", "Her 3-week-old"),
+    ("Supported a mum of 23 this morning.", "privacy.age", "a mum of 23"),
+    # places of care
+    ("She was in St Mary's ward 4 all week.", "privacy.location", "St Mary's ward 4"),
+    (
+        "Baby was in bay 3 of the NICU at Royal Infirmary.",
+        "privacy.location",
+        "bay 3 of the NICU at Royal Infirmary",
+    ),
+    ("A mum from Little Snoring came to group.", "privacy.location", "A mum from Little Snoring"),
+    # identifying numbers
+    ("MRN 0045821 attended today.", "privacy.id_number", "MRN 0045821"),
+    ("NHS number 943 476 5919 on file.", "privacy.id_number", "NHS number 943 476 5919"),
+    ("Her Medicaid ID: 12345678 is on file.", "privacy.id_number", "Medicaid ID: 12345678"),
+    # health details of a person
+    ("I saw a mum today whose baby had a tongue tie.", "privacy.health", "tongue tie"),
+    ("My client is on sertraline 50mg.", "privacy.health", "sertraline"),
+    ("Sarah came to clinic today, her baby had jaundice.", "privacy.health", "jaundice"),
+    # asking for details in public
+    (
+        "Can you tell us your baby's weight and which hospital?",
+        "privacy.solicitation",
+        "Can you tell us your baby's weight",
+    ),
+    ("DM isn't needed, just post your address", "privacy.solicitation", "just post your address"),
+    ("What's your due date and which hospital?", "privacy.solicitation", "What's your due date"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "evidence"), POSITIVES)
+def test_it_flags_private_details(text: str, category: str, evidence: str) -> None:
+    assert evidence in found(text).get(category, [])
+
+
+NEGATIVES = [
+    # names: common words, cited authors, staff, signatures, places
+    ("Will you join us? May is a busy month. Grace and hope to all.", "privacy.person"),
+    ("Dr Jack Newman's research shows skin to skin helps.", "privacy.person"),
+    ("According to Dr Smith (2019), early feeding helps.", "privacy.person"),
+    ("Thanks for reading! — Priya, IBCLC", "privacy.person"),
+    ("Welcome to our new volunteer Sarah Jones!", "privacy.person"),
+    ("St Mary's Hospital has just achieved Baby Friendly accreditation.", "privacy.person"),
+    ("Great review by Prof. Mary Renfrew and colleagues.", "privacy.person"),
+    ("Thanks so much for your kind words, Aoife!", "privacy.person"),
+    ("The Baby Friendly Initiative turns 30 this year.", "privacy.person"),
+    # phones: organisation lines, years, dates, quantities
+    ("Call our helpline on 0300 100 0212 for support.", "privacy.phone"),
+    ("Our office: 020 7946 0000, open Mon-Fri.", "privacy.phone"),
+    ("Between 2019-2023 we trained 1,234,567 volunteers.", "privacy.phone"),
+    ("Our AGM is on 12/06/2024 at 7:30pm.", "privacy.phone"),
+    ("Babies drink around 750 ml a day; 1500 members joined.", "privacy.phone"),
+    # emails: role addresses
+    ("Email info@ipala.org or membership@ipala.org.", "privacy.email"),
+    ("Email us at jane@ipala.org for tickets.", "privacy.email"),
+    # addresses: published venues and clinics
+    ("Join us at 12 High Street, Leeds LS1 4AP for the drop-in.", "privacy.address"),
+    ("Our clinic at 22 Park Road is open Mon-Fri 9am-5pm.", "privacy.address"),
+    (
+        "Drop-in clinic every Tuesday 10am–12pm at Riverside Family Hub, 3 Wharf Street, "
+        "Leeds LS2 7EQ. No appointment needed.",
+        "privacy.address",
+    ),
+    # dates: events and deadlines
+    ("World Breastfeeding Week runs 1-7 August 2025.", "privacy.date"),
+    ("Applications close on 3 April.", "privacy.date"),
+    ("Born in 2019, our charity now supports 3000 families a year.", "privacy.date"),
+    # ages: groups in general advice
+    ("Babies under 6 months need only milk.", "privacy.age"),
+    ("Toddlers aged 1-3 can have cow's milk.", "privacy.age"),
+    ("From 6 months, offer solids alongside milk.", "privacy.age"),
+    # places: general statements and our own venues
+    ("Hospitals should support breastfeeding.", "privacy.location"),
+    ("Join us on 4 May at St Mary's Hospital, room 12, for our study day.", "privacy.location"),
+    # health: general education
+    ("Mastitis is common in the first weeks.", "privacy.health"),
+    ("Tongue tie can cause pain and a shallow latch.", "privacy.health"),
+    ("If she has mastitis she should keep feeding.", "privacy.health"),
+    # solicitation: asking for a private channel
+    ("Please send us a private message with the details.", "privacy.solicitation"),
+    ("Please don't post your address here; DM us instead.", "privacy.solicitation"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), NEGATIVES)
+def test_it_leaves_general_or_published_details_alone(text: str, category: str) -> None:
+    assert category not in found(text)
+
+
+# --- context and parameters ----------------------------------------------------------
+
+
+def test_it_flags_a_phone_number_in_a_reply() -> None:
+    text = "Hi! We've passed your wife's number (+234 805 555 0192) to the IBCLC in Lekki."
+    assert found(text, REPLY)["privacy.phone"] == ["+234 805 555 0192"]
+
+
+def test_it_flags_a_commenters_own_number_posted_publicly() -> None:
+    assert found("call me pls 0412 345 678 my baby won't stop crying", INBOUND)[
+        "privacy.phone"
+    ] == ["0412 345 678"]
+
+
+def test_it_does_not_flag_our_own_number_when_we_ask_to_be_called() -> None:
+    assert "privacy.phone" not in found("Call me anytime on 07700 900123 if it hurts!", REPLY)
+
+
+def test_it_keeps_a_number_we_echo_back_to_a_client() -> None:
+    text = "Please call us back, we have you down as 07700 900644."
+    assert found(text)["privacy.phone"] == ["07700 900644"]
+
+
+def test_it_flags_a_named_baby_and_its_health_in_a_commenters_post() -> None:
+    result = found("DOB 14.08.2024, 37 weeks, my baby Aria still can't latch", INBOUND)
+    assert {"privacy.person", "privacy.date", "privacy.health"} <= set(result)
+
+
+def test_it_does_not_treat_a_parents_own_question_as_a_case() -> None:
+    result = found("my 3 week old won't latch and I think it's thrush, help?", INBOUND)
+    assert "privacy.age" not in result
+    assert "privacy.health" not in result
+
+
+def test_it_does_not_flag_allowed_names() -> None:
+    doc = Document(Content("Our lovely client Sarah came today.", context=POST))
+    assert PersonNameDetector().detect(doc)
+    assert not PersonNameDetector(allow=["Sarah"]).detect(doc)
+
+
+def test_it_flags_a_signature_when_signatures_are_not_allowed() -> None:
+    doc = Document(Content("Thanks for reading!\n— Priya", context=POST))
+    assert not PersonNameDetector().detect(doc)
+    assert [h.evidence for h in PersonNameDetector(allow_signature=False).detect(doc)] == ["Priya"]
+
+
+def test_it_can_include_organisation_contacts_when_asked() -> None:
+    doc = Document(Content("Call our helpline on 0300 100 0212.", context=POST))
+    assert not PhoneDetector().detect(doc)
+    assert PhoneDetector(exclude_org_contact=False).detect(doc)
+
+
+def test_it_flags_an_identifying_combination_without_a_name() -> None:
+    text = (
+        "A patient from Little Snoring came in last Tuesday with her triplets and a cleft palate."
+    )
+    (hit,) = [h for h in hits(text) if h.category == "privacy.quasi_identifier"]
+    assert hit.evidence == text
+    assert "family" in hit.note and "place" in hit.note
+
+
+def test_it_respects_the_quasi_identifier_threshold() -> None:
+    text = "The only mum of triplets in our tiny village came to group today."
+    doc = Document(Content(text, context=POST))
+    assert QuasiIdentifierDetector(threshold=3).detect(doc)
+    assert not QuasiIdentifierDetector(threshold=6).detect(doc)
+
+
+def test_it_refuses_a_meaningless_threshold() -> None:
+    with pytest.raises(DetectorConfigError):
+        QuasiIdentifierDetector(threshold=1)
+
+
+def test_it_refuses_unknown_parameters() -> None:
+    with pytest.raises(DetectorConfigError):
+        PhoneDetector(regions=["GB"])
+
+
+# --- the contract ------------------------------------------------------------------
+
+CONTRACT_TEXTS = [
+    "Welcome to the world, baby Zara! Born 4:12am on 9 March 2024 at Royal Infirmary, 7lb 2oz.",
+    "Visited a family in room 412 at Mercy General this afternoon, jaundice under the lights.",
+    "We have your details as Dana Whitfield, 07700 900461 and dana.whitfield@example.com.",
+    "Hospital no. RX2290417 — her notes say mastitis x3 and she's been discharged.",
+]
+
+
+@pytest.mark.parametrize("text", CONTRACT_TEXTS)
+def test_its_spans_point_at_the_evidence(text: str) -> None:
+    result = hits(text)
+    assert result
+    for hit in result:
+        assert hit.start is not None and hit.end is not None
+        assert text[hit.start : hit.end] == hit.evidence
+        assert 0.0 <= hit.score <= 1.0
+        assert hit.note
+
+
+@pytest.mark.parametrize("text", CONTRACT_TEXTS)
+def test_it_is_deterministic(text: str) -> None:
+    assert hits(text) == hits(text)
+
+
+def test_every_detector_is_registered_under_its_name() -> None:
+    for detector in ALL:
+        assert detector_class(detector.name) is type(detector)
+        assert detector.summary
+        assert detector.categories == {detector.name}
+
+
+def test_it_handles_empty_and_odd_text() -> None:
+    for text in ("", " ", "😊😊", "ß" * 50, "0" * 400, "a" * 5000):
+        assert isinstance(hits(text), list)
