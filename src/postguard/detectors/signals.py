@@ -1,0 +1,630 @@
+"""Signals on inbound comments: negative feedback, complaints and crises.
+
+IPALA's policy (section 3, "Crisis management") has members take negative
+comments and crises to the Communications & Technical Standing Committee,
+which handles complaints, negative comments and crises. These detectors
+triage the inbox so that the right items reach the committee quickly:
+
+- :class:`NegativeDetector`: hostile or disappointed feedback (VADER plus a
+  lexicon of phrasings VADER scores as neutral or positive, such as
+  "unfollowing" or "what a joke").
+- :class:`ComplaintDetector`: a complaint about the service, a member or
+  conduct.
+- :class:`CrisisDetector`: items that need a person now: self-harm, threats,
+  legal threats, press enquiries, a baby in danger, viral outrage.
+
+They work on any text; the packs apply them to inbound comments.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar
+
+import re2
+
+from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.text import PhraseMatcher
+
+_OPTIONS = re2.Options()
+_OPTIONS.case_sensitive = False
+
+
+def _rx(pattern: str) -> Any:
+    """A case-insensitive RE2 pattern: linear time on hostile input, and fast."""
+    return re2.compile(pattern, _OPTIONS)
+
+
+# --- negative feedback -------------------------------------------------------------
+
+# Negative feedback that VADER misses or underrates. Each phrase is matched
+# as whole words, case-insensitively.
+NEGATIVE_PHRASES = (
+    "unfollow",
+    "unfollowing",
+    "unfollowed",
+    "unsubscribing",
+    "unsubscribed",
+    "unliked",
+    "shame on you",
+    "shame on ipala",
+    "you should be ashamed",
+    "should be ashamed",
+    "ashamed of yourselves",
+    "what a joke",
+    "absolute joke",
+    "complete joke",
+    "such a joke",
+    "misinformation",
+    "disinformation",
+    "misleading",
+    "fake news",
+    "not evidence based",
+    "not evidence-based",
+    "no evidence",
+    "junk science",
+    "pseudoscience",
+    "dangerous advice",
+    "bad advice",
+    "terrible advice",
+    "irresponsible",
+    "do better",
+    "you people",
+    "so disappointed",
+    "very disappointed",
+    "really disappointed",
+    "disappointed in you",
+    "deeply disappointed",
+    "let me down",
+    "let us down",
+    "failed me",
+    "failing mothers",
+    "failing mums",
+    "failing moms",
+    "failing women",
+    "mum shaming",
+    "mom shaming",
+    "mum-shaming",
+    "mom-shaming",
+    "shaming",
+    "guilt trip",
+    "guilt-tripping",
+    "guilt tripping",
+    "preachy",
+    "breastapo",
+    "breastfeeding nazis",
+    "boob nazis",
+    "militant",
+    "cult",
+    "embarrassing",
+    "tone deaf",
+    "tone-deaf",
+    "out of touch",
+    "clueless",
+    "pathetic",
+    "useless",
+    "worthless",
+    "rubbish",
+    "garbage",
+    "trash",
+    "nonsense",
+    "bs",
+    "bullshit",
+    "scam",
+    "hypocrite",
+    "hypocrites",
+    "hypocritical",
+    "hypocrisy",
+    "gaslighting",
+    "fearmongering",
+    "fear mongering",
+    "fear-mongering",
+    "thanks for nothing",
+    "never again",
+    "stop pushing",
+    "stop preaching",
+    "how dare you",
+    "how dare",
+    "sick of",
+    "fed up with",
+    "give me a break",
+    "seriously?",
+    "wow just wow",
+    "yikes",
+    "smh",
+    "eye roll",
+    "disgusting",
+    "disgraceful",
+    "appalling",
+    "outrageous",
+    "ridiculous",
+    "unacceptable",
+    "insulting",
+    "offensive",
+    "condescending",
+    "patronising",
+    "patronizing",
+    "judgemental",
+    "judgmental",
+    "sanctimonious",
+    "smug",
+    "biased",
+    "propaganda",
+)
+# Hostile phrasings with variable words ("shite advice", "typical —").
+_HOSTILE = _rx(
+    r"^\W*typical\b"
+    r"|\b(?:shite|shit|shitty|crap|crappy|bad|terrible|awful|rubbish|dangerous|useless|poor|"
+    r"horrible|appalling|pathetic|stupid|dumb|idiotic|harmful|garbage) (?:advice|post|posts|info|"
+    r"information|page|service|organisation|organization|take|content|campaign|messaging)\b"
+    r"|\b(?:fuck|piss|bugger|sod) off\b|\bcrap\b|\bshite\b|\bbollocks\b"
+    r"|\btake (?:it|this|that) down\b|\bfor all the wrong reasons\b|\bbigot(?:s|ed|ry)?\b"
+    r"|\bleave (?:mothers|mums|moms|women|parents|us) alone\b|\bbull(?:y|ies|ying)\b"
+    r"|\banti[- ]formula\b|\bformula[- ]shaming\b|\bbreast is best crap\b"
+)
+#: Crisis kinds that are hostile to the association (a sick baby is not).
+_HOSTILE_CRISES = frozenset({"violence", "legal", "viral"})
+
+# Supportive replies use negative words ("so sorry you're struggling"): in
+# their presence VADER's score alone does not make a comment negative.
+_SUPPORTIVE = _rx(
+    r"\b(?:so sorry|sorry to hear|sorry you(?:'re| are)|sorry that you|it gets better|"
+    r"it does get better|gets easier|get easier|"
+    r"you'?re doing (?:great|amazing|so well|brilliantly)|"
+    r"you are doing (?:great|amazing|so well)|you'?ve got this|hang in there|sending (?:hugs|love)|"
+    r"big hugs|hugs|be kind to yourself|you'?re not alone|you are not alone|proud of you|well done|"
+    r"thank you|thanks|thank u|ty|so helpful|really helpful|love this|great post|"
+    r"keep going|you can do (?:it|this)|congratulations|congrats|brilliant|love this|love it|"
+    r"so accurate|so true|blew me away|amazing|great post|so good|insanely good|"
+    r"(?:sad|sorry|gutted|shame) (?:that )?(?:i|we) missed|(?:sad|sorry|gutted) to have missed)\b"
+    r"|[❤💕💖💗🤗🥰😍💪😂🤣👏🙌🔥🙏😆😄]",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Vader:
+    analyzer: Any
+    lexicon: dict[str, float]
+    emojis: dict[str, str]
+    negators: frozenset[str]
+    boosters: frozenset[str]
+    #: Words that can make VADER's sum negative: negative words and negators.
+    triggers: frozenset[str]
+
+
+@cache
+def _vader() -> _Vader:
+    """VADER's analyzer, built once per process on first use (it reads its lexicon)."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    negators = set(NEGATE) | {w.replace("'", "") for w in NEGATE} | {"least", "no"}
+    return _Vader(
+        analyzer=analyzer,
+        lexicon=dict(analyzer.lexicon),
+        emojis=dict(analyzer.emojis),
+        negators=frozenset(negators),
+        boosters=frozenset(BOOSTER_DICT),
+        triggers=frozenset(
+            {w for w, v in analyzer.lexicon.items() if v < 0}
+            | {_PUNCT.sub("", w) for w, v in analyzer.lexicon.items() if v < 0}
+            | negators
+        ),
+    )
+
+
+_STRIP = string.punctuation + "“”‘’…"
+_PUNCT = re.compile("[" + re.escape(_STRIP) + "]")
+# VADER idioms whose valence is set outright, whatever the words around them.
+_VADER_IDIOMS = ("yeah right", "kiss of death")
+
+
+_NON_BMP_OR_SYMBOL = re.compile("[\u2000-\U0010ffff]")
+
+
+def _vader_could_reach(text: str, vader: _Vader, limit: float) -> bool:
+    """False when VADER's compound for ``text`` cannot be at or below ``limit``.
+
+    A cheap upper bound on how negative VADER's sum can get, computed from its
+    own lexicon: every negative word at full strength, every positive word
+    flipped when a negator is present, plus the largest boosts VADER gives
+    for capitals, booster words, "but", "never so" and punctuation. Most
+    comments have little negative vocabulary and skip the ~100 µs call.
+    """
+    lower = text.lower()
+    words = lower.split()
+    if any(idiom in lower for idiom in _VADER_IDIOMS):
+        return True
+    emoji = _NON_BMP_OR_SYMBOL.search(text) is not None
+    if not emoji and vader.triggers.isdisjoint(words):
+        # Fast path: no negative word and no negator, with or without
+        # punctuation attached, so VADER's sum cannot go below zero.
+        stripped = _PUNCT.sub("", lower).split()
+        if vader.triggers.isdisjoint(stripped) and "n't" not in lower:
+            return False
+    if emoji:
+        # VADER reads emoji as their descriptions ("crying face").
+        words = words + " ".join(vader.emojis.get(ch, "") for ch in lower).split()
+    lexicon = vader.lexicon
+    negative = positive = 0.0
+    negated = False
+    boosters = 0
+    for word in words:
+        value = lexicon.get(word)
+        if value is None:
+            word = word.strip(_STRIP)
+            value = lexicon.get(word)
+            if value is not None and value > 0 and len(word) <= 2:
+                value = None  # VADER strips punctuation only from longer words
+        if word in vader.negators or word.endswith("n't") or word.endswith("nt"):
+            negated = True
+        if word in vader.boosters:
+            boosters += 1
+        if value is None:
+            continue
+        if value < 0:
+            negative -= value
+        else:
+            positive += value
+    if "kind of" in lower or "sort of" in lower:
+        boosters += 1
+    offset = 0.0
+    if negated:
+        negative += 0.74 * positive
+    elif not boosters:
+        # Unnegated, unboosted positive words count at least half (before "but").
+        offset = 0.5 * positive
+    if negative == 0.0:
+        return False
+    caps = sum(1 for w in text.split() if w.isupper() and len(w) > 1)
+    # A booster (or a capitalised word) lifts each of the next three lexicon words.
+    negative += 3 * (0.733 * caps + 0.293 * boosters)
+    if "but" in lower:
+        negative *= 1.5  # words after "but" weigh 1.5
+    negative *= 1.25  # "never so", and VADER's "so"/"this" before a word
+    negative -= offset
+    negative += min(4, text.count("!")) * 0.292
+    questions = text.count("?")
+    negative += 0.96 if questions > 3 else (0.18 * questions if questions > 1 else 0.0)
+    # VADER's compound is s / sqrt(s^2 + 15); invert it for the limit.
+    needed = -limit * (15.0 / (1.0 - limit * limit)) ** 0.5
+    return bool(negative >= needed)
+
+
+@cache
+def _consult_detector() -> Detector:
+    # Imported late: clinical imports this module's crisis patterns.
+    from postguard.detectors.clinical import ConsultRequestDetector
+
+    return ConsultRequestDetector()
+
+
+def _asks_for_care(doc: Document) -> bool:
+    return bool(_consult_detector().detect(doc))
+
+
+class NegativeDetector(Detector):
+    """Negative feedback: VADER compound at or below a threshold, or a known phrasing."""
+
+    name: ClassVar[str] = "signal.negative"
+    categories: ClassVar[frozenset[str]] = frozenset({"signal.negative"})
+    summary: ClassVar[str] = (
+        "negative or hostile feedback (VADER sentiment plus phrasings such as "
+        "'unfollowing' or 'what a joke')"
+    )
+
+    def __init__(self, **params: Any) -> None:
+        opts = take_params(
+            self.name, params, {"threshold": (float, int), "include_complaints": bool}
+        )
+        self.threshold = float(opts.get("threshold", -0.35))
+        #: Also report complaints and hostile crises (threats, legal, outrage).
+        self.signals = bool(opts.get("include_complaints", True))
+        if not -1.0 <= self.threshold < 0.0:
+            raise DetectorConfigError(f"detector {self.name!r}: threshold must be in [-1, 0)")
+        self.phrases = PhraseMatcher(NEGATIVE_PHRASES)
+
+    def detect(self, doc: Document) -> list[Hit]:
+        text = doc.text
+        hits = [
+            Hit(
+                category="signal.negative",
+                start=m.start,
+                end=m.end,
+                evidence=text[m.start : m.end],
+                score=0.8,
+                note="negative feedback phrase",
+            )
+            for m in self.phrases.find(doc.lower)
+        ]
+        hits.extend(
+            Hit(
+                category="signal.negative",
+                start=m.start(),
+                end=m.end(),
+                evidence=m.group(0),
+                score=0.8,
+                note="hostile phrasing",
+            )
+            for m in _HOSTILE.finditer(text)
+        )
+        if self.signals:
+            # Complaints, threats, legal threats and outrage are negative feedback
+            # whatever words they use ("still waiting for a refund").
+            if _COMPLAINT_HINT.search(text):
+                hits.extend(
+                    Hit(
+                        category="signal.negative",
+                        start=m.start(),
+                        end=m.end(),
+                        evidence=m.group(0),
+                        score=0.8,
+                        note="complaint",
+                    )
+                    for m in _COMPLAINT.finditer(text)
+                )
+            for m in _CRISIS.finditer(text):
+                kind = str(m.lastgroup).replace("_", "-")
+                if kind in _HOSTILE_CRISES:
+                    hits.append(
+                        Hit(
+                            category="signal.negative",
+                            start=m.start(),
+                            end=m.end(),
+                            evidence=m.group(0),
+                            score=0.9,
+                            note=kind,
+                        )
+                    )
+        if hits:
+            hits.sort(key=lambda h: (h.start or 0, h.end or 0))
+            return hits
+        vader = _vader()
+        limit = self.threshold
+        if not _vader_could_reach(text, vader, limit):
+            return []  # VADER cannot score it that low: skip the slow call
+        if _SUPPORTIVE.search(text) or _asks_for_care(doc):
+            # Sympathy uses sad words, and so does a parent asking for help
+            # ("my baby still can't latch, please help"): neither is hostile,
+            # so only a strongly negative text counts.
+            limit = max(-0.99, self.threshold - 0.45)
+            if not _vader_could_reach(text, vader, limit):
+                return []
+        compound = float(vader.analyzer.polarity_scores(text)["compound"])
+        if compound > limit:
+            return []
+        start = len(text) - len(text.lstrip())
+        end = len(text.rstrip())
+        return [
+            Hit(
+                category="signal.negative",
+                start=start,
+                end=end,
+                evidence=text[start:end][:200],
+                score=round(min(1.0, -compound), 3),
+                note=f"sentiment compound {compound:.2f}",
+            )
+        ]
+
+
+# --- complaints --------------------------------------------------------------------
+
+_COMPLAINT = _rx(
+    r"\b(?:make|making|made|file|filing|filed|lodge|lodging|lodged|submit|submitted|raise|"
+    r"raising|raised|put in|register)\s+(?:a\s+|an\s+|my\s+|official\s+|formal\s+)*complaint\b"
+    r"|\bcomplain(?:ing|ed|t|ts)?\b"
+    r"|\b(?:was|were|is|are|been|so|very|extremely|incredibly|really)\s+"
+    r"(?:rude|dismissive|unprofessional|condescending|patronising|patronizing|judgemental|"
+    r"judgmental|unhelpful|incompetent|negligent|aggressive|nasty|abrupt|"
+    r"unkind|hostile|racist|sexist|homophobic|inappropriate|disrespectful|belittling)\b"
+    r"|\b(?:unprofessional|disgraceful|unacceptable|appalling|negligent|negligence|incompetent|"
+    r"malpractice|misconduct|disrespectful)\b"
+    r"|\b(?:refund|refunded|reimburse\w*|charged me|overcharged|double charged|"
+    r"money back|chargeback|took my money|paid for nothing|still not paid|never paid)\b"
+    r"|\b(?:i|we)\s*(?:'ve|have|will|'ll|'m|am|are|'re|'m going to|am going to|will be|"
+    r"have been|'ve been|already|just)?\s+(?:report|reported|reporting)\b"
+    r"|\breport(?:ed|ing)? (?:you|her|him|them|this|"
+    r"the consultant|the ibclc|to (?:iblce|the board|the regulator|trading standards|the council|"
+    r"the ombudsman|ipala))\b"
+    r"|\b(?:never|didn'?t|did not|still haven'?t|haven'?t|has not|hasn'?t|not once)\s+"
+    r"(?:got|get|gotten|received|receive|had|heard|hear)\s+(?:back\b|(?:a|any|my|the|our|"
+    r"a single)\s+(?:reply|response|refund|call|callback|call back|answer|email|money|"
+    r"invoice|receipt|certificate|confirmation|apology|follow[- ]up))"
+    r"|\b(?:no one|nobody|never|didn'?t|hasn'?t|haven'?t|still hasn'?t)\s+(?:ever\s+)?"
+    r"(?:replied|responded|called (?:me |us )?back|rang (?:me |us )?back|got back|"
+    r"gotten back|turned up|showed up|answered|returned my|acknowledged)\b"
+    r"|\b(?:still waiting|been waiting|waited (?:for )?(?:\d+|two|three|four|weeks|days|months)|"
+    r"no response|no reply|no answer|ignored my|ignoring my|ignored me|ignoring me|"
+    r"no-show|didn'?t show|cancelled on me|canceled on me|stood me up)\b"
+    r"|\b(?:terrible|awful|horrible|worst|poor|shocking|dreadful|bad) "
+    r"(?:service|treatment|customer service|consultant|ibclc|lactation consultant|"
+    r"communication|organisation|organization|response)\b"
+    r"|\b(?:treated (?:me|us) (?:like|badly|terribly|poorly|awfully|with contempt)|"
+    r"made me feel (?:like|stupid|small|awful|terrible|judged|ashamed|guilty|like a failure)|"
+    r"felt (?:judged|dismissed|belittled|ignored|humiliated|shamed))\b"
+    r"|\b(?:no one|nobody|never)\b[^.?!]{0,40}\b(?:called|rang|phoned|emailed|replied|"
+    r"responded|got|get|call|ring|phone|email|came|come|turned|showed)\s+(?:me |us )?"
+    r"(?:back|up)\b"
+    r"|\b(?:no one|nobody) has (?:replied|responded|answered|got back|called|rang)\b"
+    r"|\bleft (?:\d+|two|three|four|several|multiple) (?:messages|voicemails|emails)\b"
+    r"|\b(?:waited|waiting|been waiting|on hold for) (?:over |more than |nearly |almost )?"
+    r"(?:\d+|an|two|three|forty|thirty) (?:minutes|mins|hours|days|weeks)\b|\bon hold\b"
+    r"|\bslow (?:replies|reply|response|responses|service)\b|\bcharged (?:me )?twice\b"
+    r"|\bwithout (?:asking|my permission|permission|my consent|consent)\b"
+    r"|\bnot what (?:i|we) expected\b|\bexpected better\b|\bso[- ]called (?:professional|expert|"
+    r"ibclc|consultant|specialist)s?\b|['‘\"“]professionals?['’\"”]"
+    r"|\b(?:was|were|kept|sat) on (?:her|his|their) phones?\b"
+    r"|\b(?:put|landed) (?:my|our) (?:baby|son|daughter|child) in hospital\b"
+    r"|\b(?:your|the) (?:member|volunteer|consultant|ibclc|helpline)'?s? advice\b"
+    r"|\b(?:tried to|trying to) (?:raise|resolve|sort) this\b|\bgot nowhere\b"
+    r"|\b(?:ombudsman|trading standards|formal grievance|grievance|escalate this|"
+    r"speak to (?:a|your) manager|your manager|who do i complain to|"
+    r"not good enough|this is not ok|this isn'?t ok)\b",
+)
+_COMPLAINT_HINT = _rx(
+    r"complain|rude|dismiss|unprofession|disgrace|unaccept|appall|neglig|incompet|misconduct|"
+    r"refund|reimburs|charge|money|paid|report|never|n'?t|not|no one|nobody|waiting|waited|"
+    r"no response|no reply|no answer|ignor|no-show|cancel|stood me up|terrible|awful|horrible|"
+    r"worst|poor|shocking|dreadful|bad |treated|made me feel|felt |ombudsman|trading standards|"
+    r"grievance|escalate|manager|condescend|patronis|patroniz|judg|unhelpful|useless|nasty|"
+    r"cold|abrupt|unkind|hostile|racist|sexist|homophob|inappropriate|disrespect|belittl|"
+    r"aggressive|nobody|no one|left|wait|hold|slow|twice|without|take|expected|so.called|"
+    r"professional|phone|hospital|advice|privately|nowhere",
+)
+
+
+class ComplaintDetector(Detector):
+    """A complaint about the service, a member or conduct."""
+
+    name: ClassVar[str] = "signal.complaint"
+    categories: ClassVar[frozenset[str]] = frozenset({"signal.complaint"})
+    summary: ClassVar[str] = (
+        "complaints about the service, a member or conduct (rude, unprofessional, "
+        "no refund, reported)"
+    )
+
+    def detect(self, doc: Document) -> list[Hit]:
+        text = doc.text
+        if not _COMPLAINT_HINT.search(text):
+            return []
+        return [
+            Hit(
+                category="signal.complaint",
+                start=m.start(),
+                end=m.end(),
+                evidence=m.group(0),
+                score=0.8,
+                note="complaint",
+            )
+            for m in _COMPLAINT.finditer(text)
+        ]
+
+
+# --- crises ------------------------------------------------------------------------
+
+#: kind -> pattern. The kinds are the hit's note, so a reviewer sees at once
+#: whether to ring a helpline, a lawyer or the press officer.
+CRISIS_PATTERNS: dict[str, str] = {
+    "self-harm": (
+        r"\b(?:i|i'?m|i am)\s+(?:just\s+|really\s+|honestly\s+)?(?:can'?t|cannot|can not)\s+"
+        r"(?:go on|do this anymore|do this any more|cope anymore|cope any more|take (?:it|this) "
+        r"any ?more|keep going|carry on|live like this)\b"
+        r"|\b(?:want|wanted|wanting|going|planning|thinking about|thought about|"
+        r"thoughts of|tempted)\s+(?:to\s+)?(?:end|ending)\s+(?:it|it all|my life|things)\b"
+        r"|\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting)\s+myself\b"
+        r"|\b(?:end (?:it all|my life)|take my (?:own )?life|suicid\w*|self[- ]harm\w*|"
+        r"better off (?:without me|dead|if i (?:wasn'?t|weren'?t) here)|"
+        r"(?:no|no point|no reason) (?:in |to )?(?:living|go on|going on|to live)|"
+        r"don'?t want to (?:be here|live|wake up|exist) ?(?:anymore|any more)?|"
+        r"wish i (?:was|were) dead|wish i (?:could )?(?:disappear|wasn'?t here|didn'?t exist)|"
+        r"want to (?:die|disappear)|i want out|nothing to live for|overdose|"
+        r"(?:thoughts|thinking) (?:of|about) (?:hurting|harming) (?:myself|my baby|the baby)|"
+        r"intrusive thoughts|walk into traffic|drive into|jump off|"
+        r"(?:nobody|no one) would (?:even )?(?:notice|care|miss me)|"
+        r"if i (?:just )?(?:disappeared|wasn'?t here|was gone|were gone|died))\b"
+    ),
+    "violence": (
+        r"\b(?:i'?ll|i will|i'?m going to|im going to|gonna|i'?d like to|i want to|"
+        r"someone should)\s+"
+        r"(?:\w+\s+)?(?:kill|hurt|beat|stab|shoot|punch|smash|burn|find|come for|get|destroy)\s+"
+        r"(?:you|u|her|him|them|the consultant|your|all of you|everyone)\b"
+        r"|\b(?:watch your back|you'?ll regret|you will regret|you'?ll pay|you will pay|"
+        r"i know where (?:you|your \w+|he|she|they) (?:live|lives|work|works)|"
+        r"see what happens|deserves? to (?:be (?:hurt|attacked|punished|shot|beaten|killed)|die)|"
+        r"(?:should|ought to) be (?:hurt|beaten|punished|killed)|"
+        r"your days are numbered|should be shot|"
+        r"bomb|shoot up|burn (?:it|the place|your \w+) down|kill you|death threat\w*|"
+        r"shake the baby|shaking the baby|hurt (?:my|the) baby|harm (?:my|the) baby)\b"
+    ),
+    "legal": (
+        r"\b(?:my|our)\s+(?:lawyers?|solicitors?|attorneys?|legal team|barrister)\b"
+        r"|\b(?:i|we)\s*(?:will|'ll|am going to|'m going to|are going to|shall|intend to|"
+        r"plan to|could|might)?\s*(?:be\s+)?(?:sue|suing)\b|\bsue (?:you|ipala|the|them|her)\b"
+        r"|\b(?:legal action|legal proceedings|lawsuit|law suit|class action|see you in court|"
+        r"take you to court|taking you to court|court action|small claims|cease and desist|"
+        r"defamation|defamatory|libel|libellous|libelous|slander|litigation|legal advice|"
+        r"contacted a lawyer|contacting a lawyer|speaking to a lawyer|get a lawyer|"
+        r"hearing from my|hear from my|expect a letter from|letter from (?:my|our) )\b"
+    ),
+    "press": (
+        r"\b(?:i'?m|i am|as)\s+(?:a\s+|an\s+)?(?:freelance\s+|health\s+|investigative\s+|"
+        r"senior\s+)?(?:journalist|reporter|producer|editor|correspondent|researcher for)\b"
+        r"|\b(?:journalist|reporter|producer|editor|correspondent)\s+(?:at|for|with|from)\b"
+        r"|\b(?:for a (?:story|piece|feature|news story|segment|documentary|podcast)|"
+        r"media (?:enquiry|inquiry|request)|press (?:enquiry|inquiry|request|office|release)|"
+        r"(?:comment|statement|quote) for (?:our|my|the|an|a) (?:article|story|piece|report|"
+        r"readers|feature|programme|program|paper|newspaper|outlet|segment)|"
+        r"request for comment|requesting comment|for comment|on the record|off the record|"
+        r"our readers|my editor|writing (?:a|an) (?:piece|article|story)|"
+        r"(?:working on|researching) (?:a|an) (?:piece|article|story|feature|documentary)|"
+        r"(?:interview|speak|talk) (?:with )?(?:someone|a spokesperson|your spokesperson) "
+        r"(?:from|at)|spokesperson|going to the press|"
+        r"contact(?:ing|ed)? the (?:press|media|papers)|"
+        r"tell the (?:papers|press|media))\b"
+    ),
+    "baby-danger": (
+        r"\b(?:baby|he|she|lo|son|daughter|newborn)\s+(?:is\s+|was\s+|'s\s+)?"
+        r"(?:not|isn'?t|stopped|stops|has stopped|wasn'?t)\s+breathing\b"
+        r"|\b(?:not breathing|stopped breathing|blue lips|lips (?:are |went |turned |look )?blue|"
+        r"turn(?:ed|ing|s)? blue|went blue|going blue|grey and floppy|floppy|limp|unresponsive|"
+        r"won'?t wake(?: up)?|can'?t wake (?:him|her|the baby|baby)|not waking|hard to wake|"
+        r"seizure|(?:he|she|baby|he'?s|she'?s) (?:is |was )?fitting|convulsi\w*|sunken fontanelle|"
+        r"(?:gone|turned|turning|going|went|goes|turns) (?:blue|grey|gray|purple)|"
+        r"blue around (?:the|his|her) (?:lips|mouth)|"
+        r"breathing (?:really |very |so |too )?(?:fast|quickly|rapidly|strangely|noisily|heavily)|"
+        r"struggling to breathe|can'?t breathe|grunting with (?:each|every) breath|"
+        r"no wet (?:nappy|nappies|diaper|diapers)|(?:no|not had a|hasn'?t had a|"
+        r"hasn'?t had any|not had any|haven'?t seen a) (?:wet|dirty) "
+        r"(?:nappy|nappies|diaper|diapers)|"
+        r"(?:nappy|nappies|diaper|diapers) (?:has|have) been dry|dry (?:nappy|nappies|diaper|"
+        r"diapers) (?:for|since|in|all)|hasn'?t (?:fed|eaten|fed properly|peed|weed|had a wee)|"
+        r"(?:not|hasn'?t been) feeding (?:for|since|at all)|"
+        r"refus(?:ing|ed|es) (?:all|every) feeds?|"
+        r"dehydrated|high fever|fever (?:of|in) (?:a|my)|temperature of (?:3[89]|4\d)|"
+        r"blood in (?:his|her|the) (?:vomit|poo|stool|nappy)|projectile vomit\w*|green vomit|"
+        r"vomiting (?:blood|green)|(?:call|called|calling|ring|rang) (?:an ambulance|999|911|112)|"
+        r"ambulance|emergency room|rushed (?:to|into) hospital|rushed to a&e)\b"
+    ),
+    "viral": (
+        r"\b(?:going viral|gone viral|went viral|go viral|viral thread|viral post|"
+        r"boycott\w*|#\w*boycott\w*|share this everywhere|share widely|sharing everywhere|"
+        r"everyone needs to (?:see|know)|screenshotted|screen shotted|"
+        r"(?:i'?ve|i have|we'?ve|already) screenshot\w*|"
+        r"the whole internet|all over (?:twitter|x|facebook|tiktok|instagram|reddit|the internet|"
+        r"social media)|pile[- ]?on|cancel(?:led)? culture|#cancel\w*|"
+        r"thousands of (?:people|shares|comments)|petition|mass report\w*|report this page|"
+        r"everyone report|exposing you|expose you)\b"
+    ),
+}
+# One RE2 pass for all kinds: a named group per kind tells which one matched.
+_CRISIS = _rx("|".join(f"(?P<{kind.replace('-', '_')}>{p})" for kind, p in CRISIS_PATTERNS.items()))
+
+
+class CrisisDetector(Detector):
+    """Items that need a person now; the hit note names the crisis kind."""
+
+    name: ClassVar[str] = "signal.crisis"
+    categories: ClassVar[frozenset[str]] = frozenset({"signal.crisis"})
+    summary: ClassVar[str] = (
+        "self-harm, threats of violence, legal threats, press enquiries, a baby in "
+        "danger, viral outrage"
+    )
+
+    def detect(self, doc: Document) -> list[Hit]:
+        text = doc.text
+        hits: list[Hit] = []
+        for m in _CRISIS.finditer(text):
+            hits.append(
+                Hit(
+                    category="signal.crisis",
+                    start=m.start(),
+                    end=m.end(),
+                    evidence=m.group(0),
+                    score=0.9,
+                    note=str(m.lastgroup).replace("_", "-"),
+                )
+            )
+        return hits
