@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postguard.content import Content
+from postguard.content import Content, Context
 from postguard.detectors.base import DetectorConfigError, Document
 from postguard.detectors.commercial import BmsMarketingDetector, UndisclosedInterestDetector
 
@@ -24,6 +24,11 @@ UNDISCLOSED = [
     ("This post is in collaboration with Medela.", "sponsorship"),
     ("Gifted: new pump from Elvie, obsessed!", "gift"),
     ("Grab my favourite nursing tops, link in bio!", "link promotion"),
+    (
+        "The breast shells I give every client - get yours here: shop.example.net/r/amy",
+        "shopping link",
+    ),
+    ("Best nursing cami ever, buy one 👉 example.org/p/cami-22", "shopping link"),
 ]
 
 DISCLOSED_OR_NONE = [
@@ -34,6 +39,8 @@ DISCLOSED_OR_NONE = [
     "In partnership with the NHS we run a drop-in clinic.",
     "Thanks to everyone who came to our support group today!",
     "Our course handouts are linked in our profile.",
+    "Get your free place here: example.org/events/cafe",
+    "Buy one now: example.com/p/cami-22 (affiliate link)",
 ]
 
 
@@ -50,6 +57,24 @@ def test_it_passes_a_disclosed_or_non_commercial_post(text: str) -> None:
     assert UndisclosedInterestDetector().detect(doc(text)) == []
 
 
+def test_a_brand_shout_out_is_an_interest_only_on_the_official_account() -> None:
+    text = "Our friends at WrapNest make gorgeous slings, check them out!"
+    official = Document(Content(text, context=Context(account="official")))
+    assert [h.note for h in UndisclosedInterestDetector().detect(official)] == ["brand promotion"]
+    assert UndisclosedInterestDetector().detect(doc(text)) == []
+    for other in (
+        "Our friends at La Leche League run a helpline, check them out!",
+        "Our friends at Brightwell Uni published a new study on donor milk.",
+        "#ad Our friends at WrapNest make gorgeous slings, check them out!",
+    ):
+        assert (
+            UndisclosedInterestDetector().detect(
+                Document(Content(other, context=Context(account="official")))
+            )
+            == []
+        )
+
+
 # --------------------------------------------------------------------------
 # WHO Code
 
@@ -62,6 +87,12 @@ MARKETING = [
     ("Tommee Tippee bottles are the best bottle for breastfed babies #ad", "promotion"),
     ("Try the SMA First Infant Milk, we love it", "promotion"),
     ("Bottles inspired by the breast with a natural latch!", "idealising"),
+    ("Thanks to BrightBaby Infant Milks for the gift bags!", "samples"),
+    ("Meadow Farm Goat Formula is the one I trust", "promotion"),
+    ("The TinySup Natural teat is the best match for a breastfed baby", "idealising"),
+    ("Honestly CloudyBay Stage 2 is better than breast milk for some", "idealising"),
+    ("Our study day is supported by PebbleCo Follow-On Milk", "sponsorship"),
+    ("Toddler milk is the best way to give your child everything they need", "idealising"),
 ]
 
 NOT_MARKETING = [
@@ -73,6 +104,11 @@ NOT_MARKETING = [
     "SMA is a genetic condition; we love supporting these families.",
     "Use code CONF24 for 20% off conference tickets.",
     "A cow's teat and a baby's latch are not the same thing.",
+    "The best way to hold a bottle is nearly level, so baby can pace the feed.",
+    "Breast milk really is liquid gold for premature babies.",
+    "Should I switch to formula at night? I'm so tired.",
+    "Join our WhatsApp first-time parents group, we love hearing from you!",
+    "Safe Infant Formula Preparation: check out our new leaflet.",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from profanity_check import predict_prob
 
-from postguard.content import Content
+from postguard.content import Content, Context
 from postguard.detectors.base import DetectorConfigError, Document, Hit
 from postguard.detectors.language import (
     BiasDetector,
@@ -17,6 +17,10 @@ from postguard.detectors.language import (
 
 def doc(text: str) -> Document:
     return Document(Content(text))
+
+
+def inbound(text: str) -> Document:
+    return Document(Content(text, context=Context(kind="comment", direction="inbound")))
 
 
 def evidence(hits: list[Hit]) -> list[str]:
@@ -64,6 +68,19 @@ def test_it_flags_a_profanity_with_its_span(text: str, word: str) -> None:
 @pytest.mark.parametrize("text", CLINICAL)
 def test_it_does_not_treat_lactation_vocabulary_as_vulgar(text: str) -> None:
     assert ProfanityDetector().detect(doc(text)) == []
+
+
+def test_it_lets_a_mild_exclamation_in_inbound_praise_through() -> None:
+    detector = ProfanityDetector()
+    assert detector.detect(inbound("Hell yeah, what a fabulous webinar!")) == []
+    # Outbound, or with no praise, or beside another profanity, it is reported.
+    assert detector.detect(doc("Hell yeah, what a fabulous webinar!"))
+    assert detector.detect(inbound("Damn it, the link is broken again."))
+    assert detector.detect(inbound("Damn, this shit is brilliant"))
+
+
+def test_it_does_not_send_insults_to_the_model_as_profanity() -> None:
+    assert ProfanityDetector().detect(inbound("You lot are a pack of bullies.")) == []
 
 
 def test_it_reports_an_insult_as_harassment_not_profanity() -> None:
@@ -129,6 +146,23 @@ HARASSING = [
     ("What a pathetic excuse for a consultant", "what a pathetic excuse for a consultant"),
     ("this mum was too thick to get it", "this mum was too thick"),
     ("You are a moron and a fraud", "you are a moron"),
+    (
+        "The 'specialist' from the radio phone-in last night is an idiot",
+        "the 'specialist' from the radio phone-in last night is an idiot",
+    ),
+    ("That clinic's new feeding lead is useless", "that clinic's new feeding lead is useless"),
+    (
+        "Anybody who still tapes dummies in is frankly clueless",
+        "anybody who still tapes dummies in is frankly clueless",
+    ),
+    ("You lot are a pack of smug amateurs", "you lot are a pack of smug"),
+    ("Our secretary? Their president is a bitter old hag.", "their president is a bitter old hag"),
+    ("Saw the most entitled dad at clinic today", "the most entitled dad"),
+    ("Some people should never have had kids tbh", "should never have had kids"),
+    ("okay boomer, the research moved on", "okay boomer"),
+    ("Stay in your lane and leave the science to the professionals", "stay in your lane"),
+    ("Anyone who shares this deserves a slap", "deserves a slap"),
+    ("I know where your manager works.", "i know where your manager works"),
 ]
 
 RESPECTFUL = [
@@ -139,6 +173,13 @@ RESPECTFUL = [
     "It's a myth that teen mums are lazy.",
     "This study is useless for clinical practice.",
     "Thanks for the clear advice, you are a star!",
+    "Our new chair is a gifted teacher and a kind listener.",
+    "Anyone who is finding the night feeds hard is welcome at the café.",
+    "The speaker from the milk bank last week is a real expert.",
+    "I felt so stupid for forgetting the flange.",
+    "Shame on you NHSE for cutting the infant feeding budget.",
+    "Try a different hold and see what happens.",
+    "That so-called expert advice about formula top-ups came from an ad.",
 ]
 
 
@@ -163,6 +204,14 @@ BIASED = [
     ("trans parents shouldn't chestfeed", "gender identity"),
     ("teen mums are too stupid to follow advice", "age"),
     ("Muslims always refuse help", "religion"),
+    ("Blind parents can't really manage a sling safely.", "ability"),
+    ("Bisexual women who co-parent are only doing it for themselves", "sexual orientation"),
+    ("Catholic families are the hardest to work with.", "religion"),
+    ("Non-binary parents who want to nurse are attention-seeking", "gender identity"),
+    ("Welsh families are stuck in the past about feeding", "national origin"),
+    ("Fathers just get in the way at night feeds, it's a woman's job.", "sex"),
+    ("Anyone who votes for those clowns doesn't care about children.", "political persuasion"),
+    ("Somali mums never follow the plan 🙄", "national origin"),
 ]
 
 NEUTRAL = [
@@ -172,6 +221,12 @@ NEUTRAL = [
     "It's a myth that teen mums can't breastfeed; never assume they are too young to.",
     "Breastfeeding during Ramadan: tips for Muslim mums.",
     "Our peer supporters speak Polish and Romanian.",
+    "Deaf mothers can book a BSL interpreter for any of our groups.",
+    "Low-income families can't really afford pumps, so our loan scheme is free.",
+    "Rural families face more barriers, so they are always offered a video call.",
+    "My 17-year-old client latched her baby herself today!",
+    "Typical questions from new dads: how can I help at night?",
+    "Trans dads who want to chestfeed: our next group is on Monday.",
 ]
 
 

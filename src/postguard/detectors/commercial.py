@@ -88,6 +88,19 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "shopping link",
+        re.compile(
+            r"\b(?:grab|get|buy|order|shop|snag|pick\s+up)\s+(?:one|yours|it|them|these|this"
+            r"|some|a\s+pair)(?:\s+(?:for\s+yourself|here|now|today|below|via|at|from)){0,2}"
+            r"\s*[^\w\s]{0,4}\s*(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/\S+",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "brand promotion",
+        re.compile(r"\bour\s+(?:friends|pals|partners|mates)\s+(?:at|from)(?=\s+@?[A-Z])", re.I),
+    ),
+    (
         "link promotion",
         re.compile(
             r"(?:\bbit\.ly/\S+|\blink\s+in\s+(?:my\s+)?bio\b|\buse\s+my\s+link\b"
@@ -132,7 +145,18 @@ _GATES: dict[str, tuple[str, ...]] = {
     "sponsorship": ("sponsor", "partner", "collab", "ambassador"),
     "gift": ("gift", "thank", "sent ", "gave ", "sending", "pr package", "pr sample", "pr "),
     "link promotion": ("bit.ly", "bio", "my link", "shop my", "shop the"),
+    "shopping link": ("grab ", "get ", "buy ", "order ", "shop ", "snag ", "pick up"),
+    "brand promotion": ("friends at", "friends from", "pals at", "partners at", "mates at"),
 }
+# Kinds that only an official account's post makes a commercial interest: the
+# association promoting a brand ("our friends at CozyNest ... check them out").
+_OFFICIAL_ONLY = frozenset({"brand promotion"})
+_BRAND_CTA = re.compile(
+    r"\b(?:check\s+(?:them|it|this|these|her|him)\s+out|shop|buy|order|grab|get\s+yours"
+    r"|head\s+(?:over\s+)?to|available\s+(?:at|from|now)|use\s+code)\b"
+    r"|\b[\w-]+\.(?:com|co\.uk|net|shop|store|io)\b",
+    re.IGNORECASE,
+)
 
 
 class UndisclosedInterestDetector(Detector):
@@ -150,10 +174,13 @@ class UndisclosedInterestDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         text, lower = doc.text, doc.lower
+        official = doc.context.account == "official"
         kinds = [
             (kind, pattern)
             for kind, pattern in _CUES
-            if any(gate in lower for gate in _GATES[kind])
+            if (official or kind not in _OFFICIAL_ONLY)
+            and (kind != "shopping link" or "/" in lower)
+            and any(gate in lower for gate in _GATES[kind])
         ]
         if not kinds:
             return []
@@ -164,7 +191,9 @@ class UndisclosedInterestDetector(Detector):
                 start, end = found.start(), found.end()
                 if any(s < end and start < e for s, e in taken):
                     continue
-                if kind == "sponsorship" and _PUBLIC_AFTER.match(text, end):
+                if kind in ("sponsorship", "brand promotion") and _PUBLIC_AFTER.match(text, end):
+                    continue
+                if kind == "brand promotion" and not _BRAND_CTA.search(text, end):
                     continue
                 if kind == "link promotion" and not _LINK_PROMO.search(text):
                     continue
@@ -204,6 +233,38 @@ _EXACT_CONTEXT = re.compile(
     r"|hungry|advanced|formula|milk|bottles?|teats?|dumm(?:y|ies)|soothers?|baby|toddler|stage)",
 )
 _BOTTLEISH = frozenset({"bottle", "bottles", "teat", "teats", "dummy", "dummies"})
+# Brands the lexicon cannot list: an invented-looking name ("NutriCare",
+# "LittleOak") or a capitalised name before a capitalised product noun
+# ("Sunny Valley Infant Milk"), followed by a word that makes it a product of
+# the Code's scope ("... Follow-On Milk", "... Stage 1", "... Natural teat").
+_PRODUCT_AFTER = (
+    r"(?=(?:\s+[A-Z][\w'-]*){0,2}\s+(?i:formulas?|infant\s+milks?|baby\s+milks?"
+    r"|follow[-\s]on(?:\s+milks?|\s+formula)?|growing[-\s]up\s+milks?|toddler\s+milks?"
+    r"|first\s+(?:infant\s+)?milks?|(?:infant|baby)\s+nutrition|stage\s+\d|gold|comfort|hydrolysed|hydrolyzed"
+    r"|hypoallergenic|anti[-\s]colic|bottles?|teats?|dumm(?:y|ies)|pacifiers?|soothers?)\b)"
+)
+_NOT_A_BRAND = (
+    r"(?!(?:Our|The|This|That|These|Your|My|Free|Best|New|Any|Safe|About|Why|How|When|What"
+    r"|Making|Make|Preparing|Prepare|Using|Use|Choosing|Choose|Responsive|Paced|Combination"
+    r"|Feeding|Introducing|Stage|Infant|Baby|Toddler|First|Follow|Growing|Formula|Bottle)\b)"
+)
+_UNLISTED_BRAND = re.compile(
+    rf"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b{_PRODUCT_AFTER}"
+    rf"|\b{_NOT_A_BRAND}[A-Z][a-z]+(?:\s+{_NOT_A_BRAND}[A-Z][a-z]+)?(?=(?:\s+[A-Z][\w-]*)?"
+    r"\s+(?:Infant|Baby|Follow-On|Follow\s+On|Growing-Up|Growing\s+Up|Toddler|First|Goat"
+    r"|Organic|Comfort|Hungry)\s+(?:Milks?|Formulas?)\b)"
+)
+_CUE_LABELS = frozenset({*ASPECTS, "claim"})
+_NOT_MILK = re.compile(r"bottle|teat|dumm|pacifier|soother")
+# "Check out our new leaflet on formula preparation" points to our own material.
+_OWN_MATERIAL = re.compile(
+    r"\s+(?:our|my)\s+(?:new\s+|free\s+|latest\s+)?(?:leaflets?|guides?|videos?|webinars?|blog"
+    r"|posts?|page|course|class(?:es)?|workshops?|handouts?|resources?|website|podcast|group"
+    r"|factsheets?|infographics?|article|session)\b",
+    re.IGNORECASE,
+)
+# "Should I switch to formula?": a parent's question is not promotion.
+_OWN_QUESTION = re.compile(r"\b(?:should|can|could|shall|do|would|must)\s+(?:i|we)\b", re.I)
 _CODE = re.compile(
     r"\b(?:use|with|enter|apply)\s+(?:my\s+|the\s+|our\s+)?(?:(?:discount|promo|coupon)\s+)?"
     r"code\s*:?\s*[A-Za-z0-9]{3,}\b|\bcode\s*:?\s*[A-Z][A-Z0-9]{2,}\b|\b\d{1,2}\s*%\s*off\b",
@@ -242,7 +303,7 @@ class BmsMarketingDetector(Detector):
         products = load_lexicon("bms_products.txt")
         phrases: dict[str, str] = {}
         cues = load_lexicon("bms_cues.txt")
-        for section in (*ASPECTS, "context"):
+        for section in (*ASPECTS, "claim", "context"):
             for phrase in cues[section]:
                 phrases[phrase] = section
         for section in ("product", "brand", "company"):
@@ -258,6 +319,8 @@ class BmsMarketingDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         found = self._matcher.find(doc.lower)
+        if not any(m.label in _CUE_LABELS for m in found) and not _CODE.search(doc.text):
+            return []
         mentions = [m for m in found if m.label in ("product", "brand", "company")]
         if self._exact is not None:
             for hit in self._exact.finditer(doc.text):
@@ -268,10 +331,21 @@ class BmsMarketingDetector(Detector):
                     or any(m.label == "product" for m in mentions)
                 ):
                     mentions.append(PhraseMatch(hit.start(), hit.end(), hit.group(), "brand"))
+        if doc.text != doc.lower:
+            for hit in _UNLISTED_BRAND.finditer(doc.text):
+                if not any(m.start <= hit.start() < m.end for m in mentions):
+                    mentions.append(PhraseMatch(hit.start(), hit.end(), hit.group(), "brand"))
         mentions = [m for m in mentions if self._is_bms(doc.text, m)]
         if not mentions:
             return []
         cues = [m for m in found if m.label in ASPECTS]
+        if any(m.label != "product" or not _NOT_MILK.search(m.phrase) for m in mentions):
+            # A superiority claim idealises a milk or a brand, not a plain bottle.
+            cues.extend(
+                PhraseMatch(m.start, m.end, m.phrase, "idealising")
+                for m in found
+                if m.label == "claim"
+            )
         if not cues and not _CODE.search(doc.text):
             return []
         bounds = list(sentences(doc.text))
@@ -298,6 +372,11 @@ class BmsMarketingDetector(Detector):
             where = sentence(cue.start)
             if where in context_sentences:
                 continue
+            if aspect == "promotion" and (
+                (where >= 0 and self._own_question(doc.text, bounds[where]))
+                or (cue.phrase == "check out" and _OWN_MATERIAL.match(doc.text, cue.end))
+            ):
+                continue
             if not self._cue_applies(cue, where, mentions, mention_sentences, branded, short_post):
                 continue
             seen.add(aspect)
@@ -313,6 +392,11 @@ class BmsMarketingDetector(Detector):
                 )
             )
         return hits
+
+    @staticmethod
+    def _own_question(text: str, bounds: tuple[int, int]) -> bool:
+        sentence = text[bounds[0] : bounds[1]].rstrip()
+        return sentence.endswith("?") and _OWN_QUESTION.search(sentence) is not None
 
     @staticmethod
     def _is_bms(text: str, mention: PhraseMatch) -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
-from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences
+from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences, word_regex
 
 __all__ = [
     "BiasDetector",
@@ -205,6 +205,9 @@ class ProfanityDetector(Detector):
             threshold, extra, frozenset(allow)
         )
         self._allow = allow
+        lexicon = load_lexicon("profanity.txt")
+        self._interjections = frozenset(lexicon["interjection"]) - frozenset(extra)
+        self._praise = word_regex(lexicon["praise"])
 
     def detect(self, doc: Document) -> list[Hit]:
         return self.detect_many([doc])[0]
@@ -216,11 +219,21 @@ class ProfanityDetector(Detector):
             lower = doc.lower
             hits: list[Hit] = []
             triggers: list[PhraseMatch] = []
+            exclamations: list[PhraseMatch] = []
+            excused: set[int] = set()
             for match in self._matcher.find(lower):
                 if match.label in _PROFANE_SECTIONS:
-                    hits.append(self._hit(doc, match.start, match.end, "lexicon"))
+                    if match.phrase in self._interjections:
+                        exclamations.append(match)
+                    else:
+                        hits.append(self._hit(doc, match.start, match.end, "lexicon"))
                 elif match.label == "trigger":
                     triggers.append(match)
+            if exclamations:
+                excused = self._in_praise(doc, hits, exclamations)
+                for match in exclamations:
+                    if match.start not in excused:
+                        hits.append(self._hit(doc, match.start, match.end, "lexicon"))
             if any(c in lower for c in "*@#$!%"):
                 for found in _OBFUSCATED.finditer(lower):
                     if _SYMBOL.search(found.group()) and not _covered(hits, found.start()):
@@ -237,7 +250,9 @@ class ProfanityDetector(Detector):
                 by_sentence.setdefault(_sentence_of(bounds, trig.start), []).append(trig)
             for index, found_triggers in by_sentence.items():
                 start, end = bounds[index]
-                if any(start <= h.start < end for h in hits if h.start is not None):
+                if any(start <= h.start < end for h in hits if h.start is not None) or any(
+                    start <= pos < end for pos in excused
+                ):
                     continue
                 text = _mask(lower, start, end, masked)
                 best = max(found_triggers, key=lambda m: self._triggers.get(m.phrase, 0.0))
@@ -251,6 +266,27 @@ class ProfanityDetector(Detector):
         for hits in results:
             hits.sort(key=lambda h: (h.start or 0, h.end or 0))
         return results
+
+    def _in_praise(
+        self, doc: Document, hits: list[Hit], exclamations: list[PhraseMatch]
+    ) -> set[int]:
+        """Starts of exclamations that sit in praise in an inbound comment.
+
+        "Damn, this is a brilliant explainer" is a compliment: the mild
+        exclamation is not reported when its sentence praises and has no
+        other profanity. Outbound posts get no such pass.
+        """
+        if doc.context.direction != "inbound":
+            return set()
+        bounds = list(sentences(doc.text))
+        excused: set[int] = set()
+        for match in exclamations:
+            start, end = bounds[_sentence_of(bounds, match.start)]
+            if any(h.start is not None and start <= h.start < end for h in hits):
+                continue
+            if self._praise.search(doc.lower, start, end):
+                excused.add(match.start)
+        return excused
 
     def _hit(self, doc: Document, start: int, end: int, how: str, score: float = 1.0) -> Hit:
         return Hit(
@@ -322,26 +358,37 @@ _PERSON_NOUNS = (
     r"|ladies|girl|guy|man|men|dad|father|parent|family|families|commenter|commentor|poster"
     r"|person|people|client|patient|member|admin|moderator|mod|author|expert|influencer"
     r"|professional|practitioner|counsellor|counselor|peer supporter|volunteer|trainer"
-    r"|educator|student|manager|boss|fool|idiot|cow|one|lot|bunch)(?:s|es)?"
+    r"|educator|student|manager|boss|fool|idiot|cow|one|lot|bunch|chair|chairperson|chairwoman"
+    r"|chairman|president|director|lead|team|staff|board|committee|ceo|presenter|speaker"
+    r"|blogger|host|trustee|officer|coordinator|rep|representative|specialist|advisor|adviser"
+    r"|feeding lead|team leader)(?:s|es)?"
 )
 _DET = r"(?:this|that|the|these|those|our|my|your|some|her|his|their|another|one)"
 _MOD = (
     r"(?:such|so|a|an|the|total|complete|utter|absolute|bloody|really|just|truly|totally"
     r"|completely|utterly|clearly|obviously|massive|little|big|real|right|proper|too|very"
     r"|actually|literally|being|a bit|kind of|kinda|sort of|seriously|pretty|quite|an absolute"
-    r"|a complete|a total|an utter|nothing but|nothing more than|such an?|more|most|of a)"
+    r"|a complete|a total|an utter|nothing but|nothing more than|such an?|more|most|of a"
+    r"|frankly|honestly|simply|plain|just plain|a bunch of|a pack of|a load of|a gang of|bunch of)"
 )
 _COPULA = (
     r"(?:is|was|are|were|'s|’s|'re|’re|seems?|seemed|looks?|looked|sounds?|sounded|must be"
     r"|has to be|is being|are being|acts?|acted|acting|remains?|became|becomes?)"
 )
+_QUOTE = "['\"‘’“”]?"
 # Each pattern must match the text just before an insult word.
 _TARGET_BEFORE = re.compile(
     r"(?:"
-    rf"\b(?:you|u|ya|ye|youse|y'all)(?:\s*(?:'re|’re|are|r)|re)?\s+(?:{_MOD}\s+){{0,3}}"
+    rf"\b(?:you|u|ya|ye|youse|y'all)(?:\s+(?:people|lot|guys|two|all))?"
+    rf"(?:\s*(?:'re|’re|are|r)|re)?\s+(?:{_MOD}\s+){{0,3}}"
     rf"|\b(?:are|were)\s+(?:you|u)\s+(?:{_MOD}\s+){{0,3}}"
     rf"|\b(?:she|he|they|her|him|them|whoever)\s*{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
-    rf"|\b{_DET}\s+(?:[\w-]+\s+){{0,2}}{_PERSON_NOUNS}\s*{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
+    # "that hospital's feeding lead is", "the 'expert' on TV this morning is"
+    rf"|\b{_DET}\s+(?:[\w'’-]+\s+){{0,3}}{_QUOTE}{_PERSON_NOUNS}{_QUOTE}"
+    rf"(?:\s+[^\s.!?;:]+){{0,6}}?\s*{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
+    # "anyone who still recommends X is"
+    rf"|\b(?:anyone|anybody|everyone|everybody|whoever|someone|somebody|people|those)"
+    rf"\s+(?:who|that)\s+(?:[^\s.!?;:]+\s+){{0,10}}?{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
     rf"|\bwhat\s+(?:an?\s+)?(?:{_MOD}\s+){{0,2}}"
     rf"|\b(?:call(?:ed|ing)?|calls)\s+(?:her|him|them|you|me)\s+(?:an?\s+)?(?:{_MOD}\s+){{0,2}}"
     rf"|\b(?:she|he|they)\s+(?:'s|’s|is|are|was|were)\s+(?:just\s+)?(?:an?\s+)?"
@@ -358,9 +405,19 @@ _EXCUSE_AFTER = re.compile(rf"\s+(?:for\s+)?(?:an?\s+)?(?:[\w-]+\s+)?{_PERSON_NO
 _NEEDS_COPULA = frozenset({"thick", "dim", "dense", "crazy", "cow", "joke", "fat", "toxic"})
 _TOO_TO = re.compile(r"\btoo\s+\Z", re.IGNORECASE)
 _TO_AFTER = re.compile(r"\s+to\b", re.IGNORECASE)
+_LOOK_BACK = 120
+# Threats the lexicon cannot list: "I know where your chair lives / you work".
+_KNOW_WHERE = re.compile(
+    r"\bi\s+know\s+where\s+(?:you|she|he|they|(?:your|her|his|their)\s+[\w-]+)"
+    r"\s+(?:live|lives|work|works|sleep|sleeps|stay|stays|park|parks)\b",
+    re.IGNORECASE,
+)
+# "Shame on you IPALA": reproach aimed at an organisation is criticism, not harassment.
+_AT_ORGANISATION = re.compile(r"\s*,?\s*@?[A-Z]{3,}\b")
+_REPROACH = frozenset({"shame on you", "you should be ashamed"})
 # "It's a myth that teen mums are lazy" reports a stereotype, it does not insult.
 _REBUTTAL = re.compile(
-    r"\b(?:myth|not true|stereotypes?|assume|assumption|claim|claims|says|said|called)\b"
+    r"\b(?:myth|not true|stereotypes?|assume|assumption|claim|claims|says|said|(?<!-)called)\b"
     r"[^.!?\n]*\Z",
     re.IGNORECASE,
 )
@@ -397,6 +454,9 @@ class HarassmentDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         found = self._matcher.find(doc.lower)
+        if "know where" in doc.lower:
+            for threat in _KNOW_WHERE.finditer(doc.text):
+                found.append(PhraseMatch(threat.start(), threat.end(), threat.group(), "threat"))
         if not found:
             return []
         hits: list[Hit] = []
@@ -405,6 +465,8 @@ class HarassmentDetector(Detector):
             start, end = match.start, match.end
             note = match.label
             if match.label == "insult" and not self._aimed(text, match):
+                continue
+            if match.phrase in _REPROACH and _AT_ORGANISATION.match(text, end):
                 continue
             if match.label == "insult":
                 start, note = self._extend_left(text, start), "insult aimed at a person"
@@ -431,7 +493,7 @@ class HarassmentDetector(Detector):
 
     @staticmethod
     def _aimed(text: str, match: PhraseMatch) -> bool:
-        before = text[max(0, match.start - 80) : match.start]
+        before = text[max(0, match.start - _LOOK_BACK) : match.start]
         after = text[match.end : match.end + 60]
         if _REBUTTAL.search(before):
             return False
@@ -448,7 +510,7 @@ class HarassmentDetector(Detector):
     @staticmethod
     def _extend_left(text: str, start: int) -> int:
         """Start the span at the target ("you", "that midwife") when it is close."""
-        before = text[max(0, start - 80) : start]
+        before = text[max(0, start - _LOOK_BACK) : start]
         found = _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before)
         if found is None:
             return start
@@ -462,7 +524,58 @@ class HarassmentDetector(Detector):
 # Sweeping quantifiers count only right after the group ("Muslims always ...",
 # "immigrant mums never ..."); elsewhere they are too common to mean bias.
 _WEAK_CUES = frozenset({"always", "never", "all", "every", "invariably", "just", "only"})
+# Cues that often aim at something else in the sentence ("Typical - another
+# post by ..."): they count only right beside the group ("typical teen mums").
+_NEAR_CUES = frozenset({"typical", "so typical", "typical of"})
+_NEAR_CHARS = 12
 _ADJACENT = re.compile(r"\s+(?:are\s+|will\s+|would\s+|do\s+|just\s+|nearly\s+|almost\s+)?")
+
+
+# The people a modifier in bias_groups.txt ("deaf *") is expanded with.
+_GROUP_NOUNS = (
+    "mums",
+    "moms",
+    "mothers",
+    "mamas",
+    "parents",
+    "families",
+    "women",
+    "men",
+    "couples",
+    "people",
+    "dads",
+    "fathers",
+    "folk",
+    "folks",
+    "clients",
+    "patients",
+    "girls",
+    "boys",
+    "households",
+    "communities",
+    "mum",
+    "mom",
+    "mother",
+    "parent",
+    "family",
+    "woman",
+    "man",
+    "couple",
+    "dad",
+    "father",
+    "client",
+    "patient",
+    "girl",
+    "voters",
+    "lot",
+)
+
+
+def _expand_group(phrase: str) -> tuple[str, ...]:
+    if not phrase.endswith(" *"):
+        return (phrase,)
+    stem = phrase[:-2].strip()
+    return tuple(f"{stem} {noun}" for noun in _GROUP_NOUNS)
 
 
 class BiasDetector(Detector):
@@ -498,7 +611,8 @@ class BiasDetector(Detector):
         phrases: dict[str, str] = {}
         for section in wanted:
             for phrase in groups[section]:
-                phrases[phrase] = "group:" + section
+                for term in _expand_group(phrase):
+                    phrases[term] = "group:" + section
         for phrase in _str_list(self.name, "extra_groups", p.get("extra_groups", [])):
             phrases[phrase] = "group:other"
         cues = load_lexicon("bias_cues.txt")
@@ -526,7 +640,18 @@ class BiasDetector(Detector):
             if not groups or not cues:
                 continue
             guards = [m for m in matches if m.label == "guard"]
-            strong = [c for c in cues if c.phrase not in _WEAK_CUES]
+            strong = [
+                c
+                for c in cues
+                if c.phrase not in _WEAK_CUES
+                and (
+                    c.phrase not in _NEAR_CUES
+                    or any(
+                        g.start - c.end <= _NEAR_CHARS and c.start - g.end <= _NEAR_CHARS
+                        for g in groups
+                    )
+                )
+            ]
             weak = [
                 c
                 for c in cues
