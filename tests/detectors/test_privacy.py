@@ -294,3 +294,38 @@ def test_every_detector_is_registered_under_its_name() -> None:
 def test_it_handles_empty_and_odd_text() -> None:
     for text in ("", " ", "😊😊", "ß" * 50, "0" * 400, "a" * 5000):
         assert isinstance(hits(text), list)
+
+
+# --------------------------------------------------------------------------
+# Optional spaCy backend: a real spaCy pipeline (blank English with an entity
+# ruler, saved to disk) stands in for a user-installed NER model.
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spacy_pipeline(tmp_path_factory: pytest.TempPathFactory) -> str:
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": [{"LOWER": "zyxwina"}]}])
+    path = tmp_path_factory.mktemp("ner")
+    nlp.to_disk(path)
+    return str(path)
+
+
+def test_the_spacy_backend_adds_names_the_gazetteer_does_not_know(spacy_pipeline: str) -> None:
+    text = "Zyxwina came back to clinic today."
+    assert not PersonNameDetector().detect(Document(Content(text)))
+    hits = PersonNameDetector(spacy_model=spacy_pipeline).detect(Document(Content(text)))
+    assert [(h.evidence, h.note) for h in hits] == [("Zyxwina", "spaCy entity")]
+
+
+def test_the_spacy_backend_respects_the_allow_list(spacy_pipeline: str) -> None:
+    detector = PersonNameDetector(spacy_model=spacy_pipeline, allow=["Zyxwina"])
+    assert not detector.detect(Document(Content("Zyxwina came back to clinic today.")))
+
+
+def test_a_spacy_model_that_is_not_installed_is_a_clear_configuration_error() -> None:
+    pytest.importorskip("spacy")
+    with pytest.raises(DetectorConfigError, match="'no_such_model' is not installed"):
+        PersonNameDetector(spacy_model="no_such_model")

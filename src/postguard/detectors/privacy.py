@@ -908,9 +908,14 @@ class PersonNameDetector(Detector):
     summary = "Names of clients, infants or family members (gazetteer plus context)."
 
     def __init__(self, **params: Any) -> None:
-        p = take_params(self.name, params, {"allow": (list, tuple), "allow_signature": bool})
+        p = take_params(
+            self.name,
+            params,
+            {"allow": (list, tuple), "allow_signature": bool, "spacy_model": str},
+        )
         self.allow = frozenset(str(n).lower() for n in p.get("allow", ()))
         self.allow_signature: bool = p.get("allow_signature", True)
+        self._nlp = _load_spacy(p["spacy_model"]) if "spacy_model" in p else None
 
     def detect(self, doc: Document) -> list[Hit]:
         a = _analyse(doc)
@@ -918,7 +923,43 @@ class PersonNameDetector(Detector):
             people = a.people
         else:
             people = _find_people(a, self.allow, self.allow_signature)
-        return [_hit("privacy.person", a.text, s, e, sc, note) for s, e, sc, note in people]
+        hits = [_hit("privacy.person", a.text, s, e, sc, note) for s, e, sc, note in people]
+        if self._nlp is not None:
+            hits = _add_entities(hits, self._nlp(a.text), a.text, self.allow)
+        return hits
+
+
+def _load_spacy(model: str) -> Any:
+    """An optional NER backend: a spaCy pipeline the user installed (name or path).
+
+    Nothing is downloaded: a model that is not installed is a configuration
+    error, reported when the pack loads.
+    """
+    try:
+        import spacy
+    except ImportError:
+        raise DetectorConfigError(
+            "detector 'privacy.person': spacy_model needs spaCy (pip install 'postguard[spacy]')"
+        ) from None
+    try:
+        return spacy.load(model)
+    except OSError:
+        raise DetectorConfigError(
+            f"detector 'privacy.person': spaCy model {model!r} is not installed"
+        ) from None
+
+
+def _add_entities(hits: list[Hit], parsed: Any, text: str, allow: frozenset[str]) -> list[Hit]:
+    """Add PERSON entities the gazetteer missed; the gazetteer's hits win overlaps."""
+    taken = [(h.start or 0, h.end or 0) for h in hits]
+    for ent in parsed.ents:
+        if ent.label_ != "PERSON" or ent.text.lower() in allow:
+            continue
+        if any(ent.start_char < e and s < ent.end_char for s, e in taken):
+            continue
+        hits.append(_hit("privacy.person", text, ent.start_char, ent.end_char, 0.6, "spaCy entity"))
+        taken.append((ent.start_char, ent.end_char))
+    return sorted(hits, key=lambda h: h.start or 0)
 
 
 # --------------------------------------------------------------------------
