@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -370,7 +371,7 @@ def explain(rule_id: str, policy_dirs: tuple[str, ...]) -> None:
     "corpora",
     multiple=True,
     metavar="PATH",
-    help="Labelled JSONL corpus (default: corpus/posts-dev.jsonl and corpus/posts-test.jsonl).",
+    help="Labelled JSONL corpus (default: every corpus/posts-*.jsonl).",
 )
 @click.option(
     "--seconds",
@@ -389,9 +390,10 @@ def bench(corpora: tuple[str, ...], seconds: float, write_to: str | None) -> Non
     """Measure accuracy (per category) and speed of the engine on the labelled corpus."""
     from postguard.bench import run_bench
 
-    run_bench(
-        list(corpora) or ["corpus/posts-dev.jsonl", "corpus/posts-test.jsonl"], seconds, write_to
-    )
+    default = sorted(str(p) for p in Path("corpus").glob("posts-*.jsonl"))
+    if not corpora and not default:
+        fail("no corpus given and none in corpus/posts-*.jsonl (run it from the repository root)")
+    run_bench(list(corpora) or default, seconds, write_to)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
