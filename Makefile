@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit bench rules-doc clean
+.PHONY: run test lint typecheck unit unit-postgres bench rules-doc clean install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: install postguard and check a demo post (the web workspace arrives with `postguard serve`)
+## run: install postguard and serve the committee workspace with demo data on 127.0.0.1:8000
 run: $(STAMP)
-	$(BIN)/postguard rules --pack ipala-social-media-2023
-	-$(BIN)/postguard check --account official "Baby Liam (DOB 3/4/25) at St Mary's ward 4 still isn't latching, call his mum Sarah on 07700 900123"
-	$(BIN)/postguard check --account official "Join us for World Breastfeeding Week: free drop-in support at the town library on Saturday."
+	$(BIN)/postguard serve
 
-## test: lint, type-check and run the whole test suite
-test: $(STAMP) lint typecheck unit
+## test: lint, type-check and run the whole test suite (SQLite), then the web suite on PostgreSQL
+test: $(STAMP) lint typecheck unit unit-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
@@ -34,6 +32,11 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+# PostgreSQL at 127.0.0.1:5432 (override with PG_URL); Django creates and drops test_<name>.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+unit-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q tests/web
 
 bench: $(STAMP)
 	$(BIN)/postguard bench --write docs/benchmarks.md

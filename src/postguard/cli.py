@@ -435,6 +435,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
 
 
+# The committee's workspace (Django) adds its commands; they set Django up
+# lazily, so the engine commands above never need it.
+try:
+    from postguard.web.commands import register as _register_web_commands
+except ImportError:  # pragma: no cover - the web package is absent from a trimmed install
+    pass
+else:
+    _register_web_commands(cli)
+
+
 if __name__ == "__main__":
     main()
 

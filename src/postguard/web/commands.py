@@ -1,0 +1,329 @@
+"""The workspace's commands: serve, worker, createadmin, token, audit.
+
+Django is set up lazily inside each command, so that `postguard check` and
+the rest of the engine CLI never need Django settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+WORKER_INTERVAL_SECONDS = 30.0
+
+
+def _setup(data_dir: str | None = None) -> None:
+    if data_dir:
+        os.environ["POSTGUARD_DATA_DIR"] = str(Path(data_dir).resolve())
+    from django.core.exceptions import ImproperlyConfigured
+
+    from postguard.web.paths import data_dir as configured_data_dir
+
+    folder = configured_data_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Before Django reads its settings: every command signs with the same key.
+    _ensure_secret_key(folder)
+
+    from postguard.web.setup import configure
+
+    try:
+        configure()
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _service_errors(func: F) -> F:
+    """Show a service's refusal as a one-line error (exit 2), never a traceback."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from postguard.web.errors import ServiceError
+
+        try:
+            return func(*args, **kwargs)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapped  # type: ignore[return-value]
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    metavar="DIR",
+    envvar="POSTGUARD_DATA_DIR",
+    help="Where the database, mail and secret key live (env POSTGUARD_DATA_DIR).",
+)
+
+
+def _production() -> bool:
+    return os.environ.get("POSTGUARD_PRODUCTION", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _ensure_data_dir() -> Path:
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _ensure_secret_key(data_dir: Path) -> None:
+    """Outside production, keep a random key in the data directory, so that a
+    laptop install never runs on the public default key."""
+    if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE") or _production():
+        return
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    os.environ["SECRET_KEY_FILE"] = str(key_file)
+
+
+def _worker_loop(stop: threading.Event, interval: float) -> None:
+    from django.db import close_old_connections
+
+    from postguard.web.workflow.services import tick
+
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            expired, released = tick()
+            if expired or released:
+                click.echo(f"worker: {expired} expired, {released} ready to publish")
+        except Exception as exc:  # a bad tick must not kill the worker
+            click.echo(f"worker: error: {type(exc).__name__}: {exc}", err=True)
+        finally:
+            close_old_connections()
+        stop.wait(interval)
+
+
+@click.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-demo", is_flag=True, help="Do not create the demo organization.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: int) -> None:
+    """Migrate the database, create the demo, and serve the workspace and its worker."""
+    if _production() and not no_demo:
+        raise click.ClickException("in production mode, run with --no-demo")
+    _setup(data_dir)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    _ensure_data_dir()
+    call_command("migrate", interactive=False, verbosity=0)
+    database = settings.DATABASES["default"]
+    click.echo(f"postguard: database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+    if not no_demo:
+        from postguard.web.demo import DEMO_PASSWORD, create_demo, demo_exists, demo_logins
+
+        if not demo_exists():
+            click.echo("postguard: creating the demo organization (made-up data)…")
+            create_demo()
+        click.echo("postguard: DEMO sign-in (password for all: " + DEMO_PASSWORD + "):")
+        for login in demo_logins():
+            click.echo(f"  {login.username:<16} {login.role}")
+    from waitress import serve as waitress_serve
+
+    from postguard.web.wsgi import application
+
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=_worker_loop, args=(stop, WORKER_INTERVAL_SECONDS), daemon=True, name="worker"
+    )
+    worker.start()
+    click.echo(f"postguard: serving on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="postguard")
+    finally:
+        stop.set()
+
+
+@click.command()
+@data_dir_option
+@click.option("--once", is_flag=True, help="Run one pass and exit.")
+@click.option("--interval", default=WORKER_INTERVAL_SECONDS, show_default=True, type=float)
+def worker(data_dir: str | None, once: bool, interval: float) -> None:
+    """Expire overdue posts and release scheduled ones (runs inside `serve` too)."""
+    _setup(data_dir)
+    if once:
+        from postguard.web.workflow.services import tick
+
+        expired, released = tick()
+        click.echo(f"{expired} expired, {released} ready to publish")
+        return
+    stop = threading.Event()
+    try:
+        _worker_loop(stop, interval)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@click.command()
+@data_dir_option
+@click.argument("username")
+@click.option("--email", required=True, help="For password resets and notifications.")
+@click.option("--org", "org_name", default="", help="The organization (created if new).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="POSTGUARD_ADMIN_PASSWORD",
+    help="Prompted for when not given (or env POSTGUARD_ADMIN_PASSWORD).",
+)
+@_service_errors
+def createadmin(
+    data_dir: str | None, username: str, email: str, org_name: str, password: str
+) -> None:
+    """Create an administrator of an organization, for real use (with `serve --no-demo`)."""
+    _setup(data_dir)
+    from django.core.management import call_command
+
+    from postguard.web.orgs.services import create_admin
+
+    _ensure_data_dir()
+    call_command("migrate", interactive=False, verbosity=0)
+    membership = create_admin(username, email=email, password=password, org_name=org_name)
+    click.echo(f"created administrator {username} of {membership.org.name}")
+
+
+@click.group()
+def token() -> None:
+    """Personal API tokens (Authorization: Bearer …)."""
+
+
+@token.command("create")
+@data_dir_option
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for.")
+@_service_errors
+def token_create(data_dir: str | None, username: str, name: str) -> None:
+    """Create a token for USERNAME and print it (it is shown only this once)."""
+    _setup(data_dir)
+    from django.contrib.auth import get_user_model
+
+    from postguard.web.orgs.services import create_token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    plain, api_token = create_token(user, name)
+    click.echo(plain)
+    click.echo(
+        f"token {api_token.pk} ({api_token.prefix}…) for {username}; it is not shown again",
+        err=True,
+    )
+
+
+@token.command("revoke")
+@data_dir_option
+@click.argument("username")
+@click.argument("token_id", type=int)
+@_service_errors
+def token_revoke(data_dir: str | None, username: str, token_id: int) -> None:
+    """Revoke token TOKEN_ID of USERNAME."""
+    _setup(data_dir)
+    from django.contrib.auth import get_user_model
+
+    from postguard.web.orgs.services import revoke_token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    revoke_token(user, token_id)
+    click.echo(f"revoked token {token_id}")
+
+
+@click.group()
+def audit() -> None:
+    """The tamper-evident record."""
+
+
+@audit.command("verify")
+@data_dir_option
+def audit_verify(data_dir: str | None) -> None:
+    """Check the hash chain; exit 1 and name the first broken entry if it does not hold."""
+    _setup(data_dir)
+    from postguard.web.audit.services import verify
+
+    result = verify()
+    if result.ok:
+        click.echo(result.describe())
+        return
+    click.echo(f"postguard: {result.describe()}", err=True)
+    sys.exit(1)
+
+
+def _moment(value: str | None, *, end: bool) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date (2026-01-31) or time (2026-01-31T09:00)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if end and len(value) == 10:
+        # A bare end date includes that whole day.
+        moment += timedelta(days=1)
+    return moment
+
+
+@audit.command("export")
+@data_dir_option
+@click.option("--since", metavar="DATE", help="From this date or time (UTC unless given).")
+@click.option("--until", metavar="DATE", help="Up to this time; a bare date includes its day.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="json", show_default=True
+)
+@click.option("--output", "-o", metavar="PATH", help="Write here instead of standard output.")
+@click.option("--org", "org_slug", metavar="SLUG", help="Only this organization's entries.")
+@_service_errors
+def audit_export(
+    data_dir: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    output: str | None,
+    org_slug: str | None,
+) -> None:
+    """Export the entries of a period, with their hashes, as CSV or JSON."""
+    start = _moment(since, end=False)
+    stop = _moment(until, end=True)
+    _setup(data_dir)
+    from postguard.web.audit.services import export
+    from postguard.web.orgs.models import Organization
+
+    org_id = None
+    if org_slug:
+        org = Organization.objects.filter(slug=org_slug).first()
+        if org is None:
+            raise click.ClickException(f"no organization {org_slug!r}")
+        org_id = org.pk
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            count = export(handle, fmt, start, stop, org_id)
+        click.echo(f"wrote {count} entries to {output}", err=True)
+    else:
+        export(sys.stdout, fmt, start, stop, org_id)
+
+
+def register(cli: click.Group) -> None:
+    """Add the workspace's commands to the `postguard` command group."""
+    for command in (serve, worker, createadmin, token, audit):
+        cli.add_command(command)

@@ -1,0 +1,554 @@
+"""Who belongs where, in which role, and who may speak on which channel.
+
+Every function that changes something checks that the actor may do it
+(``actor=None`` means the system itself: the CLI or the demo loader) and
+records the change in the audit chain within the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from postguard.web.audit.services import record
+from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
+from postguard.web.orgs.models import (
+    CHANNEL_ROLES,
+    COMMITTEE_ROLES,
+    ApiToken,
+    ApprovalPolicy,
+    Audience,
+    Channel,
+    Invitation,
+    LoginFailure,
+    Membership,
+    Network,
+    Organization,
+    Role,
+)
+
+AnyUser = User | AnonymousUser
+#: Who may change members, roles and channels.
+MANAGERS = frozenset({Role.ADMIN})
+#: Who may authorize a member on a channel and change approval settings.
+AUTHORIZERS = frozenset({Role.ADMIN, Role.CHAIR})
+TOKEN_PREFIX = "pg_"
+
+
+# --- looking up -----------------------------------------------------------
+
+
+def membership(user: AnyUser, org: Organization) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user_id=user.pk, org=org).first()
+
+
+def role_of(user: AnyUser, org: Organization) -> str | None:
+    found = membership(user, org)
+    return found.role if found else None
+
+
+def memberships_of(user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk).select_related("org").order_by("org__name")
+
+
+def primary_membership(user: AnyUser) -> Membership | None:
+    """The organization a signed-in person works in by default (their first)."""
+    return memberships_of(user).order_by("id").first()
+
+
+def has_role(user: AnyUser, org: Organization, roles: Iterable[str]) -> bool:
+    return role_of(user, org) in set(roles)
+
+
+def is_committee(user: AnyUser, org: Organization) -> bool:
+    return has_role(user, org, COMMITTEE_ROLES)
+
+
+def _names(memberships: Iterable[Membership]) -> str:
+    people = [m.user.get_full_name() or m.user.get_username() for m in memberships]
+    if not people:
+        return ""
+    return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " or " + people[-1]
+
+
+def who_can_authorize(org: Organization) -> str:
+    """A sentence naming the people who can authorize someone on a channel."""
+    chair = Membership.objects.filter(org=org, role=Role.CHAIR).select_related("user")
+    admins = Membership.objects.filter(org=org, role=Role.ADMIN).select_related("user")
+    parts = []
+    if chair:
+        parts.append(f"the committee chair ({_names(chair)})")
+    if admins:
+        parts.append(f"an administrator ({_names(admins)})")
+    if not parts:
+        return "the Communications & Technical Standing Committee"
+    return " or ".join(parts)
+
+
+def require_member(user: AnyUser, org: Organization) -> Membership:
+    found = membership(user, org)
+    if found is None:
+        raise NotFound("No such organization.")
+    return found
+
+
+def require_role(user: AnyUser, org: Organization, roles: Iterable[str], doing: str) -> Membership:
+    found = require_member(user, org)
+    allowed = set(roles)
+    if found.role not in allowed:
+        labels = ", ".join(sorted(Role(r).label.lower() for r in allowed))
+        raise NotAllowed(f"Only a {labels} can {doing}.")
+    return found
+
+
+def _require_manager(
+    actor: AnyUser | None, org: Organization, roles: Iterable[str], doing: str
+) -> None:
+    if actor is not None:
+        require_role(actor, org, roles, doing)
+
+
+def channels_for(user: AnyUser) -> QuerySet[Channel]:
+    """The active channels this person is authorized to draft for."""
+    if not user.is_authenticated:
+        return Channel.objects.none()
+    return (
+        Channel.objects.filter(active=True, authorized__user_id=user.pk)
+        .select_related("org")
+        .distinct()
+    )
+
+
+def can_draft(user: AnyUser, channel: Channel) -> bool:
+    if not user.is_authenticated or not channel.active:
+        return False
+    return channel.authorized.filter(user_id=user.pk, role__in=CHANNEL_ROLES).exists()
+
+
+def require_can_draft(user: AnyUser, channel: Channel) -> Membership:
+    """IPALA policy section 1: only authorized members speak for the organization."""
+    found = require_member(user, channel.org)
+    if not channel.active:
+        raise Conflict(f"The channel {channel.name} is not active.")
+    if not can_draft(user, channel):
+        raise NotAllowed(
+            f"You are not authorized to draft for or respond on {channel.name}. "
+            f"Only authorized members may use official channels (IPALA policy section 1); "
+            f"ask {who_can_authorize(channel.org)} to authorize you."
+        )
+    return found
+
+
+def get_channel(user: AnyUser, channel_id: int) -> Channel:
+    """A channel of one of the person's organizations (404 otherwise)."""
+    channel = Channel.objects.select_related("org").filter(pk=channel_id).first()
+    if channel is None or membership(user, channel.org) is None:
+        raise NotFound(f"No channel {channel_id}.")
+    return channel
+
+
+# --- snapshots for the record ----------------------------------------------
+
+
+def _membership_data(m: Membership) -> dict[str, Any]:
+    return {"user": m.user.get_username(), "org": m.org_id, "role": m.role}
+
+
+def _channel_data(c: Channel) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "network": c.network,
+        "handle": c.handle,
+        "audience": c.audience,
+        "active": c.active,
+        "authorized": sorted(m.user.get_username() for m in c.authorized.select_related("user")),
+    }
+
+
+def _policy_data(p: ApprovalPolicy) -> dict[str, Any]:
+    return {
+        "required_approvals": p.required_approvals,
+        "chair_required": p.chair_required,
+        "reply_required_approvals": p.reply_required_approvals,
+        "reply_chair_required": p.reply_chair_required,
+        "override_min_chars": p.override_min_chars,
+    }
+
+
+# --- changing ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organization(
+    name: str, *, slug: str = "", is_demo: bool = False, actor: AnyUser | None = None
+) -> Organization:
+    name = name.strip()
+    if not name:
+        raise Invalid("An organization needs a name.")
+    slug = slug or slugify(name)[:60] or "org"
+    if Organization.objects.filter(slug=slug).exists():
+        raise Conflict(f"An organization with the short name {slug!r} exists already.")
+    org = Organization.objects.create(name=name, slug=slug, is_demo=is_demo)
+    policy = ApprovalPolicy.objects.create(org=org)
+    record(
+        "org.create",
+        actor=actor,
+        org=org,
+        obj=org,
+        after={"name": name, "slug": slug, "demo": is_demo, "approval": _policy_data(policy)},
+    )
+    return org
+
+
+def approval_policy(org: Organization) -> ApprovalPolicy:
+    policy, _ = ApprovalPolicy.objects.get_or_create(org=org)
+    return policy
+
+
+@transaction.atomic
+def update_approval_policy(
+    actor: AnyUser | None, org: Organization, **changes: Any
+) -> ApprovalPolicy:
+    _require_manager(actor, org, AUTHORIZERS, "change how posts are approved")
+    policy = approval_policy(org)
+    before = _policy_data(policy)
+    for key, value in changes.items():
+        if key not in before:
+            raise Invalid(f"Unknown approval setting {key!r}.")
+        setattr(policy, key, value)
+    if policy.required_approvals < 1 or policy.reply_required_approvals < 1:
+        raise Invalid("At least one approval is required for every post and reply.")
+    policy.save()
+    record(
+        "org.approval_policy",
+        actor=actor,
+        org=org,
+        obj=policy,
+        before=before,
+        after=_policy_data(policy),
+    )
+    return policy
+
+
+@transaction.atomic
+def add_member(
+    actor: AnyUser | None, org: Organization, user: User, role: str = Role.MEMBER
+) -> Membership:
+    _require_manager(actor, org, MANAGERS, "add members")
+    if role not in Role.values:
+        raise Invalid(f"Unknown role {role!r}; roles: {', '.join(Role.values)}.")
+    try:
+        with transaction.atomic():
+            found = Membership.objects.create(user=user, org=org, role=role)
+    except IntegrityError:
+        raise Conflict(f"{user.get_username()} is already a member of {org.name}.") from None
+    record("member.add", actor=actor, org=org, obj=found, after=_membership_data(found))
+    return found
+
+
+@transaction.atomic
+def set_role(actor: AnyUser | None, target: Membership, role: str) -> Membership:
+    _require_manager(actor, target.org, MANAGERS, "change roles")
+    if role not in Role.values:
+        raise Invalid(f"Unknown role {role!r}; roles: {', '.join(Role.values)}.")
+    if (
+        target.role == Role.ADMIN
+        and role != Role.ADMIN
+        and not Membership.objects.filter(org=target.org, role=Role.ADMIN)
+        .exclude(pk=target.pk)
+        .exists()
+    ):
+        raise Conflict("This is the organization's last administrator; appoint another first.")
+    before = _membership_data(target)
+    target.role = role
+    target.save(update_fields=["role"])
+    if role not in CHANNEL_ROLES:
+        # A plain member speaks for nobody: drop their channel authorizations.
+        for channel in target.channels.all():
+            channel.authorized.remove(target)
+    record(
+        "member.role",
+        actor=actor,
+        org=target.org,
+        obj=target,
+        before=before,
+        after=_membership_data(target),
+    )
+    return target
+
+
+@transaction.atomic
+def create_channel(
+    actor: AnyUser | None,
+    org: Organization,
+    *,
+    name: str,
+    network: str,
+    handle: str = "",
+    audience: str = Audience.PUBLIC,
+) -> Channel:
+    _require_manager(actor, org, MANAGERS, "create channels")
+    name = name.strip()
+    if not name:
+        raise Invalid("A channel needs a name.")
+    if network not in Network.values:
+        raise Invalid(f"Unknown network {network!r}; networks: {', '.join(Network.values)}.")
+    if audience not in Audience.values:
+        raise Invalid("The audience is public or closed.")
+    if Channel.objects.filter(org=org, name=name).exists():
+        raise Conflict(f"{org.name} already has a channel called {name}.")
+    channel = Channel.objects.create(
+        org=org, name=name, network=network, handle=handle, audience=audience
+    )
+    record("channel.create", actor=actor, org=org, obj=channel, after=_channel_data(channel))
+    return channel
+
+
+@transaction.atomic
+def set_channel_authorization(
+    actor: AnyUser | None, channel: Channel, target: Membership, authorized: bool
+) -> Channel:
+    _require_manager(actor, channel.org, AUTHORIZERS, "authorize members on a channel")
+    if target.org_id != channel.org_id:
+        raise Invalid("That person is not a member of the channel's organization.")
+    if authorized and target.role not in CHANNEL_ROLES:
+        raise Conflict(
+            f"{target.user.get_username()} is a member without a posting role; "
+            "make them an authorized member first."
+        )
+    before = _channel_data(channel)
+    if authorized:
+        channel.authorized.add(target)
+    else:
+        channel.authorized.remove(target)
+    record(
+        "channel.authorize" if authorized else "channel.deauthorize",
+        actor=actor,
+        org=channel.org,
+        obj=channel,
+        before=before,
+        after=_channel_data(channel),
+    )
+    return channel
+
+
+# --- people, invitations ----------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_user(
+    username: str,
+    *,
+    email: str = "",
+    password: str | None = None,
+    full_name: str = "",
+    validate: bool = True,
+) -> User:
+    model = get_user_model()
+    username = username.strip()
+    if not username:
+        raise Invalid("A user name is required.")
+    if model.objects.filter(username=username).exists():
+        raise Conflict(f"The user name {username!r} is taken.")
+    first, _, last = full_name.strip().partition(" ")
+    user = model(username=username, email=email.strip(), first_name=first, last_name=last)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise Invalid(" ".join(exc.messages)) from None
+        user.set_password(password)
+    user.save()
+    record("user.create", actor=None, obj=user, after={"username": username, "email": user.email})
+    return user
+
+
+@transaction.atomic
+def invite(
+    actor: AnyUser | None,
+    org: Organization,
+    email: str,
+    role: str = Role.MEMBER,
+    *,
+    accept_url: str = "",
+) -> tuple[str, Invitation]:
+    """Create an invitation and mail its link; returns (token, invitation)."""
+    _require_manager(actor, org, MANAGERS, "invite people")
+    if role not in Role.values:
+        raise Invalid(f"Unknown role {role!r}.")
+    email = email.strip()
+    if "@" not in email:
+        raise Invalid("An invitation needs an email address.")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        org=org,
+        email=email,
+        role=role,
+        digest=_digest(token),
+        invited_by=actor if isinstance(actor, User) else None,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    record(
+        "invitation.create",
+        actor=actor,
+        org=org,
+        obj=invitation,
+        after={"email": email, "role": role},
+    )
+    link = (accept_url or "/invitations/") + token
+    send_mail(
+        f"You are invited to {org.name} on postguard",
+        f"You have been invited to join {org.name} as {Role(role).label.lower()}.\n\n"
+        f"Accept within {settings.INVITATION_DAYS} days: {link}\n",
+        None,
+        [email],
+    )
+    return token, invitation
+
+
+def find_invitation(token: str) -> Invitation:
+    invitation = Invitation.objects.select_related("org").filter(digest=_digest(token)).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise NotFound("This invitation link is not valid (it may have been used already).")
+    if invitation.expires_at <= timezone.now():
+        raise Conflict("This invitation has expired; ask for a new one.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    token: str, *, username: str, password: str, full_name: str = ""
+) -> Membership:
+    invitation = find_invitation(token)
+    user = create_user(username, email=invitation.email, password=password, full_name=full_name)
+    found = Membership.objects.create(user=user, org=invitation.org, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(
+        "invitation.accept",
+        actor=user,
+        org=invitation.org,
+        obj=found,
+        after=_membership_data(found),
+    )
+    return found
+
+
+# --- API tokens ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_token(
+    user: User, name: str = "", *, actor: AnyUser | None = None
+) -> tuple[str, ApiToken]:
+    """A new personal API token; the plain token is returned once and never stored."""
+    if actor is not None and actor.is_authenticated and actor.pk != user.pk:
+        raise NotAllowed("You can only create API tokens for yourself.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken.objects.create(
+        user=user, name=name, prefix=token[:10], digest=_digest(token)
+    )
+    record(
+        "token.create",
+        actor=actor or user,
+        obj=api_token,
+        after={"user": user.get_username(), "name": name, "prefix": api_token.prefix},
+    )
+    return token, api_token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if found is None or not found.user.is_active:
+        return None
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
+        # Coarse on purpose: a busy client must not turn every read into a write.
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.user
+
+
+@transaction.atomic
+def revoke_token(actor: User, token_id: int) -> ApiToken:
+    found = ApiToken.objects.filter(pk=token_id, user_id=actor.pk, revoked_at__isnull=True).first()
+    if found is None:
+        raise NotFound(f"No active token {token_id}.")
+    found.revoked_at = timezone.now()
+    found.save(update_fields=["revoked_at"])
+    record("token.revoke", actor=actor, obj=found, after={"prefix": found.prefix})
+    return found
+
+
+# --- sign-in throttling ----------------------------------------------------------
+
+
+def login_allowed(username: str, address: str) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    if (
+        recent.filter(username=username.lower()[:150]).count()
+        >= settings.LOGIN_FAILURES_PER_USERNAME
+    ):
+        return False
+    return recent.filter(address=address[:64]).count() < settings.LOGIN_FAILURES_PER_ADDRESS
+
+
+def note_login_failure(username: str, address: str) -> None:
+    now = timezone.now()
+    window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    LoginFailure.objects.filter(at__lt=now - window).delete()
+    LoginFailure.objects.create(username=username.lower()[:150], address=address[:64], at=now)
+
+
+# --- administrators ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_admin(
+    username: str, *, email: str, password: str, org_name: str = "", validate: bool = True
+) -> Membership:
+    """An administrator for the given organization (created if new), for real use."""
+    orgs = Organization.objects.filter(is_demo=False)
+    org = None
+    if org_name:
+        org = orgs.filter(name=org_name).first() or orgs.filter(slug=slugify(org_name)).first()
+    elif orgs.count() == 1:
+        org = orgs.first()
+    elif orgs.count() > 1:
+        raise Invalid("There are several organizations; say which with --org.")
+    if org is None:
+        org = create_organization(org_name or "IPALA")
+    user = create_user(username, email=email, password=password, validate=validate)
+    return add_member(None, org, user, Role.ADMIN)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "postguard.web.pages"
+    label = "pages"
+    verbose_name = "Web pages"

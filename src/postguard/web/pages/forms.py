@@ -1,0 +1,137 @@
+"""Forms of the pages: input validation only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+
+from postguard.web.orgs import services as orgs
+from postguard.web.orgs.models import Channel, Role
+from postguard.web.workflow.models import Decision, Kind
+from postguard.web.workflow.services import MAX_COMMENT_CHARS, MAX_POST_CHARS
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing after too many recent failures."""
+
+    def clean(self) -> dict[str, Any]:
+        username = str(self.data.get("username", ""))
+        address = str(self.request.META.get("REMOTE_ADDR", "")) if self.request else ""
+        if username and not orgs.login_allowed(username, address):
+            raise ValidationError(
+                "Too many failed sign-ins. Wait 15 minutes, or reset your password.",
+                code="throttled",
+            )
+        return super().clean()
+
+
+class ChannelChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, Channel)
+        return f"{obj.name} — {obj.get_network_display()} ({obj.org.name})"
+
+
+class ComposeForm(forms.Form):
+    channel = ChannelChoice(queryset=Channel.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.POST)
+    in_reply_to = forms.CharField(
+        required=False,
+        max_length=500,
+        label="In reply to",
+        help_text="For a reply: the address of the post or comment it answers.",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_POST_CHARS,
+        help_text="Checked against the codes as you type.",
+    )
+    scheduled_at = forms.DateTimeField(
+        required=False,
+        label="Publish at (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Leave empty to publish as soon as it is approved.",
+    )
+
+    def __init__(self, user: User | AnonymousUser, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["channel"]
+        assert isinstance(field, ChannelChoice)
+        field.queryset = orgs.channels_for(user)
+
+
+class EditForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_POST_CHARS)
+    scheduled_at = ComposeForm.base_fields["scheduled_at"]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        required=False,
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when requesting changes or rejecting.",
+    )
+    justification = forms.CharField(
+        required=False,
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Override justification (chair only)",
+        help_text="Needed to approve a post with a block finding; kept in the record.",
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Comment", max_length=MAX_COMMENT_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CheckForm(forms.Form):
+    text = forms.CharField(
+        label="Your post",
+        max_length=MAX_POST_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Nothing you paste here is stored.",
+    )
+    kind = forms.ChoiceField(
+        choices=[("post", "Post"), ("reply", "Reply"), ("comment", "Comment")], initial="post"
+    )
+    audience = forms.ChoiceField(
+        choices=[("public", "Public"), ("closed", "Closed group")], initial="public"
+    )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, max_length=60, help_text="e.g. post. or post.review")
+    actor = forms.CharField(required=False, max_length=150, label="Who (user name)")
+    object_id = forms.CharField(required=False, max_length=64, label="Post number")
+    since = forms.DateTimeField(
+        required=False,
+        label="From (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        required=False,
+        label="Until (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(max_length=150, label="User name")
+    full_name = forms.CharField(max_length=150, required=False, label="Full name")
+    password = forms.CharField(widget=forms.PasswordInput, label="Password")

@@ -1,0 +1,210 @@
+"""The one settings module, read from the environment (DESIGN.md).
+
+Environment:
+
+- ``POSTGUARD_DATA_DIR``: where the SQLite database, mail and secrets live
+  (default ``$XDG_DATA_HOME/postguard`` or ``~/.local/share/postguard``).
+- ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/postguard``; SQLite
+  in the data directory (WAL) when unset.
+- ``SECRET_KEY`` or ``SECRET_KEY_FILE``: required in production.
+- ``POSTGUARD_PRODUCTION=1``: secure cookies, no debug, refuse the default key.
+- ``POSTGUARD_ALLOWED_HOSTS``: comma-separated host names.
+- ``EMAIL_HOST`` (+ ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``
+  or ``EMAIL_HOST_PASSWORD_FILE``, ``EMAIL_USE_TLS``): SMTP; without it, mail
+  is written to files in ``<data dir>/mail``.
+
+Importing this module has no side effects (mypy's Django plugin imports it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from postguard.web.paths import data_dir
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret(name: str) -> str | None:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE``."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise ImproperlyConfigured(f"cannot read {name}_FILE {path}: {exc}") from exc
+    return None
+
+
+PRODUCTION = _flag("POSTGUARD_PRODUCTION")
+DATA_DIR = data_dir()
+BASE_DIR = Path(__file__).resolve().parent
+
+#: Used only outside production, so that a laptop demo starts with no setup;
+#: production refuses it below.
+INSECURE_DEFAULT_SECRET_KEY = "postguard-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = _secret("SECRET_KEY") or INSECURE_DEFAULT_SECRET_KEY
+if PRODUCTION and (SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured(
+        "POSTGUARD_PRODUCTION is set but SECRET_KEY is the default or shorter than 32 "
+        "characters: set SECRET_KEY or SECRET_KEY_FILE to a long random value"
+    )
+
+DEBUG = not PRODUCTION and _flag("POSTGUARD_DJANGO_DEBUG")
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("POSTGUARD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("POSTGUARD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "postguard.web.orgs",
+    "postguard.web.workflow",
+    "postguard.web.audit",
+    "postguard.web.pages",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "postguard.web.urls"
+WSGI_APPLICATION = "postguard.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "postguard.web.pages.context.workspace",
+            ],
+        },
+    }
+]
+
+_SQLITE_OPTIONS: dict[str, Any] = {
+    # WAL lets readers work while one writer writes; IMMEDIATE takes the write
+    # lock at BEGIN so that two writers queue instead of failing mid-way
+    # (which matters for the audit chain, appended inside each write).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def _database() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "postguard.sqlite3"),
+        }
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**_SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+#: Login throttling: failures allowed per user name and per address in the window.
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = _secret("EMAIL_HOST_PASSWORD") or ""
+    EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "postguard@localhost")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+#: How long an invitation link stays valid.
+INVITATION_DAYS = 14
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"postguard": {"level": "INFO"}},
+}

@@ -1,0 +1,65 @@
+"""Addresses of the pages, the API and the static files."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.views import serve as serve_static
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import path, re_path
+
+from postguard.web.api import api
+from postguard.web.pages import views
+
+
+def static(request: HttpRequest, path: str) -> FileResponse | HttpResponse:
+    # `postguard serve` has no front server; the few static files (htmx, CSS)
+    # are served from the installed packages. A deployment behind a proxy
+    # may serve STATIC_ROOT itself after collectstatic.
+    return serve_static(request, path, insecure=True)
+
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(template_name="pages/password_reset.html"),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="pages/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="pages/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="pages/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("invitations/<str:token>", views.accept_invitation, name="accept_invitation"),
+    path("queue/", views.queue, name="queue"),
+    path("posts/new/", views.compose, name="compose"),
+    path("posts/<int:post_id>/", views.post_page, name="post"),
+    path("posts/<int:post_id>/edit/", views.edit, name="edit"),
+    path("posts/<int:post_id>/submit/", views.submit, name="submit"),
+    path("posts/<int:post_id>/review/", views.review, name="review"),
+    path("posts/<int:post_id>/comment/", views.comment, name="comment"),
+    path("posts/<int:post_id>/archive/", views.archive, name="archive"),
+    path("check/", views.personal_check, name="check"),
+    path("check/live/", views.live_check, name="live_check"),
+    path("rules/", views.rules, name="rules"),
+    path("audit/", views.audit_log, name="audit"),
+    path("members/", views.members, name="members"),
+    path("api/", api.urls),
+    re_path(r"^static/(?P<path>.*)$", static),
+]

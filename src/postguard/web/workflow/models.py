@@ -1,0 +1,124 @@
+"""Posts and replies for official channels, their reviews, comments and outbox.
+
+The state machine and its rules live in services.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from postguard.web.orgs.models import Channel, Organization
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    READY = "ready", "Ready to publish"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+    EXPIRED = "expired", "Expired"
+
+
+class Kind(models.TextChoices):
+    POST = "post", "Post"
+    REPLY = "reply", "Reply"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    REJECT = "reject", "Reject"
+
+
+class Post(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="posts")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
+    #: For a reply: the address or id of what it answers.
+    in_reply_to = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    #: Bumped whenever the text changes; reviews count only for the revision they saw.
+    revision = models.PositiveIntegerField(default=1)
+    #: The engine's findings for the current text (Finding.to_dict() each).
+    findings = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=10, default="pass")
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = (
+            "-updated_at",
+            "-id",
+        )
+        indexes = (
+            models.Index(fields=["org", "state"]),
+            models.Index(fields=["state", "scheduled_at"]),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} on {self.channel.name}"
+
+
+class Review(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    revision = models.PositiveIntegerField()
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    #: The chair's written reason for approving despite a block finding.
+    override_justification = models.TextField(blank=True)
+    reviewer_role = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = (
+            "created_at",
+            "id",
+        )
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="post_comments"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = (
+            "created_at",
+            "id",
+        )
+
+
+class OutboxItem(models.Model):
+    """An approved post waiting to be published, exactly as it was approved."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="outbox")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbox")
+    text = models.TextField()
+    revision = models.PositiveIntegerField()
+    due_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = (
+            "due_at",
+            "id",
+        )

@@ -1,0 +1,577 @@
+"""The post lifecycle and the approval rules (IPALA policy section 1 and 2(b)).
+
+    draft ─submit─► submitted ─first review─► in review ─enough approvals─► scheduled ─due─► ready
+      ▲                 │  ▲                     │  │                          │              │
+      │                 │  └──── edit ───────────┼──┼──────── edit ────────────┴──────────────┘
+      │                 ▼                        ▼  ▼
+      └── edit ── expired (schedule passed)   changes requested ─submit─► submitted;  rejected
+
+Every save runs the engine and keeps its findings with the post. Reviews count
+only for the revision they saw, so editing after approval sends the post back
+to review. A post whose findings decide ``block`` is approved only when the
+chair overrides with a written justification, which goes into the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from postguard.content import ContentError
+from postguard.engine import Report, default_engine, make_content
+from postguard.web.audit.models import AuditEntry
+from postguard.web.audit.services import record
+from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
+from postguard.web.orgs import services as orgs
+from postguard.web.orgs.models import COMMITTEE_ROLES, Channel, Membership, Role
+from postguard.web.workflow.models import Comment, Decision, Kind, OutboxItem, Post, Review, State
+
+AnyUser = User | AnonymousUser
+
+#: Longer than anything a network accepts, short enough to bound the work.
+MAX_POST_CHARS = 20_000
+MAX_COMMENT_CHARS = 5_000
+EDITABLE = frozenset(
+    {
+        State.DRAFT,
+        State.SUBMITTED,
+        State.IN_REVIEW,
+        State.CHANGES_REQUESTED,
+        State.APPROVED,
+        State.SCHEDULED,
+        State.READY,
+        State.EXPIRED,
+    }
+)
+SUBMITTABLE = frozenset({State.DRAFT, State.CHANGES_REQUESTED})
+REVIEWABLE = frozenset({State.SUBMITTED, State.IN_REVIEW})
+APPROVED_STATES = frozenset({State.APPROVED, State.SCHEDULED, State.READY})
+#: States in which a post still waits for approval, and so can expire.
+EXPIRABLE = frozenset({State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED})
+ARCHIVABLE = frozenset({State.REJECTED, State.EXPIRED, State.PUBLISHED, State.DRAFT})
+#: Who sees every post of an organization.
+OVERSEERS = frozenset({Role.ADMIN, Role.CHAIR, Role.REVIEWER})
+
+
+# --- the engine ------------------------------------------------------------------
+
+
+def _clean_text(text: str, limit: int, what: str) -> str:
+    if not isinstance(text, str):
+        raise Invalid(f"The {what} must be text.")
+    # NUL cannot be stored in PostgreSQL and never belongs in a post.
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise Invalid(f"The {what} is empty.")
+    if len(text) > limit:
+        raise Invalid(f"The {what} is {len(text):,} characters; the limit is {limit:,}.")
+    return text
+
+
+def check_text(text: str, *, account: str, kind: str = "post", audience: str = "public") -> Report:
+    """Run the engine on a text; nothing is stored."""
+    text = _clean_text(text, MAX_POST_CHARS, "post")
+    try:
+        return default_engine().check(
+            make_content(text, account=account, kind=kind, audience=audience)
+        )
+    except ContentError as exc:
+        raise Invalid(str(exc)) from None
+
+
+def _apply_check(post: Post) -> None:
+    report = check_text(
+        post.text, account="official", kind=post.kind, audience=post.channel.audience
+    )
+    post.findings = [f.to_dict() for f in report.findings]
+    post.decision = report.decision
+
+
+# --- seeing -------------------------------------------------------------------------
+
+
+def visible_posts(user: AnyUser) -> QuerySet[Post]:
+    """Posts this person may see: every post of an organization they oversee,
+    their own, and those of the channels they are authorized on."""
+    if not user.is_authenticated:
+        return Post.objects.none()
+    overseen = Membership.objects.filter(user_id=user.pk, role__in=OVERSEERS).values("org_id")
+    return (
+        Post.objects.filter(
+            Q(org_id__in=overseen) | Q(author_id=user.pk) | Q(channel__authorized__user_id=user.pk)
+        )
+        .select_related("channel", "author", "org")
+        .distinct()
+    )
+
+
+def get_post(user: AnyUser, post_id: int) -> Post:
+    post = visible_posts(user).filter(pk=post_id).first()
+    if post is None:
+        raise NotFound(f"No post {post_id}.")
+    return post
+
+
+def review_queue(user: AnyUser) -> QuerySet[Post]:
+    """Posts waiting for this reviewer: not their own, in their committee's organizations."""
+    if not user.is_authenticated:
+        return Post.objects.none()
+    committees = Membership.objects.filter(user_id=user.pk, role__in=COMMITTEE_ROLES).values(
+        "org_id"
+    )
+    return (
+        Post.objects.filter(org_id__in=committees, state__in=REVIEWABLE)
+        .exclude(author_id=user.pk)
+        .select_related("channel", "author")
+        .order_by("scheduled_at", "submitted_at", "id")
+    )
+
+
+def history(post: Post) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(object_type="post", object_id=str(post.pk)).order_by("seq")
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalStatus:
+    approvals: int
+    required: int
+    chair_required: bool
+    chair_approved: bool
+    override_needed: bool
+    overridden: bool
+    approvers: tuple[str, ...] = ()
+    missing: tuple[str, ...] = field(default=())
+
+    @property
+    def satisfied(self) -> bool:
+        return not self.missing
+
+
+def _current_verdicts(post: Post) -> list[Review]:
+    latest: dict[int, Review] = {}
+    for review in post.reviews.filter(revision=post.revision).select_related("reviewer"):
+        latest[review.reviewer_id] = review
+    return list(latest.values())
+
+
+def approval_status(post: Post) -> ApprovalStatus:
+    policy = orgs.approval_policy(post.org)
+    reply = post.kind == Kind.REPLY
+    required = policy.reply_required_approvals if reply else policy.required_approvals
+    chair_required = policy.reply_chair_required if reply else policy.chair_required
+    approvals = [r for r in _current_verdicts(post) if r.decision == Decision.APPROVE]
+    chair_approved = any(r.reviewer_role == Role.CHAIR for r in approvals)
+    override_needed = post.decision == "block"
+    overridden = any(r.override_justification for r in approvals)
+    missing = []
+    if len(approvals) < required:
+        missing.append(f"{required - len(approvals)} more approval(s) of {required}")
+    if chair_required and not chair_approved:
+        missing.append("the committee chair's approval")
+    if override_needed and not overridden:
+        missing.append("the chair's justified override of the block finding(s)")
+    return ApprovalStatus(
+        approvals=len(approvals),
+        required=required,
+        chair_required=chair_required,
+        chair_approved=chair_approved,
+        override_needed=override_needed,
+        overridden=overridden,
+        approvers=tuple(r.reviewer.get_username() for r in approvals),
+        missing=tuple(missing),
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def snapshot(post: Post) -> dict[str, Any]:
+    return {
+        "state": post.state,
+        "text": post.text,
+        "revision": post.revision,
+        "kind": post.kind,
+        "channel": post.channel_id,
+        "scheduled_at": post.scheduled_at,
+        "decision": post.decision,
+        "rules": sorted({f["rule_id"] for f in post.findings}),
+    }
+
+
+def _notify(user: User, subject: str, body: str) -> None:
+    email = getattr(user, "email", "")
+    if not email:
+        return
+    # After commit, so that a rolled-back change sends nothing; a mail
+    # failure must not undo the change it reports.
+    transaction.on_commit(
+        lambda: send_mail(f"[postguard] {subject}", body, None, [email], fail_silently=True)
+    )
+
+
+def _require_author(user: AnyUser, post: Post, doing: str) -> None:
+    if not user.is_authenticated or post.author_id != user.pk:
+        raise NotAllowed(f"Only the author of a post can {doing}.")
+
+
+def _check_schedule(scheduled_at: datetime | None) -> None:
+    if scheduled_at is None:
+        return
+    if timezone.is_naive(scheduled_at):
+        raise Invalid("The scheduled time needs a time zone (e.g. 2030-01-31T09:00:00Z).")
+    if scheduled_at <= timezone.now():
+        raise Invalid("The scheduled time is in the past.")
+
+
+def _locked(post: Post) -> Post:
+    """Re-read the post under a row lock so that concurrent transitions queue."""
+    return (
+        Post.objects.select_for_update().select_related("channel", "org", "author").get(pk=post.pk)
+    )
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_post(
+    user: AnyUser,
+    channel: Channel,
+    text: str,
+    *,
+    kind: str = Kind.POST,
+    in_reply_to: str = "",
+    scheduled_at: datetime | None = None,
+) -> Post:
+    orgs.require_can_draft(user, channel)
+    assert isinstance(user, User)
+    if kind not in Kind.values:
+        raise Invalid("A post's kind is post or reply.")
+    _check_schedule(scheduled_at)
+    post = Post(
+        org=channel.org,
+        channel=channel,
+        author=user,
+        kind=kind,
+        in_reply_to=in_reply_to.strip()[:500],
+        text=_clean_text(text, MAX_POST_CHARS, "post"),
+        scheduled_at=scheduled_at,
+    )
+    _apply_check(post)
+    post.save()
+    record("post.create", actor=user, org=post.org, obj=post, after=snapshot(post))
+    return post
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def edit_post(
+    user: AnyUser, post: Post, *, text: str | None = None, scheduled_at: Any = _UNSET
+) -> Post:
+    """Change the text or schedule; an approved post goes back to review."""
+    post = _locked(post)
+    _require_author(user, post, "edit it")
+    if post.state not in EDITABLE:
+        raise Conflict(f"A {post.get_state_display().lower()} post cannot be edited.")
+    orgs.require_can_draft(user, post.channel)
+    before = snapshot(post)
+    changed = False
+    if text is not None:
+        text = _clean_text(text, MAX_POST_CHARS, "post")
+        if text != post.text:
+            post.text = text
+            post.revision += 1
+            _apply_check(post)
+            changed = True
+    if scheduled_at is not _UNSET and scheduled_at != post.scheduled_at:
+        _check_schedule(scheduled_at)
+        post.scheduled_at = scheduled_at
+        changed = True
+    if not changed:
+        return post
+    if post.state in APPROVED_STATES:
+        OutboxItem.objects.filter(post=post).delete()
+        post.state = State.SUBMITTED
+        post.approved_at = None
+        if text is None:
+            # A new time needs a new approval too: the approvals saw the old one.
+            post.revision += 1
+    elif post.state == State.IN_REVIEW:
+        post.state = State.SUBMITTED
+    elif post.state == State.EXPIRED:
+        post.state = State.DRAFT
+    post.save()
+    record("post.edit", actor=user, org=post.org, obj=post, before=before, after=snapshot(post))
+    return post
+
+
+@transaction.atomic
+def submit(user: AnyUser, post: Post) -> Post:
+    post = _locked(post)
+    _require_author(user, post, "submit it")
+    if post.state not in SUBMITTABLE:
+        raise Conflict(
+            f"Only a draft or a post with changes requested can be submitted; "
+            f"this one is {post.get_state_display().lower()}."
+        )
+    orgs.require_can_draft(user, post.channel)
+    _check_schedule(post.scheduled_at)
+    before = snapshot(post)
+    post.state = State.SUBMITTED
+    post.submitted_at = timezone.now()
+    post.save()
+    record("post.submit", actor=user, org=post.org, obj=post, before=before, after=snapshot(post))
+    return post
+
+
+def review(
+    user: AnyUser,
+    post: Post,
+    decision: str,
+    comment: str = "",
+    justification: str = "",
+) -> Post:
+    """A committee member approves, requests changes or rejects."""
+    if (
+        post.scheduled_at is not None
+        and post.scheduled_at <= timezone.now()
+        and post.state in EXPIRABLE
+    ):
+        # Approving after the time it was meant to go out would publish it
+        # late without anyone deciding that; expire it instead.
+        expire_overdue(only=post.pk)
+        raise Conflict("The scheduled time has passed, so the post has expired.")
+    return _review(user, post, decision, comment.strip(), justification.strip())
+
+
+@transaction.atomic
+def _review(user: AnyUser, post: Post, decision: str, comment: str, justification: str) -> Post:
+    post = _locked(post)
+    if not user.is_authenticated or post.author_id == user.pk:
+        if user.is_authenticated and orgs.is_committee(user, post.org):
+            raise NotAllowed("You cannot review your own post; another committee member must.")
+        raise NotAllowed(
+            "Only members of the Communications & Technical Standing Committee can review posts."
+        )
+    assert isinstance(user, User)
+    member = orgs.require_member(user, post.org)
+    if member.role not in COMMITTEE_ROLES:
+        raise NotAllowed(
+            "Only members of the Communications & Technical Standing Committee "
+            "(its reviewers and chair) can review posts."
+        )
+    if decision not in Decision.values:
+        raise Invalid("The decision is approve, request_changes or reject.")
+    if post.state not in REVIEWABLE:
+        raise Conflict(
+            f"Only a submitted post can be reviewed; this one is "
+            f"{post.get_state_display().lower()}."
+        )
+    if len(comment) > MAX_COMMENT_CHARS or len(justification) > MAX_COMMENT_CHARS:
+        raise Invalid(f"Comments are limited to {MAX_COMMENT_CHARS:,} characters.")
+    if decision != Decision.APPROVE and not comment:
+        raise Invalid("Say what needs to change (or why it is rejected) in the comment.")
+    if justification:
+        if decision != Decision.APPROVE:
+            raise Invalid("A justification overrides a block finding; it goes with an approval.")
+        if member.role != Role.CHAIR:
+            raise NotAllowed("Only the committee chair can override a block finding.")
+        if post.decision != "block":
+            raise Invalid("There is no block finding to override.")
+    if decision == Decision.APPROVE and post.decision == "block" and member.role == Role.CHAIR:
+        minimum = orgs.approval_policy(post.org).override_min_chars
+        if len(justification) < minimum:
+            raise Invalid(
+                "This post has a block finding. To approve it anyway, write a justification "
+                f"of at least {minimum} characters; it is kept in the record."
+            )
+    before = snapshot(post)
+    verdict = Review.objects.create(
+        post=post,
+        reviewer=user,
+        revision=post.revision,
+        decision=decision,
+        comment=comment,
+        override_justification=justification,
+        reviewer_role=member.role,
+    )
+    if justification:
+        record(
+            "post.override",
+            actor=user,
+            org=post.org,
+            obj=post,
+            before={"decision": post.decision, "rules": before["rules"]},
+            after={"justification": justification, "revision": post.revision},
+        )
+    if decision == Decision.REQUEST_CHANGES:
+        post.state = State.CHANGES_REQUESTED
+        _notify(post.author, f"Changes requested on post #{post.pk}", comment)
+    elif decision == Decision.REJECT:
+        post.state = State.REJECTED
+        _notify(post.author, f"Post #{post.pk} rejected", comment)
+    elif approval_status(post).satisfied:
+        _approve(post)
+    else:
+        post.state = State.IN_REVIEW
+    post.save()
+    record(
+        f"post.review.{decision}",
+        actor=user,
+        org=post.org,
+        obj=post,
+        before=before,
+        after={**snapshot(post), "review": verdict.pk, "comment": comment},
+    )
+    return post
+
+
+def _approve(post: Post) -> None:
+    now = timezone.now()
+    post.approved_at = now
+    due = post.scheduled_at or now
+    OutboxItem.objects.update_or_create(
+        post=post,
+        defaults={
+            "channel": post.channel,
+            "text": post.text,
+            "revision": post.revision,
+            "due_at": due,
+        },
+    )
+    post.state = State.SCHEDULED if due > now else State.READY
+    when = f"for {due:%Y-%m-%d %H:%M} UTC" if due > now else "and ready to publish"
+    _notify(post.author, f"Post #{post.pk} approved", f"Your post was approved {when}.")
+
+
+@transaction.atomic
+def add_comment(user: AnyUser, post: Post, text: str) -> Comment:
+    post = get_post(user, post.pk)
+    assert isinstance(user, User)
+    text = _clean_text(text, MAX_COMMENT_CHARS, "comment")
+    comment = Comment.objects.create(post=post, author=user, text=text)
+    record("post.comment", actor=user, org=post.org, obj=post, after={"comment": text})
+    return comment
+
+
+@transaction.atomic
+def archive(user: AnyUser, post: Post) -> Post:
+    post = _locked(post)
+    if not user.is_authenticated or (
+        post.author_id != user.pk and not orgs.has_role(user, post.org, {Role.ADMIN, Role.CHAIR})
+    ):
+        raise NotAllowed("Only the author, the committee chair or an administrator can archive.")
+    if post.state not in ARCHIVABLE:
+        raise Conflict(f"A {post.get_state_display().lower()} post cannot be archived.")
+    before = snapshot(post)
+    post.state = State.ARCHIVED
+    post.save()
+    record("post.archive", actor=user, org=post.org, obj=post, before=before, after=snapshot(post))
+    return post
+
+
+def _sweep(query: QuerySet[Post], change: Callable[[Post], str | None], action: str) -> list[Post]:
+    done = []
+    for pk in list(query.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            post = Post.objects.select_for_update().select_related("org", "author").get(pk=pk)
+            before = snapshot(post)
+            if change(post) is None:
+                continue
+            post.save()
+            record(action, org=post.org, obj=post, before=before, after=snapshot(post))
+            done.append(post)
+    return done
+
+
+def expire_overdue(now: datetime | None = None, *, only: int | None = None) -> list[Post]:
+    """Posts whose scheduled time came before their approval: expired, author told."""
+    now = now or timezone.now()
+    query = Post.objects.filter(state__in=EXPIRABLE, scheduled_at__lte=now)
+    if only is not None:
+        query = query.filter(pk=only)
+
+    def expire(post: Post) -> str | None:
+        if post.state not in EXPIRABLE or post.scheduled_at is None or post.scheduled_at > now:
+            return None
+        post.state = State.EXPIRED
+        _notify(
+            post.author,
+            f"Post #{post.pk} expired",
+            f"Your post was not approved by its scheduled time "
+            f"({post.scheduled_at:%Y-%m-%d %H:%M} UTC), so it will not be published. "
+            "Edit it to choose a new time and submit it again.",
+        )
+        return post.state
+
+    return _sweep(query, expire, "post.expire")
+
+
+def release_due(now: datetime | None = None) -> list[Post]:
+    """Scheduled posts whose time has come move to ready-to-publish."""
+    now = now or timezone.now()
+    query = Post.objects.filter(state=State.SCHEDULED, outbox__due_at__lte=now)
+
+    def release(post: Post) -> str | None:
+        if post.state != State.SCHEDULED:
+            return None
+        post.state = State.READY
+        return post.state
+
+    return _sweep(query, release, "post.ready")
+
+
+def tick(now: datetime | None = None) -> tuple[int, int]:
+    """One pass of the background worker: (expired, released)."""
+    return len(expire_overdue(now)), len(release_due(now))
+
+
+# --- the codes ------------------------------------------------------------------------------
+
+
+def rules_catalogue() -> list[dict[str, Any]]:
+    """Every rule the workspace enforces, with its clause, as plain data."""
+    rules = []
+    for pack, rule, severity in default_engine().policy.rules():
+        rules.append(
+            {
+                "id": rule.id,
+                "pack": pack.id,
+                "pack_title": pack.model.title,
+                "title": rule.title,
+                "category": rule.category,
+                "severity": severity,
+                "clause": rule.clause.section,
+                "quote": rule.clause.quote,
+                "applies_to": rule.applies_to.describe(),
+                "message": rule.message,
+                "fix": rule.fix,
+            }
+        )
+    return rules
+
+
+def provisions_catalogue() -> list[dict[str, Any]]:
+    """Provisions enforced outside the engine (by the workflow, the audit, ...)."""
+    return [
+        {
+            "id": prov.id,
+            "pack": pack.id,
+            "clause": prov.clause.section,
+            "quote": prov.clause.quote,
+            "enforced_by": prov.enforced_by,
+            "how": prov.how,
+        }
+        for pack in default_engine().policy.packs
+        for prov in pack.model.provisions
+    ]

@@ -1,0 +1,113 @@
+"""Django for the workspace's tests only: the engine's tests run without it.
+
+Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run these on
+PostgreSQL (Django creates and drops its own ``test_test`` database).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "postguard.web.settings")
+os.environ.setdefault("POSTGUARD_DATA_DIR", tempfile.mkdtemp(prefix="postguard-test-"))
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from postguard.web.orgs import services as orgs  # noqa: E402
+from postguard.web.orgs.models import Channel, Organization, Role  # noqa: E402
+from postguard.web.workflow import services as workflow  # noqa: E402
+from postguard.web.workflow.models import Post  # noqa: E402
+
+COMPLIANT = (
+    "Join us for World Breastfeeding Week! Our volunteers will be at the town library "
+    "on Saturday with information on local support groups."
+)
+PRIVACY = (
+    "So proud of our client Sarah Jones, who finally got her baby latching! "
+    "Call her on 07700 900123 to hear her story."
+)
+ROLES = ("admin", "chair", "reviewer", "author", "member", "outsider", "anonymous")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Argon2 is the configured hasher (tested on its own); tests hash faster.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """One organization with a person in every role, a channel, and a second
+    organization whose administrator is an outsider to the first."""
+
+    org: Organization
+    other_org: Organization
+    channel: Channel
+    closed_channel: Channel
+    people: dict[str, User]
+
+    def __getitem__(self, role: str) -> User:
+        return self.people[role]
+
+    def draft(self, text: str = COMPLIANT, *, by: str = "author", **kwargs: Any) -> Post:
+        return workflow.create_post(self.people[by], self.channel, text, **kwargs)
+
+    def submitted(self, text: str = COMPLIANT, *, by: str = "author", **kwargs: Any) -> Post:
+        return workflow.submit(self.people[by], self.draft(text, by=by, **kwargs))
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.people[role])
+        return client
+
+
+def make_world() -> World:
+    org = orgs.create_organization("IPALA test", slug="ipala-test")
+    other = orgs.create_organization("Other association", slug="other")
+    people: dict[str, User] = {}
+    for name, role in (
+        ("admin", Role.ADMIN),
+        ("chair", Role.CHAIR),
+        ("reviewer", Role.REVIEWER),
+        ("reviewer2", Role.REVIEWER),
+        ("author", Role.AUTHORIZED),
+        ("author2", Role.AUTHORIZED),
+        ("member", Role.MEMBER),
+    ):
+        user = orgs.create_user(name, email=f"{name}@example.org")
+        orgs.add_member(None, org, user, role)
+        people[name] = user
+    outsider = orgs.create_user("outsider", email="outsider@example.org")
+    orgs.add_member(None, other, outsider, Role.ADMIN)
+    people["outsider"] = outsider
+    channel = orgs.create_channel(None, org, name="Bluesky", network="bluesky")
+    closed = orgs.create_channel(
+        None, org, name="Members' group", network="facebook", audience="closed"
+    )
+    for name in ("author", "author2", "chair"):
+        membership = orgs.membership(people[name], org)
+        assert membership is not None
+        orgs.set_channel_authorization(None, channel, membership, True)
+        orgs.set_channel_authorization(None, closed, membership, True)
+    other_channel = orgs.create_channel(None, other, name="Other Bluesky", network="bluesky")
+    outsider_membership = orgs.membership(outsider, other)
+    assert outsider_membership is not None
+    orgs.set_channel_authorization(None, other_channel, outsider_membership, True)
+    return World(org, other, channel, closed, people)
+
+
+@pytest.fixture
+def world(db: None) -> Iterator[World]:
+    yield make_world()

@@ -1,0 +1,316 @@
+"""Every API endpoint and every page, called as every role and anonymously.
+
+Each row says the status each role gets; for the rows that change something,
+``took_effect`` checks the database too, so that a redirect cannot hide a
+refusal (or a refusal hide a change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from postguard.web.orgs import services as orgs
+from postguard.web.orgs.models import Membership
+from postguard.web.workflow.models import Comment, Post, Review, State
+
+from .conftest import COMPLIANT, ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Ctx:
+    world: World
+    draft: Post
+    submitted: Post
+    member_id: int
+    posts_before: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def E(  # a table header: one column per role
+    admin: int,
+    chair: int,
+    reviewer: int,
+    author: int,
+    member: int,
+    outsider: int,
+    anonymous: int,
+) -> dict[str, int]:
+    return dict(
+        zip(ROLES, (admin, chair, reviewer, author, member, outsider, anonymous), strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str
+    expect: dict[str, int]
+    data: Callable[[Ctx], dict[str, Any]] | None = None
+    api: bool = False
+    #: For changes: did the change happen? It must exactly when the status is a success.
+    took_effect: Callable[[Ctx], bool] | None = None
+
+
+def _state(post: Post) -> str:
+    post.refresh_from_db()
+    return str(post.state)
+
+
+ALL_200 = E(200, 200, 200, 200, 200, 200, 401)
+PAGE_ALL = E(200, 200, 200, 200, 200, 200, 302)
+
+CASES = [
+    # --- API -------------------------------------------------------------------------
+    Case("api me", "get", "/api/me", ALL_200, api=True),
+    Case("api list posts", "get", "/api/posts", ALL_200, api=True),
+    Case(
+        "api create post",
+        "post",
+        "/api/posts",
+        E(403, 201, 403, 201, 403, 404, 401),
+        data=lambda c: {"text": COMPLIANT, "channel": c.world.channel.pk},
+        api=True,
+        took_effect=lambda c: Post.objects.count() > c.posts_before,
+    ),
+    Case(
+        "api get post",
+        "get",
+        "/api/posts/{submitted}",
+        E(200, 200, 200, 200, 404, 404, 401),
+        api=True,
+    ),
+    Case(
+        "api edit post",
+        "patch",
+        "/api/posts/{draft}",
+        E(403, 403, 403, 200, 404, 404, 401),
+        data=lambda c: {"text": "Changed text for the test."},
+        api=True,
+        took_effect=lambda c: Post.objects.get(pk=c.draft.pk).revision == 2,
+    ),
+    Case(
+        "api submit post",
+        "post",
+        "/api/posts/{draft}/submit",
+        E(403, 403, 403, 200, 404, 404, 401),
+        api=True,
+        took_effect=lambda c: _state(c.draft) == State.SUBMITTED,
+    ),
+    Case(
+        "api review post",
+        "post",
+        "/api/posts/{submitted}/reviews",
+        E(403, 201, 201, 403, 404, 404, 401),
+        data=lambda c: {"decision": "approve"},
+        api=True,
+        took_effect=lambda c: Review.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        "api comment",
+        "post",
+        "/api/posts/{submitted}/comments",
+        E(201, 201, 201, 201, 404, 404, 401),
+        data=lambda c: {"text": "A comment"},
+        api=True,
+        took_effect=lambda c: Comment.objects.filter(post=c.submitted).exists(),
+    ),
+    Case("api check", "post", "/api/check", ALL_200, data=lambda c: {"text": COMPLIANT}, api=True),
+    Case("api rules", "get", "/api/rules", ALL_200, api=True),
+    Case("api root", "get", "/api/", E(404, 404, 404, 404, 404, 404, 404)),
+    Case("api docs", "get", "/api/docs", E(200, 200, 200, 200, 200, 200, 200)),
+    Case("api schema", "get", "/api/openapi.json", E(200, 200, 200, 200, 200, 200, 200)),
+    # --- pages ------------------------------------------------------------------------
+    Case("dashboard", "get", "/", PAGE_ALL),
+    Case("sign-in page", "get", "/login/", E(302, 302, 302, 302, 302, 302, 200)),
+    Case("password reset page", "get", "/password-reset/", E(200, 200, 200, 200, 200, 200, 200)),
+    Case(
+        "invitation with a bad token",
+        "get",
+        "/invitations/nope",
+        E(404, 404, 404, 404, 404, 404, 404),
+    ),
+    Case("review queue", "get", "/queue/", E(403, 200, 200, 403, 403, 403, 302)),
+    Case("composer", "get", "/posts/new/", E(403, 200, 403, 200, 403, 200, 302)),
+    Case(
+        "composer saves",
+        "post",
+        "/posts/new/",
+        # The outsider sees the form again: the channel is not one of theirs.
+        E(403, 302, 403, 302, 403, 200, 302),
+        data=lambda c: {"channel": c.world.channel.pk, "kind": "post", "text": COMPLIANT},
+        took_effect=lambda c: Post.objects.count() > c.posts_before,
+    ),
+    Case("post page", "get", "/posts/{submitted}/", E(200, 200, 200, 200, 404, 404, 302)),
+    Case("edit page", "get", "/posts/{draft}/edit/", E(403, 403, 403, 200, 404, 404, 302)),
+    Case(
+        "edit saves",
+        "post",
+        "/posts/{draft}/edit/",
+        E(403, 403, 403, 302, 404, 404, 302),
+        data=lambda c: {"text": "Changed text for the test."},
+        took_effect=lambda c: Post.objects.get(pk=c.draft.pk).revision == 2,
+    ),
+    Case(
+        "submit",
+        "post",
+        "/posts/{draft}/submit/",
+        E(403, 403, 403, 302, 404, 404, 302),
+        took_effect=lambda c: _state(c.draft) == State.SUBMITTED,
+    ),
+    Case(
+        "review",
+        "post",
+        "/posts/{submitted}/review/",
+        E(403, 302, 302, 403, 404, 404, 302),
+        data=lambda c: {"decision": "approve"},
+        took_effect=lambda c: Review.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        "comment",
+        "post",
+        "/posts/{submitted}/comment/",
+        E(302, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"text": "A comment"},
+        took_effect=lambda c: Comment.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        "archive",
+        "post",
+        "/posts/{draft}/archive/",
+        E(302, 302, 403, 302, 404, 404, 302),
+        took_effect=lambda c: _state(c.draft) == State.ARCHIVED,
+    ),
+    Case("personal check page", "get", "/check/", PAGE_ALL),
+    Case(
+        "personal check",
+        "post",
+        "/check/",
+        PAGE_ALL,
+        data=lambda c: {"text": COMPLIANT, "kind": "post", "audience": "public"},
+    ),
+    Case("live check", "post", "/check/live/", PAGE_ALL, data=lambda c: {"text": COMPLIANT}),
+    Case("policy browser", "get", "/rules/", PAGE_ALL),
+    # The outsider administers their own organization, so sees its log and members.
+    Case("audit log", "get", "/audit/", E(200, 200, 403, 403, 403, 200, 302)),
+    Case("members page", "get", "/members/", E(200, 200, 403, 403, 403, 200, 302)),
+    Case(
+        "change a role",
+        "post",
+        "/members/",
+        # The chair authorizes on channels but does not change roles; the outsider's
+        # request names a member of another organization and finds nobody.
+        E(302, 403, 403, 403, 403, 302, 302),
+        data=lambda c: {"action": "role", "membership": c.member_id, "role": "reviewer"},
+        took_effect=lambda c: Membership.objects.get(pk=c.member_id).role == "reviewer",
+    ),
+    Case("sign out", "post", "/logout/", E(302, 302, 302, 302, 302, 302, 302)),
+]
+SUCCESS = {200, 201, 302}
+#: Roles for which a 302 is a refusal (sent to sign in), not a success.
+REDIRECTED_TO_SIGN_IN = {"anonymous"}
+
+
+def _context(world: World) -> Ctx:
+    membership = orgs.membership(world["member"], world.org)
+    assert membership is not None
+    ctx = Ctx(world, world.draft(), world.submitted(), membership.pk)
+    ctx.posts_before = Post.objects.count()
+    return ctx
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_authorization_matrix(world: World, case: Case, role: str) -> None:
+    ctx = _context(world)
+    client = world.client(role)
+    path = case.path.format(draft=ctx.draft.pk, submitted=ctx.submitted.pk)
+    data = case.data(ctx) if case.data else None
+    call = getattr(client, case.method)
+    if case.api:
+        response = (
+            call(path, data=data or {}, content_type="application/json")
+            if case.method != "get"
+            else call(path)
+        )
+    else:
+        response = call(path, data=data) if data is not None or case.method != "get" else call(path)
+    assert response.status_code == case.expect[role], (
+        f"{case.name} as {role}: {response.status_code} {response.content[:300]!r}"
+    )
+    if response.status_code == 302 and role in REDIRECTED_TO_SIGN_IN and case.name != "sign out":
+        assert response["Location"].startswith("/login/")
+    if case.took_effect is not None:
+        succeeded = response.status_code in SUCCESS and role not in REDIRECTED_TO_SIGN_IN
+        if case.name == "composer saves" and role == "outsider":
+            succeeded = False
+        if case.name == "change a role" and role == "outsider":
+            succeeded = False
+        assert case.took_effect(ctx) == succeeded, f"{case.name} as {role}: effect mismatch"
+
+
+def _all_routes(patterns: list[Any], prefix: str = "") -> set[str]:
+    routes = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            routes |= _all_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            routes.add(prefix + str(pattern.pattern))
+    return routes
+
+
+def test_the_matrix_covers_every_route() -> None:
+    """A new page or endpoint must be added to the matrix above."""
+    covered = {
+        "api/me",
+        "api/posts",
+        "api/",
+        "api/posts/<post_id>",
+        "api/posts/<post_id>/submit",
+        "api/posts/<post_id>/reviews",
+        "api/posts/<post_id>/comments",
+        "api/check",
+        "api/rules",
+        "api/docs",
+        "api/openapi.json",
+        "",
+        "login/",
+        "logout/",
+        "password-reset/",
+        "invitations/<str:token>",
+        "queue/",
+        "posts/new/",
+        "posts/<int:post_id>/",
+        "posts/<int:post_id>/edit/",
+        "posts/<int:post_id>/submit/",
+        "posts/<int:post_id>/review/",
+        "posts/<int:post_id>/comment/",
+        "posts/<int:post_id>/archive/",
+        "check/",
+        "check/live/",
+        "rules/",
+        "audit/",
+        "members/",
+    }
+    # Reached only through an emailed link with a signed token, or static files.
+    exempt = {
+        "password-reset/sent/",
+        "password-reset/<uidb64>/<token>/",
+        "password-reset/done/",
+        "^static/(?P<path>.*)$",
+    }
+    routes = _all_routes(get_resolver().url_patterns)
+    assert routes - covered - exempt == set()
+
+
+def test_anonymous_page_requests_are_sent_to_sign_in_not_shown(world: World) -> None:
+    response = Client().get("/posts/new/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
