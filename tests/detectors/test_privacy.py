@@ -329,3 +329,20 @@ def test_a_spacy_model_that_is_not_installed_is_a_clear_configuration_error() ->
     pytest.importorskip("spacy")
     with pytest.raises(DetectorConfigError, match="'no_such_model' is not installed"):
         PersonNameDetector(spacy_model="no_such_model")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The maternity unit at St Mary's is closed for refurbishment until March.",
+        "St Mary's maternity unit has just earned Baby Friendly accreditation!",
+    ],
+)
+def test_an_unnumbered_unit_with_nobody_in_the_story_is_not_a_place_of_care(text: str) -> None:
+    context = Context(account="official")
+    assert CareLocationDetector().detect(Document(Content(text, context=context))) == []
+
+
+def test_a_numbered_bay_with_a_baby_in_the_story_is_a_place_of_care() -> None:
+    text = "Long day in the NICU at St Bartholomew's, the twins in bay 6 are off CPAP."
+    assert CareLocationDetector().detect(Document(Content(text)))

@@ -1463,7 +1463,9 @@ def _person_sentences(a: _Analysis) -> set[int]:
     UNICEF's "Baby Friendly" accreditation names units, not babies.
     """
     return {
-        a.sentence_of(p) for p, _ in a.cues["anchor"] if not a.lower.startswith("baby friendly", p)
+        a.sentence_of(p)
+        for p, _ in a.cues.get("anchor", ())
+        if not a.lower.startswith("baby friendly", p)
     }
 
 
