@@ -187,3 +187,19 @@ def test_explain_suggests_a_close_rule_for_an_unknown_id(
 ) -> None:
     code, _, err = run(capsys, "explain", "IPALA-2a-phon")
     assert code == 2 and "did you mean IPALA-2a-phone?" in err
+
+
+def test_a_bulk_scan_with_worker_processes_gives_the_same_lines_in_the_same_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    texts = [DEMO, "Lovely workshop today!", "{broken", "What a shitty day.", ""] * 120
+    lines = [
+        t if t == "{broken" else json.dumps({"id": str(n), "text": t}) for n, t in enumerate(texts)
+    ]
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    single = run(capsys, "check", "--format", "jsonl", "--file", str(path))
+    pooled = run(capsys, "check", "--format", "jsonl", "--jobs", "2", "--file", str(path))
+    assert single[0] == pooled[0] == 2
+    assert single[1] == pooled[1]
+    assert len(single[1].splitlines()) == len(texts)

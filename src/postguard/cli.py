@@ -125,19 +125,66 @@ def _iter_jsonl(text: str) -> Iterator[tuple[int, str]]:
             yield number, raw
 
 
-def run_jsonl(engine: Engine, text: str, fail_on: str, out: Any) -> int:
-    """Check a JSONL batch, writing one result line per input line, in order."""
+Batch = list[tuple[int, str, "Content | ContentError"]]
+Checked = list[tuple[int, str, "Report | ContentError"]]
+
+
+def _batches(text: str) -> Iterator[Batch]:
+    """Input lines in batches of BATCH: (line number, id, content or why it is unusable)."""
+    batch: Batch = []
+    for number, raw in _iter_jsonl(text):
+        try:
+            item_id, content = parse_jsonl_line(raw, number)
+            batch.append((number, item_id, content))
+        except ContentError as exc:
+            batch.append((number, f"line-{number}", exc))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _check_batch(engine: Engine, batch: Batch) -> Checked:
+    contents = [c for _, _, c in batch if isinstance(c, Content)]
+    results = iter(engine.check_many(contents))
+    return [(n, i, next(results) if isinstance(c, Content) else c) for n, i, c in batch]
+
+
+# One engine per worker process of a bulk scan, built once by the pool's initializer.
+_POOL_ENGINE: Engine | None = None
+
+
+def _pool_init(spec: tuple[Sequence[str], bool, Sequence[str]]) -> None:
+    global _POOL_ENGINE
+    _POOL_ENGINE = build_engine(*spec)
+
+
+def _pool_check(batch: Batch) -> Checked:
+    assert _POOL_ENGINE is not None
+    return _check_batch(_POOL_ENGINE, batch)
+
+
+def run_jsonl(
+    engine: Engine,
+    text: str,
+    fail_on: str,
+    out: Any,
+    *,
+    jobs: int = 1,
+    spec: tuple[Sequence[str], bool, Sequence[str]] = ((), False, ()),
+) -> int:
+    """Check a JSONL batch, writing one result line per input line, in input order.
+
+    With ``jobs`` > 1 the batches are checked by a pool of worker processes
+    (each builds its own engine from ``spec``); results keep the input order.
+    """
     worst = 0
     errors = 0
-    # (line number, id, content or the reason the line could not be parsed)
-    pending: list[tuple[int, str, Content | ContentError]] = []
 
-    def flush() -> None:
+    def write(checked: Checked) -> None:
         nonlocal worst, errors
-        contents = [c for _, _, c in pending if isinstance(c, Content)]
-        checked = iter(engine.check_many(contents))
-        for number, item_id, item in pending:
-            result = next(checked) if isinstance(item, Content) else item
+        for number, item_id, result in checked:
             if isinstance(result, ContentError):
                 errors += 1
                 click.echo(f"postguard: line {number} (id {item_id}): {result}", err=True)
@@ -146,17 +193,16 @@ def run_jsonl(engine: Engine, text: str, fail_on: str, out: Any) -> int:
             if result.at_or_above(fail_on):
                 worst = 1
             out.write(json.dumps({"id": item_id, **result.to_dict()}, ensure_ascii=False) + "\n")
-        pending.clear()
 
-    for number, raw in _iter_jsonl(text):
-        try:
-            item_id, content = parse_jsonl_line(raw, number)
-            pending.append((number, item_id, content))
-        except ContentError as exc:
-            pending.append((number, f"line-{number}", exc))
-        if len(pending) >= BATCH:
-            flush()
-    flush()
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs, initializer=_pool_init, initargs=(spec,)) as pool:
+            for checked in pool.map(_pool_check, _batches(text)):
+                write(checked)
+    else:
+        for batch in _batches(text):
+            write(_check_batch(engine, batch))
     return 2 if errors else worst
 
 
@@ -216,6 +262,14 @@ def cli() -> None:
     show_default=True,
     help="Exit 1 when a finding is at or above this severity.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes for a JSONL bulk scan.",
+)
 def check(
     text: str | None,
     file_: str | None,
@@ -231,6 +285,7 @@ def check(
     no_builtin: bool,
     severities: tuple[str, ...],
     fail_on: str,
+    jobs: int,
 ) -> None:
     """Check a post (TEXT, --file, or standard input) against the codes."""
     if text is not None and file_ is not None:
@@ -243,7 +298,8 @@ def check(
     if fmt == "jsonl":
         if media_paths:
             fail('--media applies to a single post; in JSONL give each line a "media" list')
-        sys.exit(run_jsonl(engine, text, fail_on, sys.stdout))
+        spec = (policy_dirs, no_builtin, severities)
+        sys.exit(run_jsonl(engine, text, fail_on, sys.stdout, jobs=jobs, spec=spec))
     media = tuple(Media(path=p, consent=consent, credit=credit) for p in media_paths)
     content = make_content(
         text, media=media, account=account, kind=kind, audience=audience, direction=direction
