@@ -183,6 +183,41 @@ CASES = [
         "In this post we explain how to hand express.",
         [],
     ),
+    (
+        "it_flags_a_credit_to_whoever_made_it",
+        "Credit to whoever made this chart on milk storage 👇",
+        ["Credit to whoever", "this chart"],
+    ),
+    (
+        "it_flags_an_unknown_credit_after_a_photo_that_says_it_all",
+        "This photo of twins feeding at the NICU says it all. (Credit: unknown)",
+        ["This photo", "Credit: unknown"],
+    ),
+    (
+        "it_flags_a_quote_from_an_unnamed_writer",
+        "As one writer put it: 'every feed is a conversation between two people who are "
+        "still learning each other.'",
+        [
+            "As one writer",
+            "'every feed is a conversation between two people who are still learning each other.'",
+        ],
+    ),
+    (
+        "it_passes_a_by_line_that_names_nobody_inside_a_credited_post",
+        "Photo by Amara Diallo, shared with permission",
+        [],
+    ),
+    (
+        "it_passes_a_quoted_message_from_a_client",
+        "A message from a mum this week: 'your volunteer stayed on the phone with me for an "
+        "hour at midnight and I will never forget it'",
+        [],
+    ),
+    (
+        "it_passes_copyright_as_a_topic",
+        "We've had a complaint about breach of copyright over our leaflet.",
+        [],
+    ),
 ]
 
 

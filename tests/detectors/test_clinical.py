@@ -38,6 +38,9 @@ ADVICE = [
     ("a_suggested_position", "Have you tried laid-back positions?"),
     ("an_instruction_after_sympathy", "So sorry it hurts! Definitely switch sides every feed."),
     ("a_dose_of_painkiller", "You can take 400mg ibuprofen, it's fine while breastfeeding."),
+    ("a_hedged_diagnosis", "Looks like a classic lip tie to me, see if the GP will refer."),
+    ("a_daily_volume_for_her_baby", "Your little one needs roughly 700ml a day at this weight."),
+    ("dropping_night_waking", "You can stop waking her for night feeds now."),
 ]
 
 NOT_ADVICE = [
@@ -184,6 +187,17 @@ REQUESTS = [
         "a_request_for_a_visit",
         "Can a volunteer visit me? Baby won't take the breast since yesterday",
     ),
+    ("a_bare_question_word", "My left breast is hot and lumpy and I feel shivery. Mastitis?"),
+    ("doubting_a_reassurance", "the midwife says his weight is fine but is it?"),
+    (
+        "wondering_without_a_question_mark",
+        "wondering if I can take hay fever tablets while nursing",
+    ),
+    ("a_need_for_advice", "Need advice on relactating after a month off"),
+    ("any_way_to", "Supply dipped since my period came back, any way to boost it"),
+    ("please_call_about_a_partner", "My wife can't get our son to latch. Please ring 07700 900000"),
+    ("is_there_someone_who_can", "Is there an IBCLC near Hull who could see us? Nipples shredded."),
+    ("pain_described_with_no_ask", "my nipple has a white blister and it's agony when he feeds"),
 ]
 
 NOT_REQUESTS = [
@@ -200,6 +214,10 @@ NOT_REQUESTS = [
         "an_event_question_mentioning_feeds",
         "Can I bring my baby to the study day? She feeds a lot.",
     ),
+    ("a_press_enquiry_about_a_clinical_topic", "Is anyone free to comment on tongue-tie waits?"),
+    ("lost_property", "Left my pump bag at the meet-up, please call me if found"),
+    ("thanks_mentioning_past_pain", "My nipples were cracked for weeks and your video fixed it 💛"),
+    ("a_parenthood_aside", "I don't know why anyone would use this venue for a conference"),
 ]
 
 

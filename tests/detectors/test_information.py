@@ -118,6 +118,27 @@ CONFIDENTIAL_CASES = [
         [],
     ),
     ("it_passes_an_ordinary_post", "Join our drop-in group every Tuesday at 10am.", []),
+    ("it_flags_a_leaked_document", "Leaked: the board's notes on the fee review", ["Leaked:"]),
+    (
+        "it_flags_an_internal_summary",
+        "Attached is the internal review of the helpline rota.",
+        ["internal review"],
+    ),
+    (
+        "it_passes_a_promise_to_clients",
+        "Whatever you share with our peer supporters stays between us.",
+        [],
+    ),
+    (
+        "it_passes_approved_council_minutes",
+        "Minutes of the council meeting are approved and available to members.",
+        [],
+    ),
+    (
+        "it_passes_talking_it_through_confidentially",
+        "Send us a message and we can talk it through confidentially.",
+        [],
+    ),
 ]
 
 
@@ -213,6 +234,37 @@ TOPIC_CASES = [
         {"personnel"},
     ),
     ("it_passes_an_ordinary_post", "Join our drop-in group every Tuesday at 10am.", set()),
+    ("it_flags_a_referendum", "Vote no in next month's referendum!", {"politics"}),
+    ("it_flags_a_politicians_handle", "We're right behind @CllrOkoro on this", {"politics"}),
+    ("it_flags_hustings", "See you at the hustings tonight, friends!", {"politics"}),
+    ("it_flags_a_blessing_from_a_deity", "Happy Holi! May Krishna bless your homes", {"religion"}),
+    ("it_passes_a_person_with_a_deitys_name", "Thanks to Krishna for running our stall!", set()),
+    (
+        "it_flags_letting_staff_go",
+        "We had to let three of our staff go this month.",
+        {"personnel"},
+    ),
+    ("it_flags_sick_leave", "Our director is on sick leave, so replies are slow.", {"personnel"}),
+    (
+        "it_flags_merger_talks",
+        "Big news soon: we're in talks to join forces with a sister charity",
+        {"partnerships"},
+    ),
+    (
+        "it_passes_an_announced_partnership",
+        "Delighted to announce our new partnership with the Milk Bank Alliance.",
+        set(),
+    ),
+    (
+        "it_passes_published_accounts",
+        "Our annual accounts have been published on the Charity Commission website.",
+        set(),
+    ),
+    (
+        "it_passes_a_partner_taking_over_feeds",
+        "Let your partner take over a night feed so you can sleep.",
+        set(),
+    ),
 ]
 
 

@@ -39,6 +39,11 @@ NEGATIVE = [
     ("a_legal_threat", "Expect a letter from our lawyers about this post."),
     ("vulgar_dismissal", "this is shite advice"),
     ("sarcastic_typical", "Typical — another post written for the same people."),
+    ("an_insult_noun_for_the_team", "What a bunch of clowns running this page."),
+    ("mocking_their_expertise", "A few hippies pretending they know everything about babies"),
+    ("a_representation_jibe", "Yet again only skinny white mums in the picture. Inclusion who?"),
+    ("a_soft_service_complaint", "Your drop-in closed early and I was left with nowhere to go."),
+    ("a_threat_is_hostile", "Delete this or you'll regret it."),
 ]
 
 NOT_NEGATIVE = [
@@ -50,6 +55,10 @@ NOT_NEGATIVE = [
     ("negative_words_as_praise", "This is killing me 😂😂 so accurate"),
     ("a_parent_in_distress_asking_for_help", "my baby still can't latch, it's awful, please help"),
     ("a_baby_in_danger_is_not_hostility", "My baby is limp and won't wake up"),
+    (
+        "thanks_with_dramatic_words",
+        "Dreaded pumping at work and your guide killed that dread. Thanks!",
+    ),
 ]
 
 
@@ -133,6 +142,13 @@ COMPLAINTS = [
     ("a_long_wait_on_hold", "Waited 40 minutes on hold again"),
     ("conduct_in_scare_quotes", "Not what I expected from a 'professional'."),
     ("she_felt_judged", "I felt judged the whole appointment."),
+    ("still_no_answer", "Paid for the course in May and still no certificate."),
+    ("weeks_since_i_wrote", "Six weeks since I emailed about my booking. Poor communication."),
+    ("hung_up_on", "The person on your helpline hung up on me."),
+    ("humiliated_by_a_volunteer", "Your facilitator laughed at me in front of the whole group."),
+    ("a_no_show_visit", "The consultant from your directory never turned up or rebooked."),
+    ("a_request_ignored", "The supporter you sent couldn't help with twins even though I asked."),
+    ("a_member_threatened_with_law", "My lawyer will be contacting you about your member's post."),
 ]
 
 NOT_COMPLAINTS = [
@@ -140,6 +156,12 @@ NOT_COMPLAINTS = [
     ("research_that_reported_findings", "Studies have reported lower rates of mastitis"),
     ("praise_for_a_consultant", "The consultant was wonderful, thank you"),
     ("a_question_about_reports", "Where can I find the annual report?"),
+    ("a_hospital_story_with_thanks", "On the ward nobody helped, but your helpline was lovely."),
+    (
+        "kindness_in_front_of_others",
+        "Your volunteer was so kind to me in front of the whole group.",
+    ),
+    ("a_legal_threat_about_a_post", "Our lawyers will be in touch about this post."),
 ]
 
 
@@ -176,6 +198,34 @@ CRISES = [
     ("nobody_would_notice", "Nobody would even notice if I disappeared", "self-harm"),
     ("going_viral", "This is going viral", "viral"),
     ("a_boycott", "Boycott IPALA", "viral"),
+    ("thinking_of_ending_it", "Lately I keep thinking about simply ending it all", "self-harm"),
+    ("not_wanting_to_be_here", "I really don't want to be alive some days", "self-harm"),
+    ("family_better_off", "My kids would be better off with someone else", "self-harm"),
+    ("intrusive_harm_images", "I can't stop imagining hurting him, I'm scared", "self-harm"),
+    ("afraid_of_what_i_might_do", "I'm frightened of what I might do", "self-harm"),
+    ("no_way_out", "I can't see any way out of this", "self-harm"),
+    (
+        "make_sure_you_regret",
+        "Carry on like this and I'll make sure your chair regrets it",
+        "violence",
+    ),
+    ("you_will_pay", "You people are going to pay for this.", "violence"),
+    ("a_visit_threat", "Keep it up and I might pay your office a visit", "violence"),
+    ("knows_where_the_office_is", "I know where your office is.", "violence"),
+    ("has_a_home_address", "Got the home address of every trustee now.", "violence"),
+    ("a_claim_for_damages", "We are preparing a claim for damages against you", "legal"),
+    ("taking_it_to_court", "I'm taking this to small claims", "legal"),
+    ("lawyers_in_touch", "Our solicitors will be in touch shortly", "legal"),
+    ("a_researcher_for_a_programme", "Researcher for ITV here, could we film?", "press"),
+    ("an_interview_request", "Could your CEO do a quick interview on Friday?", "press"),
+    ("writing_for_a_paper", "I'm writing for the Dunmore Echo about clinic waits", "press"),
+    ("a_deadline", "Can you give us a statement by 3pm?", "press"),
+    ("share_counts", "Over 25k shares now and people are furious with you", "viral"),
+    ("calls_to_respond", "Everyone is talking about this, you need to respond publicly", "viral"),
+    ("a_partner_hurting_the_baby", "My partner hits the baby when he cries", "safeguarding"),
+    ("not_safe_at_home", "I don't feel safe at home with him", "safeguarding"),
+    ("stopped_breathing_briefly", "She keeps stopping breathing in her sleep", "baby-danger"),
+    ("a_fall", "He rolled off the bed and hit his head", "baby-danger"),
 ]
 
 NOT_CRISES = [
@@ -186,6 +236,15 @@ NOT_CRISES = [
     ("a_story_about_feeding", "Our feeding story: six months and counting!"),
     ("a_tired_parent", "So tired today, but we're getting there."),
     ("a_well_fitting_flange", "A well-fitting flange matters more than suction."),
+    ("no_intent_to_sue", "I'm not going to sue you, I just want an apology."),
+    ("no_legal_action", "To be clear, we're not considering legal action."),
+    ("not_a_journalist", "Not a journalist, just a curious mum!"),
+    ("empathy_not_a_threat", "I know where you're coming from, it's hard."),
+    ("a_visit_invitation", "Could someone pay us a visit at the Tuesday group?"),
+    ("a_conditional_or_else", "Wake her for a feed or else she'll sleep through."),
+    ("engorgement_not_virality", "My boobs are blowing up like balloons"),
+    ("trending_topic_as_praise", "Tongue-tie is a trending topic, great timing for this post!"),
+    ("a_university_researcher", "I'm a researcher at a university studying feeding rates"),
 ]
 
 

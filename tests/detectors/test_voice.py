@@ -59,6 +59,26 @@ ORG_VOICE_CASES = [
         [],
     ),
     (
+        "it_flags_an_adverb_before_the_verb",
+        "IPALA firmly opposes the levy",
+        ["IPALA firmly opposes"],
+    ),
+    (
+        "it_flags_an_official_role",
+        "Writing as an IPALA trustee: we will reject the proposal.",
+        ["Writing as an IPALA trustee"],
+    ),
+    (
+        "it_flags_a_role_when_the_post_names_ipala",
+        "As a board member I can confirm IPALA will not renew.",
+        ["As a board member"],
+    ),
+    (
+        "it_passes_a_role_in_another_organisation",
+        "As a board member of our running club, I'm so proud of everyone.",
+        [],
+    ),
+    (
         "it_passes_a_member_who_is_not_speaking_for_ipala",
         "Not speaking for IPALA, but this bill is wrong",
         [],
@@ -125,6 +145,27 @@ ENDORSEMENT_CASES = [
     ("it_passes_a_plain_repost_of_an_article", "Reposting this article on night feeds", False),
 ]
 
+# On an official account, praise next to another account's handle endorses it.
+HANDLE_PRAISE_CASES = [
+    ("obsessed_with_a_brand", "Obsessed with @MamaGlow's new nursing bras", True),
+    ("a_tea_we_trust", "Thanks @LeafLatch, the only lactation tea we trust", True),
+    ("wisdom_from_a_coach", "So much wisdom in @HolisticHannah's latest reel", True),
+    ("follow_her", "@SleepSarah knows her stuff, follow her for more", True),
+    ("thanks_to_a_speaker", "Thank you @DrOkafor for speaking at our conference", False),
+    ("praise_in_another_sentence", "Photo: @jo_snaps. The best turnout we have ever had!", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [c[1:] for c in HANDLE_PRAISE_CASES],
+    ids=[c[0] for c in HANDLE_PRAISE_CASES],
+)
+def test_praise_beside_a_handle_endorses_on_official_accounts(text: str, flagged: bool) -> None:
+    assert bool(ENDORSEMENT.detect(doc(text, "official"))) is flagged
+    # A member praising an account on her own page is not the association's endorsement.
+    assert ENDORSEMENT.detect(doc(text, "personal")) == []
+
 
 @pytest.mark.parametrize(
     ("text", "flagged"),
@@ -162,6 +203,7 @@ OPINION_CASES = [
     ("it_passes_i_inside_a_quotation", '"I believe in you," she told the graduates', []),
     ("it_passes_a_labelled_interview_answer", "Q: Why IBCLC?\nDr Ade: I think it matters", []),
     ("it_passes_a_word_containing_imo", "Join us in Timor for the summit", []),
+    ("it_passes_someone_elses_hot_take", "Sharing @amy's hot take on dummies", []),
 ]
 
 

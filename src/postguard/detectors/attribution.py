@@ -68,6 +68,15 @@ _STRONG_CUES = (
     "credit: unknown", "credit unknown", "credits: unknown", "source: unknown", "source unknown",
     "unknown source", "author unknown", "unknown author", "photographer unknown",
     "artist unknown", "words from a",
+    # a creator gestured at but not named
+    "one writer put it", "how one writer", "as one writer", "as a writer once",
+    "someone once said", "someone once wrote", "as someone once", "as someone said",
+    "someone wise", "a wise woman once", "a wise person once", "a wise midwife once",
+    "a midwife we follow", "an account we follow", "a page we follow", "a mum we follow",
+    "credit to whoever", "credits to whoever", "credit to whomever", "whoever made this",
+    "whoever made it", "whoever wrote this", "whoever drew this", "whoever created this",
+    "original creator unknown", "creator unknown", "don't know who made", "not sure who made",
+    "not sure who wrote", "don't know who wrote", "can't find the original",
 )  # fmt: skip
 
 # Markers left behind when article text is pasted in whole.
@@ -211,6 +220,18 @@ def _lexicon() -> dict[str, str]:
 
 
 _MATCHER = PhraseMatcher(_lexicon())
+# "says it all", "says everything": a photo speaking, not a person quoted.
+_SPEECH_IDIOM = re.compile(r"\s+(?:it all|everything|so much|a lot|more than|volumes)\b")
+# "© 2024 ...", "copyright 2024 ...": a notice left by pasting.
+_COPYRIGHT_NOTICE = re.compile(r"\s*(?:©|\(c\)|\d{4}|[A-Z])")
+# Private correspondence quoted ("a text from a client: '...'"): not published material.
+_CORRESPONDENCE = re.compile(
+    r"\b(?:text|message|email|e-mail|dm|voicemail|note|card|letter|whatsapp) from (?:a|my|one|"
+    r"this|our|the) (?:client|mum|mom|parent|dad|family|patient|caller|student|new mum)\b"
+    r"|\b(?:client|mum|mom|parent|dad|patient|caller)s? (?:said|told me|asked|texted|messaged|"
+    r"wrote to me|emailed)\b",
+    re.IGNORECASE,
+)
 _VIA_NOT_CREDIT = re.compile(
     r"via\s+(?:instagram|insta|facebook|fb|twitter|x|tiktok|google|pinterest|whatsapp"
     r"|the\s+internet|social\s+media|a\s+friend|my\s+feed)\b"
@@ -244,11 +265,15 @@ class MissingAttributionDetector(Detector):
             if label == "credit":
                 if match.phrase in _NOT_CREDITS and _VIA_NOT_CREDIT.match(lower, match.start):
                     continue
+                if match.phrase.endswith(" by") and not _NAMED_AFTER.match(text, match.end):
+                    continue  # "a map drawn by someone": nobody is named
                 credited = True
             elif label == "mark":
                 if _MARK_NAMED.match(text, match.end):
                     credited = True
             elif label == "speech":
+                if _SPEECH_IDIOM.match(lower, match.end):
+                    continue  # "this photo says it all"
                 if _NAMED_AFTER.match(text, match.end) or _NAMED_BEFORE.search(
                     text, max(0, match.start - 40), match.start
                 ):
@@ -258,11 +283,16 @@ class MissingAttributionDetector(Detector):
                 if noun is not None:
                     cues.append((match.start, noun.end(), "media"))
             elif label == "cue" or label == "paste":
+                if match.phrase == "copyright" and not _COPYRIGHT_NOTICE.match(text, match.end):
+                    continue  # "breach of copyright" is a topic, not a pasted notice
                 cues.append((match.start, match.end, label))
         if _has_quote(text):
             for quote in _QUOTED.finditer(text):
-                if len((quote.group(1) or quote.group(2)).split()) >= self.min_quote_words:
-                    cues.append((quote.start(), quote.end(), "quote"))
+                if len((quote.group(1) or quote.group(2)).split()) < self.min_quote_words:
+                    continue
+                if _CORRESPONDENCE.search(text, max(0, quote.start() - 60), quote.start()):
+                    continue  # a client's message, not someone's published work
+                cues.append((quote.start(), quote.end(), "quote"))
         if not cues or credited:
             return []
         if _has_credit_shape(text):

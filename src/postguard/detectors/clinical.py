@@ -57,7 +57,9 @@ _CLINICAL_TERMS = (
     r"lactation cookies|antibiotics?|flucloxacillin|cephalexin|fluconazole|diflucan|"
     r"nystatin|miconazole|daktarin|sertraline|antidepressants?|ssris?|contracepti\w*|"
     r"mini[- ]pill|cabbage leaves|cabbage|vitamin d|probiotics?|gripe water|infacol|"
-    r"simethicone|gaviscon|omeprazole|ranitidine"
+    r"simethicone|gaviscon|omeprazole|ranitidine|"
+    r"lactat\w*|re-?lactat\w*|induced lactation|wake (?:him|her|them|baby|the baby)|"
+    r"waking (?:him|her|them|baby|the baby)|night[- ]?feeds?|dream[- ]?feed\w*"
 )
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
@@ -68,7 +70,7 @@ def _rx(pattern: str) -> Any:
     return re2.compile(pattern, _OPTIONS)
 
 
-_CLINICAL_RX = _rx(rf"\b(?:{_CLINICAL_TERMS})\b")
+_CLINICAL_RX = _rx(rf"\b(?:{_CLINICAL_TERMS})\b|\b\d+(?:[.,]\d+)?\s*(?:ml|mls|oz|mg|kg|g)\b")
 
 
 def _clinical(text: str) -> Any:
@@ -129,8 +131,17 @@ _DIAGNOSIS_SRC = (
     r"|\b(?:you|you'?ve|you have)\s+(?:definitely\s+|probably\s+|clearly\s+)?(?:got\s+)?"
     r"(?:mastitis|thrush|a blocked duct|a clogged duct|an? (?:oversupply|undersupply)|"
     r"low supply|oversupply|raynaud'?s|vasospasm|an abscess)"
-    r"|\b(?:sounds|looks) like (?:a |an )?(?:tongue[- ]?tie|lip[- ]?tie|thrush|mastitis|reflux|"
-    r"a blocked duct|oversupply|low supply|colic|cmpa|vasospasm)"
+    r"|\b(?:sounds|looks|seems) (?:(?:very|a lot|quite|to me) )?like (?:a |an )?"
+    r"(?:(?:classic|typical|posterior|anterior|mild|bad|severe|nasty|slight|small|"
+    r"bit of (?:a )?)\s*)?"
+    r"(?:tongue[- ]?tie|lip[- ]?tie|tie|thrush|mastitis|reflux|silent reflux|"
+    r"blocked duct|clogged duct|oversupply|low supply|colic|cmpa|vasospasm|an? allergy|allergy|"
+    r"intolerance|engorgement|nipple damage|a bleb|bleb|milk blister|abscess|jaundice)"
+    # "your baby needs about 150ml a day": a volume or regimen for one baby
+    r"|\b(?:your (?:baby|son|daughter|lo|little one|boy|girl)|(?:he|she)) "
+    r"(?:needs|should (?:get|have|be getting|be having)|wants) "
+    r"(?:about |around |roughly |at least |no more than )?"
+    r"\d+(?:[.,]\d+)?\s*(?:ml|mls|oz|ounces|feeds|times)"
 )
 _SPECIFIC = _rx(_SPECIFIC_SRC)
 _CLAUSE_HEAD = _rx(_CLAUSE_HEAD_SRC)
@@ -297,12 +308,47 @@ _HELP = _rx(
     r"|\bi don'?t know what (?:to do|else to do)\b|\bat my wits'? end\b|\bi'?m (?:so |really )?"
     r"(?:lost|desperate|struggling)\b|\bi can'?t (?:get|figure)\b"
     r"|\bdoes (?:this|that) (?:look|sound|mean)\b|\bam i (?:doing|producing|making|"
-    r"feeding|pumping)\b",
+    r"feeding|pumping)\b"
+    # asks without a question mark: "wondering if", "advice please", "not sure what to do"
+    r"|\bwondering (?:if|whether|what|how|why|when)\b|\b(?:not sure|unsure|no idea|don'?t know) "
+    r"(?:if|whether|what to|how to|what (?:is|i|he|she)|why (?:he|she|my|baby|the baby)|"
+    r"what'?s (?:wrong|normal|going on))\b"
+    r"|\b(?:advice|tips|help|suggestions) (?:needed|please|pls|plz|wanted|welcome|appreciated)\b"
+    r"|\b(?:does|do|would|can|could) (?:anyone|anybody|someone|you) (?:know|recommend|suggest|"
+    r"advise|tell me)\b|\bi need (?:help|advice|support|someone)\b"
+    r"|\b(?:any|is there a|is there any|best) ways? to\b|\banything (?:i|we) can (?:do|try|take)\b"
+    r"|\bhow to (?:boost|increase|get|stop|fix|help|treat|ease|cope|manage|make)\b"
+    r"|\b(?:i'?m|i am|we'?re|we are) (?:really |so |very )?(?:worried|concerned|scared|panicking)"
+    r"\b|\b(?:really |so |very )?worried (?:about|that|because|he|she)\b"
+    r"|\b(?:is|are) there (?:any|an|a|anyone|someone|somebody)\b[^.?!]{0,40}\b(?:who|that) "
+    r"(?:can|could|would|will)\b",
 )
+# Pain or a worrying sign described about oneself or one's baby, with no thanks
+# or praise around it, is a request for help even when nothing is asked.
+_DISTRESS = _rx(
+    r"\b(?:agony|agonising|agonizing|excruciating|unbearable|bleeding|bleed|cracked|blistered|"
+    r"lump|lumps|fever|feverish|shivering|chills|red and hot|hot and red|pus|"
+    r"(?:so|really|very|extremely) (?:painful|sore)|screams? (?:at|during|after|through)|"
+    r"won'?t (?:latch|feed|take|stop)|can'?t (?:latch|feed|get him|get her)|losing weight|"
+    r"not gaining|dropped (?:to|below)|(?:struggling|desperate|at my wits)|"
+    r"(?:i'?m|i am) (?:so |really )?(?:worried|scared|panicking|lost))\b",
+)
+_THANKS = _rx(
+    r"\b(?:thank|thanks|thank you|ty|so helpful|love this|loved|great post|reassuring|"
+    r"relatable|brilliant|amazing)\b|[😂🤣❤💕💛🙌🥰]",
+)
+# A question mark in a text about one's own baby or body: a request for help
+# however it is phrased ("Thrush?", "but is it??", "can I refuse?").
+_QUESTION = _rx(r"\?")
+# A press enquiry mentions clinical topics and asks questions too.
+_PRESS = _rx(CRISIS_PATTERNS["press"])
 _PERSONAL = _rx(
-    r"\bmy (?:\d+\s*(?:-\s*)?(?:week|wk|month|mo|day|m|w)s?(?:[- ]old)?\s*)?(?:baby|babies|lo|son|"
+    r"\b(?:my|our) (?:\d+\s*(?:-\s*)?(?:week|wk|month|mo|day|m|w)s?(?:[- ]old)?\s*)?"
+    r"(?:baby|babies|lo|son|"
     r"daughter|newborn|little one|boy|girl|twins?|infant|bub|babe|toddler)\b"
     r"|\b\d+\s*(?:-\s*)?(?:week|wk|month|mo|day)s?[- ]old\b"
+    r"|\b(?:his|her) (?:weight|latch|poos?|nappies|tongue|feeds|feeding|intake|jaundice|"
+    r"breathing|suck|sucking)\b"
     r"|\bmy (?:\w+ )?(?:nipples?|breasts?|boobs?|supply|milk|latch|letdown|pump|ducts?)\b"
     r"|\b(?:he|she|baby|lo)\s+(?:is\s+|keeps\s+)?(?:screaming|crying|fussing|arching|choking)\b"
     r"|\b(?:he|she|baby|lo)\s+(?:won'?t|will not|refuses|keeps|is|isn'?t|has|hasn'?t|can'?t|"
@@ -323,6 +369,9 @@ _SYMPTOM = _rx(
 _CONTACT_ME = _rx(
     r"\b(?:call|ring|phone|text|message|dm|pm|contact|email|e-mail|inbox) me\b"
     r"|\bget back to me\b|\bget in touch with me\b"
+    r"|\b(?:please|pls|plz|can you|could you|can someone|could someone|can anyone|could anyone)"
+    r"\s+(?:\w+\s+)?(?:call|ring|phone|text|message|email|e-mail|contact|dm|pm|visit|come|"
+    r"see (?:me|us|her|him))\b"
 )
 # A baby in danger is a request for help even when nothing is asked.
 _DANGER = _rx(CRISIS_PATTERNS["baby-danger"])
@@ -331,7 +380,9 @@ _ORG_TOPIC = _rx(
     r"\b(?:conference|webinar|event|membership|member|renew\w*|tickets?|register\w*|"
     r"registration|course|cerps?|exam|certification|recertif\w*|volunteering|job|jobs|"
     r"vacanc\w*|donat\w*|newsletter|website|link|slides|recording|zoom|venue|parking|"
-    r"sponsor\w*|award|committee|meeting|agm|fees?|discount|invoice|receipt)\b",
+    r"sponsor\w*|award|committee|meeting|agm|fees?|discount|invoice|receipt|meet-?ups?|"
+    r"charger|lost property|leaflets?|study day|bursary|"
+    r"if (?:anyone|anybody|someone) finds|if found)\b",
 )
 
 
@@ -355,10 +406,18 @@ class ConsultRequestDetector(Detector):
         personal = _PERSONAL.search(text)
         if not asks and personal is not None:
             # "call me pls, my baby won't stop screaming"; "my 2 week old has
-            # gone blue around the lips".
-            asks = list(_CONTACT_ME.finditer(text)) or list(_DANGER.finditer(text))
+            # gone blue around the lips"; "... my nipples are itchy. Thrush?";
+            # "my nipple is cracked and it's agony when he latches".
+            asks = (
+                list(_CONTACT_ME.finditer(text))
+                or list(_DANGER.finditer(text))
+                or list(_QUESTION.finditer(text))
+                or ([] if _THANKS.search(text) else list(_DISTRESS.finditer(text)))
+            )
         if not asks:
             return []
+        if personal is None and _PRESS.search(text):
+            return []  # "is anyone available to comment on tongue-tie clinics?"
         if clinical is None and personal is None:
             return []  # "help, I'm in pain" with no care context
         spans = list(sentences(text))
@@ -374,7 +433,8 @@ class ConsultRequestDetector(Detector):
                 near = text[spans[max(0, index - 1)][0] : spans[min(len(spans) - 1, index + 1)][1]]
                 if not (_clinical(near) or _SYMPTOM.search(near)):
                     continue
-            if _ORG_TOPIC.search(sentence) and not _PERSONAL.search(sentence):
+            weak = ask.re is not _HELP  # a bare "?" or "please call", not a request word
+            if _ORG_TOPIC.search(sentence) and (not _PERSONAL.search(sentence) or weak):
                 continue  # "can I still register for the breastfeeding course?"
             lead = len(sentence) - len(sentence.lstrip())
             context = personal or clinical or symptom

@@ -39,10 +39,7 @@ _CONFIDENTIAL_STRONG = (
     "not to be shared", "not to be circulated", "not to be published", "not to be forwarded",
     "do not forward", "do not distribute", "do not circulate", "please don't forward",
     "embargoed", "embargoed until", "under embargo", "embargo until", "before the embargo",
-    "embargo lifts", "council minutes", "board minutes", "committee minutes",
-    "council meeting minutes", "board meeting minutes", "committee meeting minutes",
-    "minutes of the council", "minutes of the board", "minutes from the council",
-    "minutes from the board", "minutes from council", "in-camera", "in camera session",
+    "embargo lifts", "in-camera", "in camera session",
     "leaked email", "leaked emails", "leaked memo", "leaked document", "leaked documents",
     "leaked minutes", "leaked report", "leaked draft", "leaked letter", "leaked plans",
     "leaked figures", "leaked news", "leaked list", "leaked screenshot", "leaked screenshots",
@@ -63,7 +60,11 @@ _CONFIDENTIAL_STRONG = (
     "you didn't hear it from me", "you didn't hear this from me", "don't tell anyone",
     "do not tell anyone", "keep this quiet", "keep it quiet", "under wraps", "hush-hush",
     "hush hush", "not approved yet", "not yet approved", "unapproved draft",
-    "draft, unapproved", "strictly confidential", "highly confidential", "confidentially",
+    "draft, unapproved", "strictly confidential", "highly confidential",
+    "internal audit", "internal audit report", "internal summary", "internal review",
+    "internal notes", "internal briefing", "internal correspondence", "internal minutes",
+    "internal findings", "internal assessment", "internal case notes", "leaked:", "leaked -",
+    "leaked –", "leaked —", "leaked copy", "leaked version", "leaked report",
     "marked confidential", "this is confidential", "it's confidential", "closed meeting",
     "closed session", "closed-door", "closed door meeting", "behind closed doors",
     "private meeting", "still being negotiated", "being negotiated", "under negotiation",
@@ -103,7 +104,8 @@ _NOT_CONFIDENTIAL = (
 _PROMISE_CONTEXT = re.compile(
     r"\b(?:your|you|keep|keeps|kept|keeping|helpline|support|service|services|advice|free"
     r"|anonymous|judg(?:e?ment)|enquir|inquir|calls?|privacy|safe|clients?|patients?|families"
-    r"|confidentiality)",
+    r"|confidentiality|talk(?:ing)?\s+(?:it|this|things|to|with)\b|speak(?:ing)?\s+(?:to|with)\b"
+    r"|chat\s+(?:to|with)\b|message\s+us\b)",
 )
 _DO_NOT_SHARE_NEXT = re.compile(
     r"\s*(?:[.!)\]…]|$|\s*(?:this|it|yet|outside|beyond|further|publicly|widely|until|with\s+anyone"
@@ -118,7 +120,15 @@ _MINUTES_BODY = re.compile(
     r"\b(?:closed|committee|council|board|executive|exec|private|in-camera|trustees?)\b"
 )
 _MINUTES_DURATION = re.compile(r"(?:\d|\b(?:few|couple\s+of|ten|five|fifteen|thirty|twenty))\s*$")
-_MINUTES_PUBLIC = re.compile(r"\b(?:agm|annual general meeting|published|now available)\b")
+_MINUTES_PUBLIC = re.compile(
+    r"\b(?:agm|annual general meeting|published|(?:now|are|is) available|"
+    r"(?<!not )(?<!not yet )(?<!un)approved)\b"
+)
+# "what you tell me stays between us": a promise to clients, not a confidence.
+_CLIENT_PROMISE = re.compile(
+    r"\b(?:you tell|you share|you say|what you|anything you|clients?|families|promise|"
+    r"your story|your privacy|your details)\b"
+)
 _DRAFT_PUBLIC = re.compile(r"consultation|have your say|feedback|comment|public", re.IGNORECASE)
 _CREDENTIAL = re.compile(
     r"(?:password|passwd|pwd|api[ _-]?key|secret[ _-]?key|access[ _-]?token|auth[ _-]?token"
@@ -146,8 +156,20 @@ def _confidential_lexicon() -> dict[str, str]:
         phrases[phrase] = "do_not_share"
     phrases["confidential"] = "confidential"
     phrases["confidential:"] = "confidential"
+    phrases["confidentially"] = "confidential"
+    for phrase in ("stays between us", "this stays between us", "stay between us",
+                   "keep this between us", "just between us"):  # fmt: skip
+        phrases[phrase] = "between_strong"
     phrases["between us"] = "between"
     phrases["minutes"] = "minutes"
+    # Minutes of a closed body: confidential until approved or published.
+    for phrase in (
+        "council minutes", "board minutes", "committee minutes", "council meeting minutes",
+        "board meeting minutes", "committee meeting minutes", "minutes of the council",
+        "minutes of the board", "minutes from the council", "minutes from the board",
+        "minutes from council",
+    ):  # fmt: skip
+        phrases[phrase] = "minutes"
     for phrase in _NOT_CONFIDENTIAL:
         phrases[phrase] = "not"
     for word in (
@@ -168,6 +190,7 @@ _CONFIDENTIAL_NOTES = {
     "minutes": "minutes of a closed meeting",
     "credential": "a password or credential",
     "key": "an API key or token",
+    "between_strong": "material the author says must stay between them",
 }
 
 
@@ -219,6 +242,11 @@ class ConfidentialDetector(Detector):
                 lo, hi = _sentence_bounds(lower, match.start, match.end)
                 if _PROMISE_CONTEXT.search(lower, lo, hi):
                     continue
+            elif kind == "between_strong":
+                lo, hi = _sentence_bounds(lower, match.start, match.end)
+                if _CLIENT_PROMISE.search(lower, lo, hi):
+                    continue
+                kind = "strong"
             elif kind == "between":
                 if not (
                     _BETWEEN_AFTER.match(lower, match.end)
@@ -232,6 +260,8 @@ class ConfidentialDetector(Detector):
                 lo, hi = _sentence_bounds(lower, match.start, match.end)
                 if not _MINUTES_BODY.search(lower, lo, hi) or _MINUTES_PUBLIC.search(lower, lo, hi):
                     continue
+                if match.phrase != "minutes":
+                    kind = "strong"
             elif kind == "do_not_share":
                 if not _DO_NOT_SHARE_NEXT.match(lower, match.end):
                     continue
@@ -283,6 +313,10 @@ _TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "politician", "partisan", "midterms", "presidential", "electoral",
             "campaign trail", "manifesto", "vote for him", "vote for her", "vote them in",
             "political", "politics", "#generalelection", "generalelection",
+            "referendum", "referendums", "hustings", "vote yes", "vote no",
+            "labour candidate", "conservative candidate", "tory candidate", "green candidate",
+            "lib dem", "lib dems", "liberal democrat candidate", "reform uk",
+            "independent candidate", "polls open", "polling booth",
         ),
         (
             "vote", "votes", "vote for", "voting", "voted", "election", "elections",
@@ -298,11 +332,19 @@ _TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "scripture", "gospel", "worship", "praise the lord", "praise god", "lord jesus",
             "our lord", "the lord", "bible study", "sunday service", "prayer group",
             "prayer meeting", "pastor", "imam", "rabbi", "holy spirit", "christ",
+            "he is risen", "our saviour", "our savior", "may god", "may allah", "may lakshmi",
+            "may ganesh", "may ganesha", "may krishna", "may shiva", "may vishnu", "may jesus",
+            "may the lord", "waheguru", "guru nanak",
+            "the prophet", "inshallah", "insha'allah", "god willing", "hallelujah",
         ),
         (
             "god", "prayer", "prayers", "pray", "praying", "blessed", "blessing", "blessings",
             "faith", "christian", "christians", "muslim", "muslims", "jewish", "hindu",
             "buddhist", "sikh", "religious", "religion", "spiritual", "congregation",
+            "diwali", "eid", "christmas", "easter", "hanukkah", "passover", "vaisakhi",
+            "navratri", "holi", "good friday", "divine", "saviour", "savior",
+            # deities are also given names ("Thanks, Lakshmi!"), so only weak
+            "lakshmi", "ganesh", "ganesha", "krishna", "shiva", "vishnu",
         ),
     ),
     "litigation": (
@@ -330,10 +372,11 @@ _TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "budget cuts", "cash flow", "cashflow", "running out of money", "in debt",
             "our finances", "the finances", "financial position", "profit and loss",
             "draft budget", "confidential budget", "being cut by", "grant is being cut",
-            "funding is being cut",
+            "funding is being cut", "lost our funding", "losing our funding",
+            "funding has been cut", "funding was cut",
         ),
         ("budget", "finances", "financial", "revenue", "losses", "reserves", "treasurer", "debt",
-         "audit", "profit"),
+         "audit", "profit", "funding cut", "funding cuts", "cut the helpline"),
     ),
     "personnel": (
         (
@@ -343,6 +386,8 @@ _TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "staff member was", "was let go", "were let go", "been let go", "being let go",
             "stepping down", "stepped down", "performance review", "under investigation",
             "gross misconduct", "sacking", "firing", "dismissed from", "complaint against",
+            "sick leave", "off sick", "long-term sick", "signed off sick", "stress leave",
+            "compassionate leave", "on long-term leave", "burnout leave", "signed off with stress",
         ),
         ("hr", "staff", "employee", "employees", "quit", "suspended", "investigation",
          "replaced", "dismissed", "dismissal", "leaving", "departure"),
@@ -354,10 +399,12 @@ _TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "team up with", "in talks with", "merger", "merging with", "sponsorship deal",
             "signed a deal", "sign a deal", "joint venture", "announcing our partnership",
             "our new sponsor", "our new partner", "official partner", "strategic partner",
-            "memorandum of understanding",
+            "memorandum of understanding", "merge with", "merger talks", "amalgamation",
+            "in talks to", "in talks about", "talks to merge", "plans to merge",
+            "amalgamate with", "takeover bid",
         ),
         ("partnership", "collaboration", "collaborating", "sponsor", "sponsors", "sponsorship",
-         "deal"),
+         "deal", "merge", "merging", "takeover"),
     ),
     "rumours": (
         (
@@ -383,9 +430,14 @@ _TOPIC_NEGATIVES: dict[str, tuple[str, ...]] = {
                  "church hall", "church centre", "church center", "church room", "church halls"),
     "rumours": ("myth", "myths", "debunk", "debunking", "not true", "fact check", "fact-check",
                 "busting", "false"),
-    "partnerships": ("in partnership with", "partnered with", "paid partnership", "#ad"),
+    "partnerships": ("in partnership with", "partnered with", "paid partnership", "#ad",
+                     "pleased to announce", "delighted to announce", "proud to announce",
+                     "happy to announce", "thrilled to announce", "formally agreed",
+                     "officially launched", "officially announced"),
     "finances": ("free of charge", "no cost", "calorie deficit", "caloric deficit",
-                 "calorie deficits", "attention deficit"),
+                 "calorie deficits", "attention deficit", "been published", "now published",
+                 "published on", "published in", "charity commission", "now available",
+                 "available on our website", "companies house"),
 }  # fmt: skip
 
 
@@ -404,6 +456,28 @@ def _check_topics(value: object, name: str) -> dict[str, list[str]]:
             raise DetectorConfigError(f"detector {name!r}: extra_topics[{topic!r}] is empty")
         out[topic] = words
     return out
+
+
+# Shapes a phrase list cannot hold: a politician's handle ("@CllrPatel",
+# "@SenatorRuiz") and letting staff go ("had to let two of our staff go").
+_EXTRA_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "politics",
+        re.compile(
+            r"(?<![\w.])@(?i:councillor|cllr|candidate|senator|mp|minister|mayor|governor|"
+            r"congress(?:man|woman)?|president|mla|msp|mep|rep|sen)(?=[A-Z_\d])"
+        ),
+    ),
+    (
+        "personnel",
+        re.compile(
+            r"\blet\s+(?:[\w-]+\s+){0,4}?(?:staff|employees|colleagues|workers|people|"
+            r"members of staff|team members|coordinators?|officers?|managers?|administrators?)"
+            r"\s+go\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
 
 
 class UnapprovedTopicDetector(Detector):
@@ -455,6 +529,16 @@ class UnapprovedTopicDetector(Detector):
         if doc.context.account != "official":
             return []
         matches = self._matcher.find(_normalised(doc))
+        text = doc.text
+        if "@" in text or " go" in text:
+            for topic, pattern in _EXTRA_TOPICS:
+                if topic in self.approved:
+                    continue
+                for extra in pattern.finditer(text):
+                    label = f"strong:{topic}"
+                    matches.append(
+                        PhraseMatch(extra.start(), extra.end(), extra.group(0).lower(), label)
+                    )
         if not matches:
             return []
         by_topic: dict[str, list[tuple[bool, PhraseMatch]]] = {}
@@ -466,7 +550,6 @@ class UnapprovedTopicDetector(Detector):
             else:
                 by_topic.setdefault(topic, []).append((kind == "strong", match))
         hits: list[Hit] = []
-        text = doc.text
         for topic, found in by_topic.items():
             if negated and self._cancelled(doc.lower, topic, found, negated):
                 continue

@@ -79,6 +79,25 @@ _DISCLAIMERS = (
 )  # fmt: skip
 
 
+# "IPALA fully backs ...": an adverb between the name and the verb.
+# ("officially", "formally" and "strongly" have templates of their own.)
+_ORG_ADVERBS = (
+    "fully", "firmly", "wholeheartedly", "totally", "completely", "publicly", "absolutely",
+    "unreservedly", "proudly", "100%",
+)  # fmt: skip
+_ORG_VERBS = (
+    "backs", "supports", "endorses", "opposes", "condemns", "rejects", "recommends",
+    "stands with", "stands against", "is against", "agrees", "disagrees", "welcomes",
+    "believes", "thinks", "is fully behind", "is backing", "is supporting", "is opposing",
+)  # fmt: skip
+# An official role claimed on a personal post ("as an IPALA board member").
+_ROLES = (
+    "council member", "board member", "committee member", "trustee", "director", "officer",
+    "spokesperson", "representative", "rep", "chair", "vice chair", "vice-chair", "president",
+    "treasurer", "secretary", "ambassador",
+)  # fmt: skip
+
+
 def _org_variants(org_names: list[str]) -> list[str]:
     variants: list[str] = []
     for name in org_names:
@@ -108,11 +127,28 @@ class OrgVoiceDetector(Detector):
         for org in _org_variants(org_names):
             for template in _ORG_TEMPLATES:
                 phrases[template.format(org=org)] = "voice"
+            for adverb in _ORG_ADVERBS:
+                for verb in _ORG_VERBS:
+                    phrases[f"{org} {adverb} {verb}"] = "voice"
+            for verb in _ORG_VERBS:
+                phrases[f"{org} {verb}"] = "voice"
+            for role in _ROLES:
+                for lead in ("as", "posting this as", "speaking as", "writing as"):
+                    for det in ("a", "an", "the", "your", "their"):
+                        phrases[f"{lead} {det} {org} {role}"] = "voice"
+                        phrases[f"{lead} {det} {role} of {org}"] = "voice"
+                        # "As a Council member I can tell you IPALA ..." names
+                        # the org elsewhere: see _ROLE_ONLY below.
+                        phrases[f"{lead} {det} {role}"] = "role"
             for template in _DISCLAIMER_TEMPLATES:
                 phrases[template.format(org=org)] = "disclaimer"
         for phrase in _DISCLAIMERS:
             phrases[phrase] = "disclaimer"
         self._matcher = PhraseMatcher(phrases)
+        self._orgs = PhraseMatcher(_org_variants(org_names))
+
+    def _org_named(self, lower: str) -> bool:
+        return self._orgs.contains_any(lower)
 
     def detect(self, doc: Document) -> list[Hit]:
         if doc.context.account != "personal":
@@ -120,6 +156,11 @@ class OrgVoiceDetector(Detector):
         matches = self._matcher.find(_normalised(doc))
         if not matches or any(m.label == "disclaimer" for m in matches):
             return []
+        if any(m.label == "role" for m in matches):
+            # A bare role ("as a board member") speaks for the association only
+            # when the post names the association.
+            named = self._org_named(_normalised(doc))
+            matches = [m for m in matches if m.label != "role" or named]
         text = doc.text
         return [
             Hit(
@@ -174,6 +215,22 @@ _ENDORSE_NEUTRAL = (
 )  # fmt: skip
 
 
+# On an official account, praise beside another account's handle endorses it
+# ("loving @brand's new range", "so much wisdom here @coach").
+_HANDLE = re.compile(r"(?<![\w.])@\w")
+_HANDLE_PRAISE = re.compile(
+    r"\b(?:loving|obsessed|big love|so much love|(?:we|i) trust|trusted|wisdom|wise words|"
+    r"give (?:it|them|her|him|these|this) a (?:go|try)|grab (?:them|it|yours|one|some)|"
+    r"must[- ](?:read|have|watch|follow)|game[- ]?changer|the best|best ever|"
+    r"follow (?:her|him|them)|"
+    r"go follow|highly recommend|we recommend|swear by|fave|favourite|favorite|genius|"
+    r"everyone should|you need (?:this|these)|can'?t recommend|spot on|nailed it|preach|"
+    r"so right|100% right|absolutely right)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_STOP = re.compile(r"[.!?\n]\s")
+
+
 class ImpliedEndorsementDetector(Detector):
     """Agreeing with or amplifying someone else's post in a way that endorses it."""
 
@@ -189,10 +246,8 @@ class ImpliedEndorsementDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         matches = self._matcher.find(_normalised(doc))
-        if not matches:
-            return []
         text = doc.text
-        return [
+        hits = [
             Hit(
                 category="voice.org_endorsement",
                 start=m.start,
@@ -204,6 +259,35 @@ class ImpliedEndorsementDetector(Detector):
             for m in matches
             if m.label == "endorse"
         ]
+        if hits or any(m.label == "neutral" for m in matches):
+            return hits
+        if doc.context.account == "official" and "@" in text:
+            hits.extend(self._praised_handles(text))
+        return hits
+
+    @staticmethod
+    def _praised_handles(text: str) -> list[Hit]:
+        """Praise in the same sentence as another account's handle."""
+        hits: list[Hit] = []
+        for handle in _HANDLE.finditer(text):
+            stops = [m.end() for m in _SENTENCE_STOP.finditer(text, 0, handle.start())]
+            lo = stops[-1] if stops else 0
+            after = _SENTENCE_STOP.search(text, handle.end())
+            hi = after.start() + 1 if after else len(text)
+            praise = _HANDLE_PRAISE.search(text, lo, hi)
+            if praise is not None:
+                hits.append(
+                    Hit(
+                        category="voice.org_endorsement",
+                        start=praise.start(),
+                        end=praise.end(),
+                        evidence=text[praise.start() : praise.end()],
+                        score=0.7,
+                        note="praising another account implies endorsing it",
+                    )
+                )
+                break
+        return hits
 
 
 # --------------------------------------------------------------------------
@@ -240,6 +324,9 @@ _SPEAKER_LABEL = re.compile(
 )
 
 
+_THEIR_OPINION = re.compile(r"(?:['’]s?|\b(?:her|his|their|your))\s+$", re.IGNORECASE)
+
+
 class PersonalOpinionDetector(Detector):
     """An official account stating a first-person-singular opinion."""
 
@@ -265,6 +352,8 @@ class PersonalOpinionDetector(Detector):
         for m in matches:
             if any(lo < m.start and m.end < hi for lo, hi in quoted):
                 continue
+            if _THEIR_OPINION.search(text, max(0, m.start - 12), m.start):
+                continue  # "@x's hot take", "her unpopular opinion": not ours
             # A speaker label is short, so look back only a little way.
             newline = text.rfind("\n", max(0, m.start - 60), m.start)
             if (newline >= 0 or m.start <= 60) and _SPEAKER_LABEL.search(
