@@ -29,6 +29,13 @@ UNDISCLOSED = [
         "shopping link",
     ),
     ("Best nursing cami ever, buy one 👉 example.org/p/cami-22", "shopping link"),
+    ("Link in bio, and type MUMMA25 at checkout! Or use MUMMA25 for money off", "discount code"),
+    ("Happy mail today: a parcel from SnugBub with their new sling 😍", "parcel"),
+    (
+        "Flew out to Oslo with the NordPump crew, spa day included. Their new pump is ace.",
+        "paid trip",
+    ),
+    ("Grab these nursing pads at softie.example.com, honestly the best", "shopping link"),
 ]
 
 DISCLOSED_OR_NONE = [
@@ -41,6 +48,10 @@ DISCLOSED_OR_NONE = [
     "Our course handouts are linked in our profile.",
     "Get your free place here: example.org/events/cafe",
     "Buy one now: example.com/p/cami-22 (affiliate link)",
+    "Look what came in the post today: my recertification letter!",
+    "Just back from a week in Cornwall with the family, back to clinic Monday.",
+    "Our summer picnic is kindly sponsored by the corner bakery.",
+    "Our study day lanyards are sponsored by PebbleCo this year.",
 ]
 
 
@@ -55,6 +66,23 @@ def test_it_flags_a_commercial_interest_without_a_disclosure(text: str, kind: st
 @pytest.mark.parametrize("text", DISCLOSED_OR_NONE)
 def test_it_passes_a_disclosed_or_non_commercial_post(text: str) -> None:
     assert UndisclosedInterestDetector().detect(doc(text)) == []
+
+
+def test_praise_for_a_brands_products_is_an_interest_on_the_official_account() -> None:
+    text = "Can't get enough of the new nursing tops from @MumWear, our volunteers are fans"
+    official = Document(Content(text, context=Context(account="official")))
+    assert [h.note for h in UndisclosedInterestDetector().detect(official)] == ["brand promotion"]
+    assert UndisclosedInterestDetector().detect(doc(text)) == []
+    for other in (
+        "Huge thanks to @UNICEF_UK for the best guidance out there.",
+        "We love this post from @FeedTalk on cluster feeding, give it a read!",
+    ):
+        assert (
+            UndisclosedInterestDetector().detect(
+                Document(Content(other, context=Context(account="official")))
+            )
+            == []
+        )
 
 
 def test_a_brand_shout_out_is_an_interest_only_on_the_official_account() -> None:
@@ -93,6 +121,7 @@ MARKETING = [
     ("Honestly CloudyBay Stage 2 is better than breast milk for some", "idealising"),
     ("Our study day is supported by PebbleCo Follow-On Milk", "sponsorship"),
     ("Toddler milk is the best way to give your child everything they need", "idealising"),
+    ("Back from their summit and honestly their new formula is incredible", "promotion"),
 ]
 
 NOT_MARKETING = [
@@ -109,6 +138,9 @@ NOT_MARKETING = [
     "Should I switch to formula at night? I'm so tired.",
     "Join our WhatsApp first-time parents group, we love hearing from you!",
     "Safe Infant Formula Preparation: check out our new leaflet.",
+    "Seen a formula marketed as 'closest to breast milk'? Tell us where.",
+    "If you use infant formula, first infant milk is the only formula needed; others are not.",
+    "Get one free from nhs.uk or grab a copy at ipala.example.org",
 ]
 
 

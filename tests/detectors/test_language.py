@@ -39,6 +39,9 @@ PROFANE = [
     ("Go to hell you wanker", "wanker"),
     ("What a load of bollocks", "bollocks"),
     ("the new guidance is total bullshit", "bullshit"),
+    ("that advice is pure horsesh*t", "horsesh*t"),
+    ("s.h.i.t week on the ward", "s.h.i.t"),
+    ("who the f wrote this leaflet", "who the f"),
 ]
 
 CLINICAL = [
@@ -77,6 +80,12 @@ def test_it_lets_a_mild_exclamation_in_inbound_praise_through() -> None:
     assert detector.detect(doc("Hell yeah, what a fabulous webinar!"))
     assert detector.detect(inbound("Damn it, the link is broken again."))
     assert detector.detect(inbound("Damn, this shit is brilliant"))
+    # Praise can be a superlative or an emoji, not only a praise word.
+    assert detector.detect(inbound("Damn, clearest post on cluster feeding I've read 👏")) == []
+
+
+def test_it_does_not_report_political_name_calling_as_profanity() -> None:
+    assert ProfanityDetector().detect(inbound("You are all boob nazis.")) == []
 
 
 def test_it_does_not_send_insults_to_the_model_as_profanity() -> None:
@@ -163,6 +172,42 @@ HARASSING = [
     ("Stay in your lane and leave the science to the professionals", "stay in your lane"),
     ("Anyone who shares this deserves a slap", "deserves a slap"),
     ("I know where your manager works.", "i know where your manager works"),
+    # name-calling nouns after a demonstrative, "you're ... a", or as a fragment
+    ("Had to listen to that grumpy old dragon lecture us again", "that grumpy old dragon"),
+    ("You're honestly just a sponsored shill for the bottle brands", "shill"),
+    ("Whoever approved this leaflet should resign. Clowns.", "clowns"),
+    # shapes that are harassment on their own
+    ("Some mums really shouldn't be allowed to reproduce", "some mums really shouldn't be allowed"),
+    ("I hope your laptop crashes before the webinar", "hope your laptop crashes"),
+    ("Let's all go and report his latest video, lads", "let's all go and report his latest video"),
+    ("Share this so we can laugh at her together", "laugh at her"),
+    (
+        "You're the reason parents don't trust health visitors",
+        "you're the reason parents don't trust",
+    ),
+    ("We tracked down her home address, just so you know", "tracked down her home address"),
+    ("You lot are going to pay for that post", "are going to pay"),
+]
+
+# Mockery without an insult word: two weighed cues and a person in view.
+MOCKING = [
+    "Says the woman who skipped every antenatal class 🙄 Sure Jan.",
+    "My colleague thinks colostrum is optional. Lord help us 🤡",
+    "Look at these two pretending they know more than the midwives 🤣",
+    "Oh look, another 'sleep expert' selling a course. Sit down, Kayleigh.",
+]
+
+# Eye-rolls and sarcasm words alone, or aimed at things, are not harassment.
+NOT_MOCKING = [
+    "The pharmacist said to stop feeding again 🙄 it is compatible, everyone.",
+    "Sit down with your baby, get comfy, and go home when you feel ready.",
+    "Who knew a cabbage leaf could cause such a debate 😂",
+    "Nobody cares how you feed your baby here, you're welcome as you are.",
+    "This 'expert' advice about night weaning is outdated 🙄",
+    "I hope your baby settles tonight and you both get some rest.",
+    "Everyone go and leave a comment on the consultation before Friday.",
+    "She's the reason people don't give up: a brilliant peer supporter.",
+    "My toddler is a little dinosaur at bedtime 😂",
 ]
 
 RESPECTFUL = [
@@ -194,6 +239,17 @@ def test_it_lets_criticism_of_things_and_ideas_through(text: str) -> None:
     assert HarassmentDetector().detect(doc(text)) == []
 
 
+@pytest.mark.parametrize("text", MOCKING)
+def test_it_flags_mockery_that_adds_up_to_contempt(text: str) -> None:
+    hits = HarassmentDetector().detect(doc(text))
+    assert hits and all(h.category == "language.harassment" for h in hits)
+
+
+@pytest.mark.parametrize("text", NOT_MOCKING)
+def test_a_single_sarcastic_cue_or_a_friendly_phrase_passes(text: str) -> None:
+    assert HarassmentDetector().detect(doc(text)) == []
+
+
 # --------------------------------------------------------------------------
 # bias
 
@@ -212,6 +268,12 @@ BIASED = [
     ("Fathers just get in the way at night feeds, it's a woman's job.", "sex"),
     ("Anyone who votes for those clowns doesn't care about children.", "political persuasion"),
     ("Somali mums never follow the plan 🙄", "national origin"),
+    # generalising predicates the cue list does not hold
+    ("Older mothers today are just too set in their ways to listen", "age"),
+    ("Bisexual dads who co-sleep are so irresponsible about it", "sexual orientation"),
+    ("Deaf parents shouldn't really be left alone with a newborn", "ability"),
+    ("Single dads never have the support, so I don't waste my time on them", "marital status"),
+    ("Catholic in-laws are always interfering at feeds", "religion"),
 ]
 
 NEUTRAL = [
@@ -227,6 +289,10 @@ NEUTRAL = [
     "My 17-year-old client latched her baby herself today!",
     "Typical questions from new dads: how can I help at night?",
     "Trans dads who want to chestfeed: our next group is on Monday.",
+    "Young mums are so often judged in public, and that has to change.",
+    "Fathers are just as able to do night feeds with expressed milk.",
+    "Disabled parents shouldn't be left without accessible information.",
+    "Women over 40 can breastfeed; supply is not about age.",
 ]
 
 

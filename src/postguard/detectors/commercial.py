@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
+
+import ahocorasick
 
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.language import load_lexicon
@@ -65,7 +68,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:\b(?i:(?:(?:use|with|enter|apply)\s+(?:my\s+|the\s+|our\s+)?)?"
             r"(?:(?:discount|promo|coupon|voucher)\s+)?code)\s*:?\s*[\"']?"
             r"(?=[A-Za-z]*\d|[A-Z]{3})[A-Za-z0-9]{3,}\b"
-            r"|\b(?i:(?:discount|promo|coupon)\s+code)\b|\b\d{1,2}\s*%\s*(?i:off)\b)",
+            r"|\b(?i:(?:discount|promo|coupon)\s+code)\b|\b\d{1,2}\s*%\s*(?i:off)\b"
+            # "use BREASTIE10 for money off": a capitalised token with digits after "use"
+            r"|\b(?i:use|enter|apply|with)\s+[A-Z][A-Z]*\d+[A-Z0-9]*\b"
+            r"|\b(?i:money\s+off|off\s+your\s+(?:first\s+)?order))",
         ),
     ),
     (
@@ -88,11 +94,25 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # "look what came in the post ... the new X balm set": an unannounced
+        # parcel counts when the post names a product or a brand
+        "parcel",
+        re.compile(
+            r"\blook\s+what\s+(?:came|arrived|landed|turned\s+up)\b"
+            r"|\b(?:came|arrived|landed|turned\s+up)\s+(?:in\s+the\s+(?:post|mail)|today"
+            r"|on\s+(?:my|our)\s+doorstep)|\bhappy\s+mail\b|\bunboxing\b"
+            r"|\b(?:package|parcel|box|goodies)\s+from\s+(?:the\s+(?:lovely\s+)?(?:team|folks)"
+            r"\s+at\s+)?@?[A-Z]",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "shopping link",
         re.compile(
             r"\b(?:grab|get|buy|order|shop|snag|pick\s+up)\s+(?:one|yours|it|them|these|this"
-            r"|some|a\s+pair)(?:\s+(?:for\s+yourself|here|now|today|below|via|at|from)){0,2}"
-            r"\s*[^\w\s]{0,4}\s*(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/\S+",
+            r"|some|a\s+pair)(?:\s+[\w-]+){0,3}?"
+            r"(?:\s+(?:for\s+yourself|here|now|today|below|via|at|from)){0,2}"
+            r"\s*[^\w\s]{0,4}\s*(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S+|\b)",
             re.IGNORECASE,
         ),
     ),
@@ -111,7 +131,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _LINK_PROMO = re.compile(
     r"\b(?:shop|buy|grab|order|get\s+yours|discount|code|%\s*off|favourite|favorite|obsessed"
-    r"|must-have|deal|sale|affiliate)\b",
+    r"|must-have|deal|sale|affiliate|money\s+off|use\s+[A-Z]+\d+)\b",
     re.IGNORECASE,
 )
 # Cheap substring gates (on the lower-cased text) that a cue of each kind
@@ -141,9 +161,37 @@ _GATES: dict[str, tuple[str, ...]] = {
         "tidd.ly",
         "shopmy.us",
     ),
-    "discount code": ("code", "% off", "%off", "% off"),
+    "discount code": (
+        "code",
+        "% off",
+        "%off",
+        "money off",
+        "off your",
+    ),
     "sponsorship": ("sponsor", "partner", "collab", "ambassador"),
-    "gift": ("gift", "thank", "sent ", "gave ", "sending", "pr package", "pr sample", "pr "),
+    "gift": (
+        "gift",
+        "thank",
+        "sent ",
+        "gave ",
+        "sending",
+        "pr package",
+        "pr sample",
+        "pr ",
+    ),
+    "parcel": (
+        "look what",
+        "came in",
+        "arrived",
+        "landed",
+        "turned up",
+        "happy mail",
+        "unboxing",
+        "package from",
+        "parcel from",
+        "box from",
+        "goodies from",
+    ),
     "link promotion": ("bit.ly", "bio", "my link", "shop my", "shop the"),
     "shopping link": ("grab ", "get ", "buy ", "order ", "shop ", "snag ", "pick up"),
     "brand promotion": ("friends at", "friends from", "pals at", "partners at", "mates at"),
@@ -157,6 +205,97 @@ _BRAND_CTA = re.compile(
     r"|\b[\w-]+\.(?:com|co\.uk|net|shop|store|io)\b",
     re.IGNORECASE,
 )
+
+
+# An event or item of the poster's own organisation named as sponsored ("our
+# parent café", "this year's conference lanyards"): the sponsor is stated in
+# the open, so it is not a hidden interest (the WHO Code detector still
+# judges a formula sponsor).
+_OWN_EVENT = re.compile(
+    r"\b(?:our|this\s+year['’]s|the)\s+(?:[\w'’-]+\s+){0,2}(?:conference|event|caf[eé]|study\s+day"
+    r"|lanyards?|webinar|awards?|raffle|prizes?|group|meeting|summit|evening|session|workshop"
+    r"|picnic|party|festival|fun\s+day|day\s+out|bake\s+sale|quiz|coffee\s+morning|drop-in"
+    r"|course|fundraiser|stand|walk|run|tote\s+bags?|goody\s+bags?|refreshments|lunch|breakfast"
+    r"|programme|program)\b",
+    re.IGNORECASE,
+)
+_OWN_EVENT_CHARS = 60
+# The official account praising a brand's products: a brand handle or
+# invented-looking name, an endorsement, and a product word.
+_BRAND_NAME = re.compile(r"@[A-Za-z][\w.]{2,}|\b[A-Z][a-z]+[A-Z]\w+")
+_ENDORSE = re.compile(
+    r"\b(?:loving|love|big\s+love|obsessed|the\s+best|best|(?:we|i)\s+trust|recommend|give\s+it\s+a"
+    r"\s+(?:go|try)|give\s+them\s+a\s+(?:go|try)|favourite|favorite|swear\s+by|shout[-\s]?out"
+    r"|can['’]t\s+get\s+enough|game[-\s]changer|must[-\s]have|grab|check\s+(?:them|it)\s+out"
+    r"|fan\s+of|fans\s+of)\b",
+    re.IGNORECASE,
+)
+_PRODUCT_WORD = re.compile(
+    r"\b(?:range|box(?:es)?|blend|teas?|pads|balms?|creams?|pillows?|bras?|pumps?|products?"
+    r"|collection|smoothies?|snacks|cookies|bars|wear|subscriptions?|shop|store|kit|slings?"
+    r"|carriers?|tops|leggings|supplements?|capsules|gummies|drinks?|set|bundle)\b",
+    re.IGNORECASE,
+)
+# A maker's trip: travel or hospitality together with the maker's product or
+# the perks ("Just back from a week in Lisbon with the team from X ... their
+# new pump", "five-star hotel, flights, the works").
+_TRIP = re.compile(
+    r"\b(?:just\s+(?:got\s+)?back\s+from|flew\s+(?:out\s+)?to|(?:week|weekend|few\s+days"
+    r"|trip|retreat|summit|launch)\s+(?:in|to|at)\s+[A-Z]|hosted\s+(?:me|us)|thanks\s+for\s+having"
+    r"\s+(?:me|us)|(?:invited|flown)\s+(?:me|us)?\s*(?:out|over)\s+to)",
+    re.IGNORECASE,
+)
+# A bare public or organisational site ("get one from nhs.uk") is no shop.
+_PUBLIC_SITE = re.compile(
+    r"(?:\.org|\.gov|\.nhs|\.ac|\.edu|\.int)(?:\.[a-z]{2})?$|\bnhs\.|\bipala\.|\bwho\.int",
+    re.IGNORECASE,
+)
+# "use BREASTIE10": a bare code needs a verb before a capital and a digit after.
+_BARE_CODE_GATE = re.compile(r"(?i:use|enter|apply|with) [A-Z]+\d")
+_TRY = re.compile(r"\b(?:try|trying|test|testing|review)\b")
+_TRIP_GATES = (
+    "back from",
+    "flew",
+    "flown",
+    "hosted",
+    "having me",
+    "having us",
+    "week in",
+    "weekend in",
+    "days in",
+    "trip ",
+    "retreat",
+    "summit",
+    "launch",
+)
+_TRIP_PAYOFF = re.compile(
+    r"\b(?:their|the)\s+(?:new\s+|latest\s+)?(?:wearable|pumps?|formula|range|products?|bottles?"
+    r"|teats?|milk|collection|line|bras?|creams?|balms?|app|device|kit|launch)\b"
+    r"|\bfive[-\s]star\b|\ball[-\s]expenses\b|\bexpenses[-\s]paid\b|\bbusiness\s+class\b"
+    r"|\bthe\s+works\b|\b(?:flew|put)\s+(?:me|us)\s+(?:out|up)\b|\bspa\s+day\b",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _gate_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    by_gate: dict[str, set[str]] = {}
+    for kind, gates in (*_GATES.items(), ("paid trip", _TRIP_GATES)):
+        for gate in gates:
+            by_gate.setdefault(gate, set()).add(kind)
+    for gate, kinds in by_gate.items():
+        automaton.add_word(gate, frozenset(kinds))
+    automaton.make_automaton()
+    return automaton
+
+
+def _gated_kinds(lower: str) -> set[str]:
+    """The cue kinds whose substring gates occur in the text (one pass)."""
+    kinds: set[str] = set()
+    for _, found in _gate_automaton().iter(lower):
+        kinds.update(found)
+    return kinds
 
 
 class UndisclosedInterestDetector(Detector):
@@ -175,17 +314,23 @@ class UndisclosedInterestDetector(Detector):
     def detect(self, doc: Document) -> list[Hit]:
         text, lower = doc.text, doc.lower
         official = doc.context.account == "official"
+        gated = _gated_kinds(lower)
+        if "discount code" not in gated and _BARE_CODE_GATE.search(text) is not None:
+            gated.add("discount code")
         kinds = [
             (kind, pattern)
             for kind, pattern in _CUES
-            if (official or kind not in _OFFICIAL_ONLY)
-            and (kind != "shopping link" or "/" in lower)
-            and any(gate in lower for gate in _GATES[kind])
+            if kind in gated
+            and (official or kind not in _OFFICIAL_ONLY)
+            and (kind != "shopping link" or "." in lower)
         ]
-        if not kinds:
-            return []
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
+        if "paid trip" in gated:
+            trip = self._trip(text)
+            if trip is not None:
+                hits.append(trip)
+                taken.append((trip.start or 0, trip.end or 0))
         for kind, pattern in kinds:
             for found in pattern.finditer(text):
                 start, end = found.start(), found.end()
@@ -193,9 +338,19 @@ class UndisclosedInterestDetector(Detector):
                     continue
                 if kind in ("sponsorship", "brand promotion") and _PUBLIC_AFTER.match(text, end):
                     continue
+                if kind == "sponsorship" and _OWN_EVENT.search(
+                    text, max(0, start - _OWN_EVENT_CHARS), end + _OWN_EVENT_CHARS
+                ):
+                    continue
                 if kind == "brand promotion" and not _BRAND_CTA.search(text, end):
                     continue
+                if kind == "shopping link" and _PUBLIC_SITE.search(found.group()):
+                    continue
                 if kind == "link promotion" and not _LINK_PROMO.search(text):
+                    continue
+                if kind == "parcel" and not (
+                    _PRODUCT_WORD.search(text) or _BRAND_NAME.search(text) or _TRY.search(lower)
+                ):
                     continue
                 taken.append((start, end))
                 hits.append(
@@ -207,10 +362,47 @@ class UndisclosedInterestDetector(Detector):
                         note=kind,
                     )
                 )
+        if not hits and official:
+            shout_out = self._shout_out(text)
+            if shout_out is not None:
+                hits.append(shout_out)
         if not hits or _DISCLOSURE.search(text):
             return []
         hits.sort(key=lambda h: h.start or 0)
         return hits
+
+    @staticmethod
+    def _shout_out(text: str) -> Hit | None:
+        """The official account praising a brand's products, with no code or link."""
+        for brand in _BRAND_NAME.finditer(text):
+            if _PUBLIC_AFTER.match(" " + brand.group().lstrip("@")):
+                continue
+            endorse = _ENDORSE.search(text)
+            if endorse is None or _PRODUCT_WORD.search(text) is None:
+                return None
+            start, end = min(brand.start(), endorse.start()), max(brand.end(), endorse.end())
+            return Hit(
+                category="commercial.undisclosed_interest",
+                start=start,
+                end=end,
+                evidence=text[start:end],
+                note="brand promotion",
+            )
+        return None
+
+    @staticmethod
+    def _trip(text: str) -> Hit | None:
+        """A trip or hospitality from a maker, told with its product or perks."""
+        trip = _TRIP.search(text)
+        if trip is None or _TRIP_PAYOFF.search(text) is None:
+            return None
+        return Hit(
+            category="commercial.undisclosed_interest",
+            start=trip.start(),
+            end=trip.end(),
+            evidence=trip.group(),
+            note="paid trip",
+        )
 
 
 # --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import numpy as np
 from numpy.typing import NDArray
 
@@ -166,7 +167,7 @@ _MASK_SECTIONS = ("clinical", "insult")
 _OBFUSCATED = re.compile(
     r"(?<![\w*@#$!])(?:"
     r"f[\W_]{0,2}[u*@#!$%v]?[\W_]{0,2}[c*@#!$%k]{1,2}[\W_]{0,2}k?(?:ing|in|ed|er|s)?"
-    r"|sh[\W_]{0,2}[i1!*][\W_]{0,2}t(?:ty|s|e)?"
+    r"|(?:bull|horse|ape|bat|dip|chicken)?sh[\W_]{0,2}[i1!*][\W_]{0,2}t(?:ty|s|e|e?head)?"
     r"|b[\W_]{0,2}[i1!*][\W_]{0,2}[t*][\W_]{0,2}c?h(?:es|ing|y)?"
     r"|a[\W_]{0,2}[s$*]{2}(?:hole)?"
     r"|c[\W_]{0,2}[u*][\W_]{0,2}[n*][\W_]{0,2}t"
@@ -174,7 +175,28 @@ _OBFUSCATED = re.compile(
     re.IGNORECASE,
 )
 _SYMBOL = re.compile(r"[*@#$!%]")
+# Spelled out letter by letter ("f.u.c.k", "F U C K", "s-h-i-t"), and the
+# bare initial standing for the word ("what the f", "whatever the f works").
+_SPELLED = re.compile(
+    r"(?<![\w.])(?:f[\s.*_-]{1,2}u[\s.*_-]{1,2}c[\s.*_-]{1,2}k|s[\s.*_-]{1,2}h[\s.*_-]{1,2}i"
+    r"[\s.*_-]{1,2}t|c[\s.*_-]{1,2}u[\s.*_-]{1,2}n[\s.*_-]{1,2}t|b[\s.*_-]{1,2}i[\s.*_-]{1,2}t"
+    r"[\s.*_-]{1,2}c[\s.*_-]{1,2}h)(?:[\s.*_-]{1,2}(?:i[\s.*_-]{1,2}n[\s.*_-]{1,2}g|e[\s.*_-]{1,2}d))?"
+    r"\.?(?![\w])"
+    r"|\b(?:what(?:ever)?|who|how|why|where|when)\s+the\s+f\b(?![-’'.]?\s*word)"
+    r"|\bf\s+(?:off|this|that|you|me|it\s+all)\b",
+    re.IGNORECASE,
+)
 _ALPHA_WORD = re.compile(r"[a-z]+")
+_SPELLED_GATE_WORDS = (
+    *(
+        f"{a}{sep}{b}{sep}{c}"
+        for a, b, c in ("fuc", "shi", "cun", "bit")
+        for sep in (" ", ".", "-", "*", "_", ". ", "  ")
+    ),
+    "the f",
+    "f off",
+    "f you",
+)
 
 
 class ProfanityDetector(Detector):
@@ -234,6 +256,10 @@ class ProfanityDetector(Detector):
                 for match in exclamations:
                     if match.start not in excused:
                         hits.append(self._hit(doc, match.start, match.end, "lexicon"))
+            if next(_spelled_gates().iter(lower), None) is not None:
+                for found in _SPELLED.finditer(lower):
+                    if not _covered(hits, found.start()):
+                        hits.append(self._hit(doc, found.start(), found.end(), "obfuscated"))
             if any(c in lower for c in "*@#$!%"):
                 for found in _OBFUSCATED.finditer(lower):
                     if _SYMBOL.search(found.group()) and not _covered(hits, found.start()):
@@ -317,6 +343,15 @@ def _mask(lower: str, start: int, end: int, masked: list[tuple[int, int]]) -> st
 
 
 @cache
+def _spelled_gates() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in _SPELLED_GATE_WORDS:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
 def _profanity_tables(
     threshold: float, extra: tuple[str, ...], allow: frozenset[str]
 ) -> tuple[PhraseMatcher, PhraseMatcher, dict[str, float]]:
@@ -392,6 +427,9 @@ _TARGET_BEFORE = re.compile(
     rf"|\bwhat\s+(?:an?\s+)?(?:{_MOD}\s+){{0,2}}"
     rf"|\b(?:call(?:ed|ing)?|calls)\s+(?:her|him|them|you|me)\s+(?:an?\s+)?(?:{_MOD}\s+){{0,2}}"
     rf"|\b(?:she|he|they)\s+(?:'s|’s|is|are|was|were)\s+(?:just\s+)?(?:an?\s+)?"
+    # "Hospital infant feeding lead in my area is so lazy"
+    rf"|\b{_PERSON_NOUNS}(?:\s+(?:in|at|on|from|of|for)(?:\s+[^\s.!?;:]+){{1,3}})?"
+    rf"\s*{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
     r")\Z",
     re.IGNORECASE,
 )
@@ -408,10 +446,197 @@ _TO_AFTER = re.compile(r"\s+to\b", re.IGNORECASE)
 _LOOK_BACK = 120
 # Threats the lexicon cannot list: "I know where your chair lives / you work".
 _KNOW_WHERE = re.compile(
-    r"\bi\s+know\s+where\s+(?:you|she|he|they|(?:your|her|his|their)\s+[\w-]+)"
-    r"\s+(?:live|lives|work|works|sleep|sleeps|stay|stays|park|parks)\b",
+    r"\bi\s+know\s+where\s+(?:you|she|he|they|(?:your|her|his|their)\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"\s+(?:live|lives|work|works|sleep|sleeps|stay|stays|park|parks|is|are)\b",
     re.IGNORECASE,
 )
+# Shapes that are harassment on their own, each with a cheap substring gate.
+_SUBJECT = (
+    r"(?:some\s+(?:of\s+(?:them|these|those|you|us)|people|parents|mums|moms|mothers|women"
+    r"|folk|folks|midwives|nurses|doctors|lcs|ibclcs|colleagues)|you|u|she|he|they"
+    r"|people\s+like\s+(?:you|her|him|them|that|this)|whoever\b[^.!?\n]{0,60}?"
+    r"|(?:anyone|anybody)\s+who\b[^.!?\n]{0,60}?)"
+)
+_SHAPES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        # "some parents shouldn't be allowed to breed", "you probably shouldn't
+        # be giving advice", "some people shouldn't be in this job"
+        "unfit",
+        ("shouldn", "should not", "should never", "no business"),
+        re.compile(
+            rf"\b{_SUBJECT}\s+(?:(?:honestly|really|clearly|just|probably|seriously|frankly"
+            r"|truly|genuinely|obviously|simply)\s+){0,2}(?:shouldn'?t|shouldn’t|should\s+not"
+            r"|should\s+never|ha(?:s|ve)\s+no\s+business)\s+(?:(?:really|ever|even|still)\s+)?"
+            r"(?:be\s+(?:allowed|let|trusted|in\s+(?:this|the|that)\s+(?:job|profession|field|role"
+            r"|work|career)|giving\s+advice|advising|practi[cs]ing|working|near|anywhere\s+near"
+            r"|in\s+charge|parents|mothers|mums|moms|midwives|nurses|ibclcs)|breed|reproduce"
+            r"|procreate|give\s+advice|advise|practi[cs]e|work\s+with)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "I hope you stub your toe", "I hope your controller breaks"
+        "ill-wishing",
+        ("hope",),
+        re.compile(
+            r"\bhope\s+(?:that\s+)?(?:you|your|she|he|they|her|his|their|it)\b"
+            r"(?:(?!\bn[o']t\b|n't|n’t|\bnever\b|\bno\b|\bdoesn|\bdon)[^.!?\n]){0,40}?"
+            r"\b(?:stubs?|breaks?|trips?|choke[sd]?|rots?|burns?|suffers?|dies|die|fails?|gets?"
+            r"\s+(?:sacked|fired|struck\s+off|what)|loses?\s+(?:her|his|their|your)\s+(?:job"
+            r"|licen[cs]e|pin|registration)|steps?\s+on\s+(?:a\s+)?lego|explodes?|crash(?:es)?"
+            r"|(?:falls?|fall)\s+(?:over|down|off))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "everyone go and leave a 💩 on @someone's video", "let's all report her page"
+        "pile-on",
+        ("everyone", "everybody", "let's", "lets ", "let’s", "y'all", "all of you", "go and"),
+        re.compile(
+            r"\b(?:everyone|everybody|y'?all|let['’]?s\s+all|all\s+of\s+you|go\s+and)\b"
+            r"[^.!?\n]{0,40}?\b(?:leave|drop|spam|flood|post|send|report|comment|tag|pile|reply"
+            r"|dm|message)\b[^.!?\n]{0,40}?(?:@\w+|\b(?:his|her|their)\s+(?:latest\s+|new\s+)?"
+            r"(?:post|video|page|account|profile|reel|tiktok|review|comments?)\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "so we can all laugh at them", "point and laugh"
+        "mockery",
+        ("laugh",),
+        re.compile(
+            r"\b(?:laugh|laughing|laughed)\s+at\s+(?:them|her|him|you|this\s+(?:mum|mom|woman|guy)"
+            r"|these|those|people|anyone|someone)\b|\bpoint\s+and\s+laugh\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "you are the reason people don't trust LCs"
+        "blame",
+        ("reason",),
+        re.compile(
+            r"\b(?:you|she|he|they)\s*(?:'re|’re|are|is|'s|’s)\s+(?:exactly\s+)?(?:the|why)\s+"
+            r"(?:reason\s+)?(?:why\s+)?(?:people|parents|mums|moms|families|nobody|no\s+one"
+            r"|everyone|women|lcs|ibclcs|midwives)\s+(?:(?:don't|don’t|do\s+not|can't|can’t|won't"
+            r"|won’t|never)\s+(?:trust|believe|respect|listen|like|want|take|bother|come\s+back)"
+            r"|hate|distrust|avoid|quit|leave|give\s+up\s+on)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "found your organiser's home address online": doxxing is a threat
+        "threat",
+        ("address",),
+        re.compile(
+            r"\b(?:found|tracked\s+down|dug\s+up|got\s+hold\s+of)\s+(?:your|her|his|their)"
+            r"\s+(?:[\w'’-]+\s+){0,3}(?:home\s+)?address\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Imagine being a paediatrician in 2024 and still ..."
+        "mockery",
+        ("imagine",),
+        re.compile(
+            r"\bimagine\s+(?:being|thinking|believing|still)\b[^.!?\n]{0,90}?"
+            r"\b(?:and\s+still|still\s+(?:think|thinking|believ|telling|saying|recommend)"
+            r"|in\s+(?:19|20)\d\d)",
+            re.IGNORECASE,
+        ),
+    ),
+)
+# Gates for the structured weak cues below.
+# A person or role in scare quotes: "another 'feeding expert'", "these
+# 'gentle parenting' mums", "Grandma was 'helping'".
+_SCARE_ROLE = re.compile(
+    rf"\b(?:another|these|those|this|that|the|some\s+of\s+these|your|our)\s+['‘\"“][^'’\"”\n]{{2,30}}"
+    rf"['’\"”](?:\s+[\w-]+)?\s+{_PERSON_NOUNS}\b"
+    r"|['‘\"“][^'’\"”\n]{0,20}?\b(?:expert|professional|specialist|consultant|coach|guru)s?['’\"”]"
+    r"(?!\s+(?:advice|tips?|guidance|opinions?|content|posts?|videos?|takes?|claims?|info))"
+    r"|\b(?:was|were|is|are|been)\s+['‘\"“](?:helping|help|supporting)['’\"”]",
+    re.IGNORECASE,
+)
+# Dismissals set off as their own clause: "..., sit down.", "go home."
+_DISMISSAL = re.compile(
+    r"(?:^|[,.!?;:—–-]\s*)(?:sit\s+down|go\s+home|grow\s+up|get\s+a\s+grip|retire\s+already"
+    r"|bye|next|move\s+on|stay\s+mad|keep\s+crying)\s*(?:[,.!?]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_VOCATIVE = re.compile(
+    r"(?:^|[,.!?;:—–-]\s*)(?:honey|hun|hon|sweetie|sweetheart|darling|dear|love|babe|sunshine"
+    r"|princess|mate|pal)\s*(?:[,.!?]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NAMED_AT_END = re.compile(
+    r"(?:,\s*|^|[.!?]\s+)(?:@\w+|(?:Dr|Mr|Mrs|Ms|Miss)\.?\s+[A-Z][a-z]+|[A-Z][a-z]{2,})"
+    r"\s*(?:[.!?]+|[😂🤣🙄🙃🤡]|$)"
+)
+_NOBODY_CARES = re.compile(
+    r"\b(?:nobody|no\s+one|no-one)\s+cares\b(?!\s+(?:how|what|if|whether|about|when|where"
+    r"|which|who|that|why))",
+    re.IGNORECASE,
+)
+_PERSON_REF = re.compile(
+    rf"\b(?:you|your|you're|u|ya|yourself|she|he|they|her|him|them|herself|himself|themselves"
+    rf"|someone|whoever|anyone|{_PERSON_NOUNS}|grandma|granny|nan|in-laws?|mil|troll|reviewer"
+    rf"|paediatrician|pediatrician|grandmother|husband|partner|wife|hippies)\b|@\w+"
+    r"|(?-i:,\s*[A-Z][a-z]{2,}\s*[.!?])",
+    re.IGNORECASE,
+)
+_CONTEMPT_ENOUGH = 2.0
+_OPENING_QUOTES = (" '", "‘", '"', "“", "\n'")
+# Words that the vocative, dismissal and "nobody cares" cues need.
+_STRUCTURED_GATES = (
+    "honey",
+    "hun",
+    "hon",
+    "sweetie",
+    "sweetheart",
+    "darling",
+    "dear",
+    "love",
+    "babe",
+    "sunshine",
+    "princess",
+    "mate",
+    "pal",
+    "sit down",
+    "go home",
+    "grow up",
+    "get a grip",
+    "retire already",
+    "bye",
+    "next",
+    "move on",
+    "stay mad",
+    "keep crying",
+    "cares",
+)
+_SHAPE_KEYS = tuple(
+    (("shape", str(index)), kind, pattern) for index, (kind, _, pattern) in enumerate(_SHAPES)
+)
+
+
+@cache
+def _gates() -> ahocorasick.Automaton:
+    """One substring automaton for every gate of the harassment detector.
+
+    Values are ("shape", index) for the shape patterns and ("quote", "") for
+    an opening quote.
+    """
+    automaton = ahocorasick.Automaton()
+    values: dict[str, set[tuple[str, str]]] = {}
+    for index, (_, gates, _) in enumerate(_SHAPES):
+        for gate in gates:
+            values.setdefault(gate, set()).add(("shape", str(index)))
+    for quote in _OPENING_QUOTES:
+        values.setdefault(quote, set()).add(("quote", ""))
+    for gate, value in values.items():
+        automaton.add_word(gate, frozenset(value))
+    automaton.make_automaton()
+    return automaton
+
+
 # "Shame on you IPALA": reproach aimed at an organisation is criticism, not harassment.
 _AT_ORGANISATION = re.compile(r"\s*,?\s*@?[A-Z]{3,}\b")
 _REPROACH = frozenset({"shame on you", "you should be ashamed"})
@@ -421,6 +646,65 @@ _REBUTTAL = re.compile(
     r"[^.!?\n]*\Z",
     re.IGNORECASE,
 )
+
+
+_CUE_WEIGHTS = {"strong": 2.0, "weak": 1.0}
+_YOU_ARE_CLAUSE = re.compile(
+    r"\b(?:you\s*(?:'re|’re|are)|youre|you\s+(?:lot|all|people|guys)\s+are)\b"
+    r"(?:(?!\bnot\b|n't|n’t|\bnever\b)[^.!?;\n]){0,50}\Z",
+    re.IGNORECASE,
+)
+_NAME_DET_BEFORE = re.compile(
+    r"\b(?:that|this|these|those|another|you|ya|such\s+an?|what\s+an?|right\s+old"
+    r"|absolute|total|complete|utter|proper)\s+(?:[\w'’-]+\s+){0,3}\Z",
+    re.IGNORECASE,
+)
+_CALLED_AFTER = re.compile(r"\s+(?:called|named)\s+[A-Z]")
+_SHORT_FRAGMENT = re.compile(r"\W*\w[\w'’-]*(?:\W+[\w'’-]+){0,2}\W*")
+_FRAGMENT_WORDS = 8
+_LEADING_MOD = re.compile(
+    r"^(?:(?:absolutely|utterly|totally|completely|truly|just|so|such|what|an?|honestly)\s+)+"
+)
+_STRUCTURED_CUES: tuple[tuple[re.Pattern[str], float], ...] = (
+    (_SCARE_ROLE, 1.0),
+    (_VOCATIVE, 1.0),
+    (_NAMED_AT_END, 0.5),
+    (_NOBODY_CARES, 1.0),
+    (_DISMISSAL, 1.0),
+)
+# "a dinosaur enthusiast", "clown costume": the noun is a modifier, not a name.
+_COMPOUND_AFTER = re.compile(
+    r"\s+(?:enthusiasts?|fans?|lovers?|costumes?|onesies?|toys?|prints?|books?|themed|party"
+    r"|museum|emoji|filter|hats?|nose|noses|makeup)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_text(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in ".!?\n") if i >= 0]
+    return text[start : min(ends) + 1 if ends else len(text)]
+
+
+def _fragment_weight(text: str, match: PhraseMatch) -> float:
+    """An unaimed insult counts 1 in a verbless fragment that starts with it
+    ("Clueless, rude, and a bit thick."), else 0.5."""
+    sentence = _sentence_text(text, match.start)
+    words = sentence.split()
+    first = _LEADING_MOD.sub("", sentence.lstrip(" \t\"'‘“(").lower())
+    if len(words) <= _FRAGMENT_WORDS and first.startswith(match.phrase):
+        return 1.0
+    return 0.5
+
+
+def _harassment(text: str, start: int, end: int, note: str) -> Hit:
+    return Hit(
+        category="language.harassment",
+        start=start,
+        end=end,
+        evidence=text[start:end],
+        note=note,
+    )
 
 
 class HarassmentDetector(Detector):
@@ -442,54 +726,124 @@ class HarassmentDetector(Detector):
         extra = _str_list(self.name, "extra_words", p.get("extra_words", []))
         allow = _str_list(self.name, "allow_words", p.get("allow_words", []))
         lexicon = load_lexicon("insults.txt")
+        contempt = load_lexicon("language_contempt.txt")
         phrases: dict[str, str] = {}
-        for section in ("insult", "directive", "threat"):
+        for section in ("strong", "weak"):
+            for phrase in contempt[section]:
+                phrases[phrase] = section
+        for section in ("insult", "name", "directive", "threat"):
             for phrase in lexicon[section]:
                 phrases[phrase] = section
         for phrase in extra:
             phrases[phrase] = "insult"
         for phrase in allow:
             phrases.pop(phrase, None)
+        for phrase in _STRUCTURED_GATES:
+            phrases.setdefault(phrase, "gate")
         self._matcher = PhraseMatcher(phrases)
 
     def detect(self, doc: Document) -> list[Hit]:
-        found = self._matcher.find(doc.lower)
-        if "know where" in doc.lower:
-            for threat in _KNOW_WHERE.finditer(doc.text):
+        text, lower = doc.text, doc.lower
+        found = self._matcher.find(lower)
+        if "know where" in lower:
+            for threat in _KNOW_WHERE.finditer(text):
                 found.append(PhraseMatch(threat.start(), threat.end(), threat.group(), "threat"))
-        if not found:
-            return []
         hits: list[Hit] = []
-        text = doc.text
+        cues: list[tuple[int, int, float]] = []
+        present: set[tuple[str, str]] = set()
         for match in found:
             start, end = match.start, match.end
             note = match.label
-            if match.label == "insult" and not self._aimed(text, match):
+            if note == "gate":
+                present.add(("scorn", match.phrase))
+                continue
+            if note in _CUE_WEIGHTS:
+                cues.append((start, end, _CUE_WEIGHTS[note]))
+                continue
+            if note in ("insult", "name") and (
+                not (self._aimed(text, match) or self._addressed(text, match))
+                or (note == "name" and _COMPOUND_AFTER.match(text, end))
+            ):
+                cues.append((start, end, _fragment_weight(text, match)))
                 continue
             if match.phrase in _REPROACH and _AT_ORGANISATION.match(text, end):
                 continue
-            if match.label == "insult":
+            if note in ("insult", "name"):
                 start, note = self._extend_left(text, start), "insult aimed at a person"
                 after = _EXCUSE_AFTER.match(text, end) if "excuse" in match.phrase else None
                 if after is not None:
                     end = after.end()
                 after = _PERSON_AFTER.match(text, end)
-                if after is not None and start == match.start:
-                    det = _DET_BEFORE.search(text[max(0, start - 40) : start])
-                    start -= (
-                        0 if det is None else len(text[max(0, start - 40) : start]) - det.start()
-                    )
+                if after is not None:
+                    if start == match.start:
+                        det = _DET_BEFORE.search(text[max(0, start - 40) : start])
+                        start -= (
+                            0
+                            if det is None
+                            else len(text[max(0, start - 40) : start]) - det.start()
+                        )
                     end = after.end()
-            hits.append(
-                Hit(
-                    category="language.harassment",
-                    start=start,
-                    end=end,
-                    evidence=text[start:end],
-                    note=note,
+            hits.append(_harassment(text, start, end, note))
+        for _, value in _gates().iter(lower):
+            present.update(value)
+        for key, kind, pattern in _SHAPE_KEYS if present else ():
+            if key in present:
+                hits.extend(
+                    _harassment(text, m.start(), m.end(), kind) for m in pattern.finditer(text)
                 )
-            )
+        if not hits and self._may_scorn(present, cues):
+            hits.extend(self._contempt(text, cues))
+        hits.sort(key=lambda h: (h.start or 0, h.end or 0))
         return hits
+
+    @staticmethod
+    def _may_scorn(present: set[tuple[str, str]], cues: list[tuple[int, int, float]]) -> bool:
+        """Whether the cues found so far, plus the most the structured cues
+        could add, can reach the threshold (a cheap upper bound)."""
+        total = sum(weight for _, _, weight in cues) + 0.5  # + a name ending a sentence
+        total += sum(1.0 for kind, _ in present if kind in ("scorn", "quote"))
+        return total >= _CONTEMPT_ENOUGH
+
+    @staticmethod
+    def _contempt(text: str, cues: list[tuple[int, int, float]]) -> list[Hit]:
+        """Mockery and put-downs: weighed cues in a window of three sentences."""
+        for pattern, weight in _STRUCTURED_CUES:
+            cues.extend((m.start(), m.end(), weight) for m in pattern.finditer(text))
+        if sum(weight for _, _, weight in cues) < _CONTEMPT_ENOUGH:
+            return []
+        bounds = list(sentences(text))
+        per_sentence: dict[int, list[tuple[int, int, float]]] = {}
+        for cue in cues:
+            per_sentence.setdefault(_sentence_of(bounds, cue[0]), []).append(cue)
+        for index in sorted(per_sentence):
+            window = [cue for i in (index - 1, index, index + 1) for cue in per_sentence.get(i, ())]
+            if sum(weight for _, _, weight in window) < _CONTEMPT_ENOUGH:
+                continue
+            lo = bounds[max(0, index - 1)][0]
+            hi = bounds[min(len(bounds) - 1, index + 1)][1]
+            if _PERSON_REF.search(text, lo, hi) is None:
+                continue
+            start = min(cue[0] for cue in window)
+            end = max(cue[1] for cue in window)
+            return [_harassment(text, start, end, "mockery or contempt aimed at a person")]
+        return []
+
+    @staticmethod
+    def _addressed(text: str, match: PhraseMatch) -> bool:
+        """Name-calling that the insult rules miss: "that old battleaxe", "you're all ... nazis"."""
+        before = text[max(0, match.start - 60) : match.start]
+        if _YOU_ARE_CLAUSE.search(before):
+            return True
+        if match.label != "name":
+            return False
+        return (
+            _NAME_DET_BEFORE.search(before) is not None
+            or _CALLED_AFTER.match(text, match.end) is not None
+            or (
+                _fragment_weight(text, match) >= 1.0
+                and _SHORT_FRAGMENT.fullmatch(_sentence_text(text, match.start)) is not None
+            )
+        )
 
     @staticmethod
     def _aimed(text: str, match: PhraseMatch) -> bool:
@@ -511,7 +865,11 @@ class HarassmentDetector(Detector):
     def _extend_left(text: str, start: int) -> int:
         """Start the span at the target ("you", "that midwife") when it is close."""
         before = text[max(0, start - _LOOK_BACK) : start]
-        found = _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before)
+        found = (
+            _TARGET_BEFORE.search(before)
+            or _NAME_BEFORE.search(before)
+            or _NAME_DET_BEFORE.search(before)
+        )
         if found is None:
             return start
         return start - len(before) + found.start()
@@ -568,7 +926,37 @@ _GROUP_NOUNS = (
     "girl",
     "voters",
     "lot",
+    "in-laws",
+    "grandmothers",
+    "grannies",
+    "grandparents",
+    "husbands",
+    "wives",
+    "elders",
+    "relatives",
 )
+# Generalisations the cue lexicon cannot list, read right after a group term
+# (past an optional "who ..." clause): "X are so/too/just/naturally ...",
+# "X shouldn't really be left to ...", "X can't really manage ...".
+_PREDICATE = re.compile(
+    r"(?:\s+(?:who|that|with|from|in|on)\b[^,.;:!?\n]{0,60}?)?"
+    r"\s+(?:today|nowadays|these\s+days|round\s+here|in\s+general|honestly)?\s*"
+    r"(?:(?:are|is|get|seem|act)\s+(?:(?:so|too|all|just|naturally|basically|inherently|simply"
+    r"|only|such|always|never|genuinely|literally)\s+)+"
+    r"(?!(?:often|many|much|few|likely|as|more|less|welcome|capable|able|entitled|important"
+    r"|valued|deserving|brave|strong|resilient|inspiring|amazing|brilliant|lovely|grateful"
+    r"|keen|happy|proud|glad|busy|tired|exhausted|overlooked|underserved|excluded|ignored"
+    r"|judged|stigmati[sz]ed|unsupported|often|rarely|far|well)\b)[a-z]"
+    r"|(?:shouldn'?t|shouldn’t|should\s+not|should\s+never|mustn'?t|can'?t|can’t|cannot"
+    r"|can\s+never|will\s+never|won'?t\s+ever|never\s+will)\s+"
+    r"(?:(?:really|honestly|even|ever|properly|actually|just|truly)\s+)*"
+    r"(?:be\s+(?:left(?!\s+(?:without|out|behind|waiting|to\s+struggle))|allowed|trusted|having|let|parents|mothers|mums|moms)|have\s+(?:babies|kids"
+    r"|children)|breastfeed|chestfeed|manage|cope|look\s+after|parent|raise|care\s+for|bond"
+    r"|be\s+bothered|understand|learn|follow|feed|nurse|be\s+good))",
+    re.IGNORECASE,
+)
+_SOFT_GUARD = "soft guard"
+_CUE_LABELS = frozenset({"derogatory", "severe"})
 
 
 def _expand_group(phrase: str) -> tuple[str, ...]:
@@ -618,16 +1006,24 @@ class BiasDetector(Detector):
         cues = load_lexicon("bias_cues.txt")
         for phrase in _WEAK_CUES:
             phrases[phrase] = "derogatory"
-        for section in ("derogatory", "guard"):
+        for section in ("severe", "derogatory", "guard", _SOFT_GUARD):
             for phrase in cues[section]:
                 phrases.setdefault(phrase, section)
         self._matcher = PhraseMatcher(phrases)
 
     def detect(self, doc: Document) -> list[Hit]:
-        found = self._matcher.find(doc.lower)
-        if not any(m.label.startswith("group:") for m in found) or not any(
-            m.label == "derogatory" for m in found
-        ):
+        lower = doc.lower
+        found = self._matcher.find(lower)
+        groups_found = [m for m in found if m.label.startswith("group:")]
+        if not groups_found:
+            return []
+        for group in groups_found:
+            predicate = _PREDICATE.match(lower, group.end)
+            if predicate is not None:
+                found.append(
+                    PhraseMatch(group.end, predicate.end(), predicate.group(), "derogatory")
+                )
+        if not any(m.label in _CUE_LABELS for m in found):
             return []
         bounds = list(sentences(doc.text))
         per_sentence: dict[int, list[PhraseMatch]] = {}
@@ -635,11 +1031,13 @@ class BiasDetector(Detector):
             per_sentence.setdefault(_sentence_of(bounds, match.start), []).append(match)
         hits: list[Hit] = []
         for matches in per_sentence.values():
+            matches.sort(key=lambda m: m.start)
             groups = [m for m in matches if m.label.startswith("group:")]
-            cues = [m for m in matches if m.label == "derogatory"]
+            cues = [m for m in matches if m.label in _CUE_LABELS]
             if not groups or not cues:
                 continue
             guards = [m for m in matches if m.label == "guard"]
+            soft = [m for m in matches if m.label == _SOFT_GUARD]
             strong = [
                 c
                 for c in cues
@@ -651,16 +1049,18 @@ class BiasDetector(Detector):
                         for g in groups
                     )
                 )
+                and not any(g.start < c.start for g in guards)
+                and (c.label == "severe" or not any(g.start < c.start for g in soft))
             ]
             weak = [
                 c
                 for c in cues
                 if c.phrase in _WEAK_CUES
-                and any(_ADJACENT.fullmatch(doc.lower[g.end : c.start]) for g in groups)
+                and any(_ADJACENT.fullmatch(lower[g.end : c.start]) for g in groups)
             ]
-            if strong and not any(g.start < strong[0].start for g in guards):
+            if strong:
                 cue = strong[0]
-            elif weak and not guards:
+            elif weak and not guards and not soft:
                 cue = weak[0]
             else:
                 continue
