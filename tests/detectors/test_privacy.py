@@ -118,6 +118,52 @@ POSITIVES = [
     ),
     ("DM isn't needed, just post your address", "privacy.solicitation", "just post your address"),
     ("What's your due date and which hospital?", "privacy.solicitation", "What's your due date"),
+    # shapes beyond the gazetteer: accents, initials, surnames, consult partners
+    ("Lovely to see Séamus back at the breast today.", "privacy.person", "Séamus"),
+    ("Mr K. from the Monday drop-in says the hired pump is helping.", "privacy.person", "Mr K."),
+    ("RB's thrush is finally clearing up after the second course.", "privacy.person", "RB"),
+    (
+        "Thinking of the Adeyinka-Shaw family as they head home from the neonatal unit.",
+        "privacy.person",
+        "Adeyinka-Shaw",
+    ),
+    (
+        "Video consult with Imelda Okafor tonight went really well.",
+        "privacy.person",
+        "Imelda Okafor",
+    ),
+    # case notes in clinical shorthand, and a case told without a name
+    ("Thoughts please: G3P2, 39+1, EBL 450ml, baby sleepy since.", "privacy.health", "G3P2"),
+    ("A 4-day-old I visited this morning has lost 11% already.", "privacy.health", "lost 11%"),
+    ("A 20-hour-old I saw today was struggling to latch.", "privacy.age", "A 20-hour-old"),
+    ("My client (19) is doing brilliantly with night feeds.", "privacy.age", "client (19)"),
+    # beds, bays and named wards with someone in them
+    (
+        "The dad in bay 5 on Willow Ward would love a visit.",
+        "privacy.location",
+        "bay 5 on Willow Ward",
+    ),
+    (
+        "The family in the corner bay asked for help with expressing.",
+        "privacy.location",
+        "family in the corner bay",
+    ),
+    # birth dates in words
+    (
+        "Her little boy arrived on the 3rd at 4.15am.",
+        "privacy.date",
+        "arrived on the 3rd at 4.15am",
+    ),
+    ("She was born on the twelfth of May.", "privacy.date", "born on the twelfth of May"),
+    # more record numbers
+    ("OHIP 1234-567-890 needs a referral.", "privacy.id_number", "OHIP 1234-567-890"),
+    ("CHI 0101011234 still needs a feeding review.", "privacy.id_number", "CHI 0101011234"),
+    # asking for a photo of the body
+    (
+        "Send a close-up of the latch so everyone can see.",
+        "privacy.solicitation",
+        "Send a close-up of the",
+    ),
 ]
 
 
@@ -172,6 +218,26 @@ NEGATIVES = [
     # solicitation: asking for a private channel
     ("Please send us a private message with the details.", "privacy.solicitation"),
     ("Please don't post your address here; DM us instead.", "privacy.solicitation"),
+    # names of volunteers, office-holders and committee members, and nationalities
+    ("Thanks for the kind note, Rutendo — we'll share it with the volunteers.", "privacy.person"),
+    ("Huge thanks to Ama, Beata and Kwesi, the volunteers who ran our stall.", "privacy.person"),
+    ("Our Membership Officer, Deborah, is away until Monday.", "privacy.person"),
+    (
+        "We welcome Dr Femi Ade, Dr Ruth Lee and Ailbhe Ní Dhuinn to the Ethics Committee.",
+        "privacy.person",
+    ),
+    ("The Polish family who joined our group last month are lovely.", "privacy.person"),
+    # office lines, service numbers and a member's own booking number
+    ("Call the office on 020 7946 0123 for membership queries.", "privacy.phone"),
+    ("Helpline: 0300 123 4567, 8am to 10pm every day.", "privacy.phone"),
+    ("Email me at hello.jo@example.com or text 07700 900555 to book.", "privacy.phone"),
+    # a year is not a house number; a unit with nobody in it is not a place of care
+    ("Entries for the 2026 award close on 1 March.", "privacy.address"),
+    (
+        "Congratulations to the neonatal unit at Hilltop Hospital on its new rooms.",
+        "privacy.health",
+    ),
+    ("If you're struggling, our helpline is open 24/7.", "privacy.health"),
 ]
 
 
@@ -212,6 +278,40 @@ def test_it_does_not_treat_a_parents_own_question_as_a_case() -> None:
     result = found("my 3 week old won't latch and I think it's thrush, help?", INBOUND)
     assert "privacy.age" not in result
     assert "privacy.health" not in result
+
+
+def test_it_flags_a_greeted_commenter_when_the_reply_shows_they_are_a_client() -> None:
+    assert found("Hi Farah, so lovely to meet you at clinic this morning!", REPLY)[
+        "privacy.person"
+    ] == ["Farah"]
+    assert "privacy.person" not in found("Hi Farah, thanks for the lovely comment!", REPLY)
+
+
+def test_it_flags_a_handle_when_the_reply_confirms_a_home_visit() -> None:
+    text = "@maya.r lovely to see you and the wee one at your place today!"
+    assert found(text, REPLY)["privacy.person"] == ["@maya.r"]
+    assert "privacy.person" not in found("Great tips from @feeding.facts this week!", POST)
+
+
+def test_it_reads_a_public_figure_tie_as_identifying() -> None:
+    text = "Guess who I'm supporting? The councillor's wife! Her baby has a tongue tie."
+    assert "privacy.quasi_identifier" in found(text)
+
+
+def test_a_reply_giving_advice_is_not_a_case_history() -> None:
+    text = "At 3 weeks he needs at least 6 wet nappies a day; offer a feed every 2-3 hours."
+    assert "privacy.health" not in found(text, REPLY)
+
+
+def test_a_commenters_feeding_question_is_not_a_health_disclosure_even_with_a_name() -> None:
+    result = found("My daughter Zofia keeps falling asleep at the breast, any tips?", INBOUND)
+    assert result.get("privacy.person") == ["Zofia"]
+    assert "privacy.health" not in result
+
+
+def test_it_flags_a_commenters_own_email_asked_to_be_used() -> None:
+    result = found("please email me at sam.k@example.net, my baby won't latch", INBOUND)
+    assert result["privacy.email"] == ["sam.k@example.net"]
 
 
 def test_it_does_not_flag_allowed_names() -> None:

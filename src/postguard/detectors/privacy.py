@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -145,7 +146,14 @@ _CUES: dict[str, list[str]] = {
     )
     + _product(["welcome to the"], ["world"])
     + _product(["the only"], [*_ONE_PERSON, "set of", "female", "male", "twins", "triplets"])
-    + _product(["baby", "little", "sweet little"], _words("girl boy guy man lady")),
+    + _product(["baby", "little", "sweet little"], _words("girl boy guy man lady"))
+    + _product(
+        ["the", "a", "this"],
+        _words("mum mom mother dad couple family lady woman parents client patient newborn"),
+        ["whose", "who'd", "who had", "who has", "who was", "who's", "in bed", "in bay", "in room"],
+    )
+    + _product(["the"], _words("mum mom couple family lady woman"), ["in", "on", "at"])
+    + ["case for discussion", "home visit notes", "referral for", "handover notes"],
     # A parent's own family: a case when we write it, their own business when they do.
     "tie_self": _product(
         ["my"],
@@ -241,7 +249,9 @@ _CUES: dict[str, list[str]] = {
     "honorific": _words("mr mrs ms miss mx dr doctor prof professor"),
     "named": ["named", "called", "name is", "name's", "name’s", "names are"],
     "birth": [
-        *_words("born dob birthday birthdate arrived delivered birthed"),
+        *_words("born dob birthday birthdate arrived delivered birthed welcomed"),
+        "went into labour",
+        "went into labor",
         "d.o.b",
         "date of birth",
         "birth date",
@@ -255,7 +265,7 @@ _CUES: dict[str, list[str]] = {
     "room": [
         *_words(
             "ward room rm bed bay cot incubator pod cubicle nursery nicu scbu picu neonatal "
-            "maternity postnatal post-natal labour labor a&e"
+            "maternity postnatal post-natal labour labor a&e suite wing birthing"
         ),
         "side room",
         "special care",
@@ -263,8 +273,32 @@ _CUES: dict[str, list[str]] = {
         "transitional care",
         "birth centre",
     ],
+    # Words that show the person greeted is a client ("great to meet you", "your record").
+    "client": [
+        *_product(_words("great lovely nice good wonderful"), ["to meet you", "to see you"]),
+        *_product(["see you"], _words("and on at next tomorrow then") + _WEEKDAYS),
+        *_product(["coming to", "coming into", "at", "at the", "at our", "hospital"], ["clinic"]),
+        *_product(
+            ["your"],
+            [
+                *_words("record appointment consult consultation visit booking referral reweigh"),
+                *["re-weigh", "weigh-in", "home visit"],
+            ],
+        ),
+        *_product(["having me"], ["round", "over"]),
+        *_product(["at your"], ["place", "house", "home"]),
+        *_product(["told you"], ["those", "that", "it", "the"]),
+        "have you down as",
+        *_product(["got your", "have your"], ["number as", "details as", "email as"]),
+    ],
+    "surname_kw": _words("family household twins triplets boys girls kids children"),
+    "consult_kw": _product(_words("consult visit session appointment call"), ["with"]),
+    # A bed, bay or room that can be numbered ("bay 4", "pod C", "the end bay").
+    "berth": _words("ward room rm bed bay cot incubator pod cubicle suite"),
     "facility": [
-        *_words("hospital infirmary clinic st st. saint royal general memorial maternity"),
+        *_words(
+            "hospital infirmary clinic st st. saint royal general memorial maternity wing centre"
+        ),
         "medical centre",
         "health centre",
         "medical center",
@@ -274,7 +308,7 @@ _CUES: dict[str, list[str]] = {
         _ONE_PERSON, ["from", "in", "of", "near", "living in", "who lives in", "out in", "up in"]
     ),
     "id": [
-        *_words("mrn nhs chi chart medicaid medicare insurance ssn aadhaar pps ppsn"),
+        *_words("mrn nhs chi chart medicaid medicare insurance ssn aadhaar pps ppsn ohip"),
         "m.r.n",
         "medical record",
         "medical records",
@@ -328,7 +362,7 @@ _CUES: dict[str, list[str]] = {
         "how much does",
         "how much did",
         "tell us",
-        *_words("post share comment drop put leave write list pop reply tag upload tell dose"),
+        *_words("post share comment drop put leave write list pop reply tag upload tell dose send"),
     ],
     "detail": [
         *_words(
@@ -348,6 +382,8 @@ _CUES: dict[str, list[str]] = {
         "last name",
         "medical records",
         "birth story",
+        *_words("close-up closeup nipple nipples latch breast tongue nappy rash"),
+        "close up",
     ],
     "f_time": _words("today yesterday tonight")
     + _WEEKDAYS
@@ -358,7 +394,28 @@ _CUES: dict[str, list[str]] = {
         ["in", "since", "last", "this", "on", "from"],
         _words("january february march april june july august september october november december"),
     ),
+    "f_public": [
+        *_product(
+            ["the"],
+            _words(
+                "mayor's mp's minister's councillor's senator's governor's footballer's bishop's "
+                "vicar's headteacher's ceo's president's premier's"
+            ),
+        ),
+        *_product(["from", "on"], ["the telly", "the tv", "the papers", "the news", "telly", "tv"]),
+        "you'd all recognise",
+        "you'd recognise",
+        "you would recognise",
+        "household name",
+        "chief exec",
+        "chief executive",
+        "press secretary",
+        "first minister",
+        "prime minister",
+        *_words("olympic olympian paralympian famous celebrity ceo mayor"),
+    ],
     "f_occupation": [
+        *_words("minister baker bakery"),
         *_words(
             "teacher nurse doctor gp lawyer solicitor barrister policewoman policeman firefighter "
             "soldier vet dentist farmer pharmacist accountant councillor mp footballer athlete "
@@ -374,7 +431,7 @@ _CUES: dict[str, list[str]] = {
         "head teacher",
     ],
     "f_family": _words(
-        "triplets quadruplets quads quintuplets twins surrogate surrogacy adopted adoptive "
+        "triplets quadruplets quads quintuplets surrogate surrogacy adopted adoptive "
         "fostering fostered widowed widow widower same-sex co-parenting"
     )
     + _product(["two"], ["mums", "moms", "dads"])
@@ -422,11 +479,8 @@ _CUES: dict[str, list[str]] = {
         "the only",
         "only set of",
         "first ever",
-        "our oldest",
-        "our youngest",
-        "my oldest",
-        "my youngest",
-        "the first",
+        "the first to",
+        "the first in",
         "one and only",
     ],
 }
@@ -455,7 +509,9 @@ def _build_automaton() -> ahocorasick.Automaton:
                 labels.append("@" + group)
     automaton = ahocorasick.Automaton()
     for key, labels in table.items():
-        automaton.add_word(key, (key, tuple(labels)))
+        cue_groups = tuple(label[1:] for label in labels if label[0] == "@")
+        lexical = tuple(label for label in labels if label[0] != "@")
+        automaton.add_word(key, (len(key), key, cue_groups, lexical))
     automaton.make_automaton()
     return automaton
 
@@ -476,8 +532,14 @@ _MONTH_RE = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WEEKDAY_RE = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)day"
+_ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[- ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+    r"|nineteenth|twentieth|thirtieth)"
+)
 _DATE_RE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    rf"|(?:the\s+)?{_ORDINAL_WORDS}\s+(?:of\s+)?{_MONTH_RE}\b(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}\b(?:,?\s+\d{{4}})?"
     rf"|{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?)"
 )
@@ -489,7 +551,8 @@ _GEST_RE = r"(?:\d{2}\s*\+\s*\d\b|\d{2}\s*weeks?(?:\s*(?:and|\+)\s*\d\s*days?)?)
 _RELDAY_RE = (
     rf"(?:(?:last|this\s+past|on|this)\s+{_WEEKDAY_RE}|{_WEEKDAY_RE}|yesterday|today|last\s+night"
     r"|(?:early\s+)?this\s+(?:morning|afternoon|evening)|(?:early\s+)?yesterday\s+morning"
-    r"|(?:in\s+the\s+)?early\s+hours(?:\s+of\s+\w+)?|christmas\s+(?:day|eve)|boxing\s+day"
+    r"|(?:in\s+the\s+)?early\s+hours(?:\s+of\s+\w+)?|christmas\s+(?:day|eve|morning|night)"
+    r"|boxing\s+day|the\s+\d{1,2}(?:st|nd|rd|th)\b"
     r"|new\s+year'?s\s+(?:day|eve)|valentine'?s\s+day|mother'?s\s+day|easter\s+\w+day"
     r"|last\s+night)"
 )
@@ -511,6 +574,49 @@ _PREDICATED = re.compile(
 )
 
 
+#: Generic words a case story uses too ("still some clicking", "a mum whose baby ...").
+_WEAK_GENERIC = frozenset(
+    [
+        *_words("many most some any every always never might remember someone anyone"),
+        *["a mother", "a mother's", "a mum", "a mum's", "a mom", "a parent", "a woman"],
+        *["need to", "needs to"],
+    ]
+)
+#: Clinical shorthand of one case: "G2P1", "38+4", "6/52", "3/7", "EBL 600", "SBR 280", "Hb 84".
+_SHORTHAND = re.compile(
+    r"(?=[\dgesdhc])(?<![\w/+])(?:g\d{1,2}\s?p\d{1,2}\b|[23]\d\s?\+\s?[0-6](?![\d%])"
+    r"|\d{1,2}/(?:52|40)(?![\d/])|[1-6]/7(?![\d/])|(?:ebl|sbr|hb|crp)\s?\d{2,4}(?:\s?ml)?\b"
+    r"|\d{2}[- ]weeker\b|day\s+\d{1,2}(?=\s*[,:;]|\s+(?:now|pp))"
+    r"|\d+(?:\.\d+)?\s?kg\s*(?:→|->|to)\s*\d+(?:\.\d+)?\s?kg)"
+)
+_ACCENTED = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0300-\u036f]")
+_TOKEN = re.compile(
+    r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0300-\u036f]*"
+    r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"
+    r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0300-\u036f]*"
+)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _folded_names(text: str) -> list[PhraseMatch]:
+    """Gazetteer names written with accents or tone marks ("Oisín", "Adébáyọ̀")."""
+    out: list[PhraseMatch] = []
+    if _ACCENTED.search(text) is None:
+        return out
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper() or (m.start() and text[m.start() - 1].isalnum()):
+            continue
+        folded = _fold(word)
+        if folded in GIVEN_NAMES:
+            out.append(PhraseMatch(m.start(), m.end(), folded, "name"))
+    return out
+
+
 class _Analysis:
     """What every privacy detector wants to know about a document, computed once."""
 
@@ -526,19 +632,23 @@ class _Analysis:
         cues: dict[str, list[tuple[int, int]]] = {}
         lower = self.lower
         n = len(lower)
-        for end_index, (key, labels) in _AUTOMATON.iter(lower):
-            start = end_index - len(key) + 1
+        for end_index, (length, key, cue_groups, lexical_labels) in _AUTOMATON.iter(lower):
             end = end_index + 1
+            start = end - length
             # Keys start and end with word characters, so only the neighbours matter.
             if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
                 continue
             if end < n and (lower[end].isalnum() or lower[end] == "_"):
                 continue
-            for label in labels:
-                if label[0] == "@":
-                    cues.setdefault(label[1:], []).append((start, end))
+            for group in cue_groups:
+                if group in cues:
+                    cues[group].append((start, end))
                 else:
-                    lexical.append(PhraseMatch(start, end, key, label))
+                    cues[group] = [(start, end)]
+            for label in lexical_labels:
+                lexical.append(PhraseMatch(start, end, key, label))
+        if not self.text.isascii():
+            lexical.extend(_folded_names(self.text))
         lexical = drop_overlaps(lexical)
         self.cues = cues
         self.names = [m for m in lexical if m.label == "name"]
@@ -563,6 +673,44 @@ class _Analysis:
         return self._sentences_with("generic")
 
     @cached_property
+    def strong_generic_sentences(self) -> set[int]:
+        """Generic sentences whose wording a case story would not use ("if", "research")."""
+        lower = self.lower
+        return {
+            self.sentence_of(s)
+            for s, e in self.cues.get("generic", ())
+            if lower[s:e] not in _WEAK_GENERIC
+            and not lower.endswith(("know ", "wonder ", "wondering ", "check "), max(0, s - 10), s)
+        }
+
+    @cached_property
+    def case_sentences(self) -> set[int]:
+        """Sentences of an outbound case story: near a person, an identifier or case shorthand."""
+        if self.direction == "inbound":
+            return set()
+        seeds = set(self.identified_sentences) | self._sentences_with("tie1")
+        seeds |= {self.sentence_of(s) for s, _e, _sc, _n in self.people}
+        if self.has_digit:
+            lower = self.lower
+            seeds |= self.age_tie_sentences
+            seeds |= {self.sentence_of(m.start()) for m in _SHORTHAND.finditer(lower)}
+        if not seeds:
+            return set()
+        strong = self.strong_generic_sentences
+        n = len(self.sents)
+        return {
+            j
+            for i in seeds
+            for j in range(max(0, i - 2), min(n, i + 3))
+            if j not in strong or j in seeds
+        }
+
+    @cached_property
+    def client_context(self) -> bool:
+        """An outbound text that shows the person it greets is a client."""
+        return self.direction == "outbound" and "client" in self.cues
+
+    @cached_property
     def people(self) -> list[tuple[int, int, float, str]]:
         """Person-name candidates with default settings, for the other detectors' ties."""
         return _find_people(self, frozenset(), allow_signature=True)
@@ -578,10 +726,10 @@ class _Analysis:
             # details become a case only when they name or date the baby.
             return tied
         tied |= self._sentences_with("tie1") | self._sentences_with("tie_self")
-        if self.has_digit:
-            tied |= {self.sentence_of(m.start()) for m in _AGE_TIE.finditer(self.lower)}
+        tied |= self.age_tie_sentences
         generic = self.generic_sentences
-        weak = self._sentences_with("tie2")
+        # In a reply, "he", "her supply" are the reader's own family: advice, not a case.
+        weak = self._sentences_with("tie2") if self.kind != "reply" else set()
         if self.kind != "post":
             weak |= self._sentences_with("tie_your")
         tied |= weak - generic
@@ -594,12 +742,9 @@ class _Analysis:
         text, lower = self.text, self.lower
         if self.has_digit and "birth" in self.cues:
             found |= {self.sentence_of(m.start()) for m in _BIRTH_DATE.finditer(lower)}
-        if self.direction == "inbound":
-            return found
         if self.has_digit and "id" in self.cues:
             found |= {self.sentence_of(m.start()) for m in _ID_NUMBER.finditer(lower)}
-        if "room" in self.cues and (self.has_digit or "facility" in self.cues):
-            found |= {self.sentence_of(m.start()) for m in _CARE_LOCATION.finditer(text)}
+        found |= {self.sentence_of(h.start or 0) for h in self.care_locations}
         if "@" in text:
             found |= {
                 self.sentence_of(m.start())
@@ -607,6 +752,32 @@ class _Analysis:
                 if m.group(1).lower() not in _ROLE_LOCALPARTS
             }
         return found
+
+    @cached_property
+    def health_items(self) -> list[tuple[int, int, str]]:
+        return _health_items(self)
+
+    @cached_property
+    def person_sentences(self) -> set[int]:
+        return _person_sentences(self)
+
+    @cached_property
+    def age_tie_sentences(self) -> set[int]:
+        """Sentences with an age that points at one person ("a 41-year-old client")."""
+        if not self.has_digit:
+            return set()
+        lower = self.lower
+        found = {self.sentence_of(m.start()) for m in _AGE_YO.finditer(lower)}
+        if "old" in lower:
+            for m in _AGE_UNIT_OLD.finditer(lower):
+                if _AGE_TIE_BEFORE.search(lower, max(0, m.start() - 8), m.start()):
+                    found.add(self.sentence_of(m.start()))
+        return found
+
+    @cached_property
+    def care_locations(self) -> list[Hit]:
+        """Places of care tied to a person (shared by the location and health detectors)."""
+        return _find_care_locations(self)
 
     def tied(self, pos: int) -> bool:
         """Whether the sentence at ``pos`` is about a particular person (a case)."""
@@ -620,10 +791,11 @@ class _Analysis:
 
 
 #: "a 41-year-old client", "34yo mum": an age makes the sentence about one person.
-_AGE_TIE = re.compile(
-    r"\b(?:a|an|the|my|her|his|our|this)\s+\d{1,2}[- ]?(?:year|yr|week|wk|day|month)s?[- ]old\b"
-    r"|\b\d{1,2}\s?yo\b"
+_AGE_UNIT_OLD = re.compile(
+    r"(?=\d)(?<![\w.-])\d{1,2}[- ]?(?:year|yr|week|wk|day|month|hour|hr)s?[- ]old\b"
 )
+#: What comes before an age that points at one person: "a", "my", or the start of a sentence.
+_AGE_TIE_BEFORE = re.compile(r"(?:\b(?:a|an|the|my|her|his|our|this)\s+|^\s*|[.!?]\s+)$")
 _KEY = "_postguard_privacy"
 
 
@@ -658,7 +830,9 @@ _STAFF_WORDS = frozenset(
         president trustee speaker author colleague coordinator director manager secretary
         treasurer presenter host facilitator educator founder ceo professor prof dr doctor
         researcher paediatrician pediatrician mp senator minister st st. saint lake mount port
-        fort king queen prince princess royal by member lead our"""
+        fort king queen prince princess royal by member lead our officer administrator admin
+        organiser organizer moderator editor student trainee supervisor mentor vice executive
+        chairperson chairwoman chairman ambassador rep representative committee board"""
     )
 )
 _GREETINGS = frozenset(
@@ -670,7 +844,8 @@ _PLACE_AFTER = frozenset(
         """hospital hospitals infirmary street st road rd avenue ave lane drive close court way
         ward unit house centre center clinic trust health university college school park square
         gardens place foundation institute initiative group network hall church bridge station
-        airport county city town village maternity medical birth women's children's"""
+        airport county city town village maternity medical birth women's children's walk
+        crescent mews terrace grove rise row view green hill wing suite"""
     )
 )
 _FACILITY_WORDS = frozenset(
@@ -696,7 +871,7 @@ _NAMED = re.compile(
     r"|[A-Z]{3,})\b"
 )
 _CAP_AFTER = re.compile(r"\s+(?:named\s+|called\s+)?([A-Z][a-z]{2,}(?:-[A-Z]?[a-z]+)?)\b")
-_FULL_NAME_BEFORE = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]\.)\s+$")
+_FULL_NAME_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:[A-Z][^\W\d_]+|[A-Z]\.)\s+){1,3}$")
 _VOCATIVE_AFTER = re.compile(r"\s*(?:,|—|–|!|\?|\.\s*$|$)")
 _HONORIFICS = frozenset(_words("mr mrs ms miss mx dr doctor prof professor"))
 _PLACE_PREPOSITIONS = frozenset(_words("in at near from to of around outside"))
@@ -770,7 +945,10 @@ def _is_vocative(a: _Analysis, start: int, end: int) -> bool:
         return False
     if not text[s:start].strip() or text[s:start].rstrip().endswith(("—", "–", " -", ":")):
         return text[end : end + 1] in (",", "—", "–", "!") or text[end : end + 2] == " —"
-    return (text[max(s, start - 2) : start] == ", " and text[end : end + 1] in "!.?") or end >= e
+    return (
+        text[max(s, start - 2) : start] == ", "
+        and (text[end : end + 1] in "!.?" or text[end : end + 2] in (" —", " –"))
+    ) or end >= e
 
 
 def _signature_start(text: str) -> int:
@@ -798,26 +976,51 @@ def _find_people(
         word = text[pm.start : pm.end]
         lw = pm.phrase
         # "Prof. Lisa Amir", "Dr Femi Adebayo": judge a surname by the whole name.
-        full = _FULL_NAME_BEFORE.search(text, max(0, pm.start - 25), pm.start)
+        full = _FULL_NAME_BEFORE.search(text, max(0, pm.start - 30), pm.start)
+        first = pm.start
         if full:
-            prev = text[full.start() : pm.start].strip().lower().rstrip(".")
-            if prev in _STAFF_WORDS or prev in _RELATION_WORDS or prev in _HONORIFICS:
+            # Skip a leading title or relation word: "Dr Kemi Adeyemi" starts at "Kemi".
+            first = full.start()
+            for tok in _SPACE_TOKEN.finditer(text, full.start(), pm.start):
+                w = tok.group(0).lower().rstrip(".")
+                if w in _STAFF_WORDS or w in _RELATION_WORDS or w in _HONORIFICS:
+                    first = tok.end()
+            while first < pm.start and text[first].isspace():
+                first += 1
+            if first >= pm.start:
                 full = None
-        first = full.start() if full else pm.start
+                first = pm.start
         before = _word_before(text, first)
         relation = before in _RELATION_WORDS
-        strong = relation or _CARE_AFTER_POSSESSIVE.match(text, pm.end) is not None
+        if (
+            relation
+            and before in ("called", "named")
+            and _STAFF_NOUN_BEFORE.search(text, max(0, first - 70), first)
+        ):
+            # "the senior midwife, ... called Pauline": a colleague, not a client.
+            continue
+        strong = (
+            relation
+            or _CARE_AFTER_POSSESSIVE.match(text, pm.end) is not None
+            or _CLIENT_AFTER.match(text, pm.end) is not None
+        )
         is_cap = word[:1].isupper() and not word.isupper()
         is_upper = word.isupper() and len(word) > 1
         if is_upper and upper_share is None:
             letters = sum(c.isalpha() for c in text) or 1
             upper_share = sum(c.isupper() for c in text) / letters
+        # A shouted post ("SHOUT OUT TO SIOBHÁN ...") still names people in a care story.
+        shouted_ok = len(word) > 4 and (upper_share or 0) >= 0.6 and bool(a.health)
         if lw in AMBIGUOUS_NAMES or (before in _PLACE_PREPOSITIONS and not full):
             if not (strong and (is_cap or is_upper)):
                 continue
             score = 0.7
-        elif is_cap or (is_upper and (upper_share or 0) < 0.6 and len(word) > 3):
-            if before in _GREETINGS and not strong:
+        elif (
+            is_cap
+            or (is_upper and (upper_share or 0) < 0.6 and len(word) > 3)
+            or (is_upper and shouted_ok)
+        ):
+            if before in _GREETINGS and not strong and not a.client_context:
                 continue
             score = 0.9 if strong else 0.75
         elif strong:
@@ -828,9 +1031,13 @@ def _find_people(
             not relation and _name_excluded_by_context(text, first, pm.end)
         ):
             continue
-        if not strong and _is_vocative(a, first, pm.end):
+        if not strong and _is_vocative(a, first, pm.end) and not a.client_context:
+            continue
+        if not strong and _STAFF_APPOSITIVE.match(text, pm.end):
             continue
         add(pm.start, pm.end, score, "given name in a care context" if strong else "given name")
+
+    _more_people(a, add)
 
     if a.has("honorific"):
         for m in _HONORIFIC.finditer(text):
@@ -849,7 +1056,9 @@ def _find_people(
     if a.has("named"):
         for m in _NAMED.finditer(text):
             lw = m.group(1).lower()
-            if lw in _NOT_A_NAME:
+            if lw in _NOT_A_NAME or _STAFF_NOUN_BEFORE.search(
+                text, max(0, m.start() - 70), m.start()
+            ):
                 continue
             add(m.start(1), m.end(1), 0.85, "name after 'named' or 'called'")
 
@@ -892,6 +1101,96 @@ def _find_people(
         return []
     sig_start = _signature_start(text) if allow_signature else len(text)
     return [(s, e, sc, note) for (s, e), (sc, note) in sorted(found.items()) if s < sig_start]
+
+
+#: "Grace, Tomasz and Nkechi, the volunteers who ...", "... to the Education Committee".
+_STAFF_APPOSITIVE = re.compile(
+    r"(?:\s+[^\W\d_][\w'’-]*){0,2}(?:\s*(?:,|and|&)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*\s*,?\s+"
+    r"(?:(?i:to|on|onto|join(?:s|ing)?)\s+(?:the|our)\s+(?:[A-Z][\w-]*\s+){0,3}(?i:committee|board|team"
+    r"|council|panel|trustees)|(?i:the|our|both|all|who\s+are|as)\s+(?:\w+\s+){0,2}(?i:volunteers?"
+    r"|staff|team|speakers?|trustees?|organisers?|organizers?|committee|coordinators?|peer\s+supporters?"
+    r"|midwives|ibclcs?|counsellors?|presenters?|officers?|moderators?))\b"
+)
+#: "the senior midwife on her placement ... called Pauline"
+_STAFF_NOUN_BEFORE = re.compile(
+    r"\b(?:midwife|nurse|doctor|consultant|colleague|volunteer|student|manager|officer"
+    r"|paediatrician|pediatrician|gp|health\s+visitor|receptionist|matron|sister|registrar)\b"
+    r"(?![^.!?]*\b(?:baby|mum|mom|mother|son|daughter|boy|girl|client|patient|family)\b)"
+    r"[^.!?]{0,60}$",
+    re.IGNORECASE,
+)
+#: "Lakshmi from my 2022 clients", "Ada, one of our mums"
+_CLIENT_AFTER = re.compile(
+    r"\s*,?\s*(?:from|one\s+of)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:clients|patients|mums|moms"
+    r"|families|caseload)\b",
+    re.IGNORECASE,
+)
+_TITLE_INITIAL = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[A-Z]\.?(?![\w'’])")
+_INITIALS_POSSESSIVE = re.compile(r"\b([A-Z]\.?[A-Z]\.?(?:[A-Z]\.?)?)[’']s\s+")
+_NOT_INITIALS = frozenset(
+    _words(
+        """nhs gp gps who nct lll abm nicu scbu picu uk us usa eu ipala iblce unicef bfi hv mw
+        ibclc lc clc cdc aap nice rcm rcn bbc itv tv a&e icu hdu ae pm am ok"""
+    )
+)
+_SURNAME_FAMILY = re.compile(
+    r"\b(?i:the)\s+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)\s+(?:family|household|twins|triplets|boys"
+    r"|girls|kids|children)\b"
+)
+_NOT_A_SURNAME = frozenset(
+    _words(
+        """royal whole entire extended new same other blended ipala lll nct big little young
+        lovely amazing wonderful beautiful local english british irish welsh scottish first
+        last next only whole baby foster adoptive military"""
+    )
+)
+_ETHNIC_WORDS = frozenset(_CUES["f_ethnicity"])
+_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.]{2,29}[A-Za-z0-9_])")
+_SPACE_TOKEN = re.compile(r"\S+")
+_HANDLE_CUE = re.compile(
+    r"(?i)\b(?:(?:great|lovely|nice|good|wonderful)\s+to\s+(?:meet|see)\s+you|see\s+you\s+and"
+    r"|(?:meet|see|visit)\s+you\s+and\s+(?:the\s+)?(?:little|wee|baby)|having\s+me\s+(?:round|over)"
+    r"|at\s+your\s+(?:place|house|home)|the\s+(?:little|wee)\s+one|your\s+(?:son|daughter|twins"
+    r"|little\s+one)\s+(?:was|is|did))\b"
+)
+_CONSULT_WITH = re.compile(
+    r"\b(?i:consult|consultation|home\s+visit|visit|session|appointment|call)\s+(?i:with)\s+"
+    r"([A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?)"
+)
+
+
+def _more_people(a: _Analysis, add: Any) -> None:
+    """Names the gazetteer cannot know: initials, surnames, handles, consult partners."""
+    text = a.text
+    if "Mr" in text or "Ms" in text or "Miss" in text or "Mx" in text:
+        for m in _TITLE_INITIAL.finditer(text):
+            add(m.start(), m.end(), 0.8, "title and initial")
+    if "'s" in text or "’s" in text:
+        for m in _INITIALS_POSSESSIVE.finditer(text):
+            if m.group(1).replace(".", "").lower() in _NOT_INITIALS:
+                continue
+            after = m.end()
+            if _CARE_AFTER_POSSESSIVE.match(text, after - 3) or any(
+                after <= h.start <= after + 25 for h in a.health
+            ):
+                add(m.start(1), m.end(1), 0.75, "initials with a care detail")
+    if a.has("surname_kw"):
+        for m in _SURNAME_FAMILY.finditer(text):
+            word = m.group(1).lower()
+            if word in _NOT_A_SURNAME or word in _NOT_A_NAME or word in _PLACE_AFTER:
+                continue
+            if word in _ETHNIC_WORDS or word.endswith(("ian", "ean", "ese", "ish", "ani")):
+                continue
+            add(m.start(1), m.end(1), 0.75, "family surname")
+    if "@" in text and a.direction == "outbound" and _HANDLE_CUE.search(text):
+        for m in _HANDLE.finditer(text):
+            add(m.start(), m.end(), 0.7, "handle of someone we cared for")
+    if a.direction == "outbound" and a.has("consult_kw"):
+        for m in _CONSULT_WITH.finditer(text):
+            first = m.group(1).split()[0].lower()
+            if first in _HONORIFICS or first in _NOT_A_NAME or first in _STAFF_WORDS:
+                continue
+            add(m.start(1), m.end(1), 0.75, "name of someone seen in a consult")
 
 
 _CARE_AFTER_POSSESSIVE_ANY = re.compile(
@@ -973,7 +1272,7 @@ _ORG_CONTACT_BEFORE = re.compile(
     r"|reception|info(?:rmation)?\s+line|support\s+line|advice\s+line|freephone|free\s+phone"
     r"|toll[-\s]free|national\s+\w+\s+line|enquiries|inquiries|switchboard|bookings?"
     r"|registration|membership\s+(?:team|line|secretary)|office\s+hours|lines\s+are\s+open"
-    r"|get\s+in\s+touch|press\s+office|newsroom)\b[^.!?\n]{0,40}$",
+    r"|get\s+in\s+touch|press\s+office|newsroom|the\s+office|head\s+office)\b[^.!?\n]{0,40}$",
     re.IGNORECASE,
 )
 _ORG_CONTACT_AFTER = re.compile(
@@ -1000,7 +1299,7 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ID_CUE_BEFORE = re.compile(
-    r"\b(?:mrn|nhs|chi|record|hospital\s+(?:no|number|id)|patient|chart|case|ref(?:erence)?"
+    r"\b(?:mrn|nhs|chi|ohip|record|hospital\s+(?:no|number|id)|patient|chart|case|ref(?:erence)?"
     r"|medicaid|medicare|insurance|policy|member\s+id|ssn|social\s+security|aadhaar|pps|id)\b"
     r"[^!?\n]{0,20}$",
     re.IGNORECASE,
@@ -1009,7 +1308,8 @@ _REGIONS = ("GB", "US", "AU", "IN", "NG", "CA", "IE", "NZ", "ZA")
 
 
 _SELF_CONTACT_BEFORE = re.compile(
-    r"\b(?:call|ring|text|phone|whats\s*app|reach|email|e-mail|contact)\s+me\b[^.!?\n]{0,25}$",
+    r"\b(?:call|ring|text|phone|whats\s*app|reach|email|e-mail|contact)\s+me\b"
+    r"(?:[^.!?\n]{0,25}|\s+(?:at|on)\s+\S+\s+or\s+(?:call|ring|text|phone|whats\s*app)\s+(?:me\s+)?(?:on\s+)?)$",
     re.IGNORECASE,
 )
 #: "we have you down as ...", "her number is ...": the number is someone's own.
@@ -1021,13 +1321,23 @@ _PERSONAL_CONTACT_BEFORE = re.compile(
 )
 
 
+#: Non-geographic service numbers (UK 03xx/080x/084x/087x, AU 1300/1800, US toll-free):
+#: organisations, not people.
+_SERVICE_NUMBER = re.compile(
+    r"(?:\+44\s?|0)(?:3\d\d|80[08]|84[345]|87[01])[\s-]?\d|1[38]00[\s-]?\d"
+    r"|(?:\+?1[\s.-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[\s.-]?\d"
+)
+
+
 def _is_org_contact(text: str, start: int, end: int, outbound: bool = True) -> bool:
     if _PERSONAL_CONTACT_BEFORE.search(text, max(0, start - 50), start):
         return False
+    if outbound and _SERVICE_NUMBER.match(text, start):
+        return True
     if _ORG_CONTACT_BEFORE.search(text, max(0, start - 80), start):
         return True
     # Our own number in what we write; a commenter's own number is theirs to lose.
-    if outbound and _SELF_CONTACT_BEFORE.search(text, max(0, start - 40), start):
+    if outbound and _SELF_CONTACT_BEFORE.search(text, max(0, start - 90), start):
         return True
     return _ORG_CONTACT_AFTER.match(text, end, end + 50) is not None
 
@@ -1126,7 +1436,7 @@ class EmailDetector(Detector):
                     or local.startswith(_ROLE_PREFIXES)
                 ):
                     continue
-                if _is_org_contact(text, m.start(), m.end()):
+                if _is_org_contact(text, m.start(), m.end(), doc.context.direction == "outbound"):
                     continue
             hits.append(_hit("privacy.email", text, m.start(), m.end(), 0.95, "email address"))
         return hits
@@ -1141,12 +1451,13 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # house number + street name + street type: "14 Acacia Avenue", "14 acacia avenue"
     re.compile(
         rf"(?=\d)(?<!\w)(?:\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET_TYPES}\b"
-        r"|\d{1,5}[a-z]?\s+(?!(?:the|a|an|down|up|minutes?|mins?|miles?|km|hours?|times?)\b)"
+        r"|(?!(?:19|20)\d\d\b)\d{1,5}[a-z]?\s+"
+        r"(?!(?:the|a|an|down|up|minutes?|mins?|miles?|km|hours?|times?)\b)"
         r"[a-z]{3,}\s+(?:street|road|avenue|lane|drive|close|crescent|terrace|grove|gardens)\b)"
     ),
     # UK postcode "SW1A 1AA"; Canadian "H2X 1Y4"; Australian "VIC 3121"; US "TX 78701"
     re.compile(
-        r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d"
+        r"\b(?=[A-Z])(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d"
         r"|(?:NSW|VIC|QLD|TAS|ACT)\s+\d{4}"
         r"|(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE"
         r"|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\s+\d{5}"
@@ -1243,9 +1554,11 @@ _BIRTH_DATE = re.compile(
     rf"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday)\s*(?:is|was|:|-|=)?\s*"
     rf"(?:{_DATE_RE}|\d{{1,2}}/\d{{1,2}})"
     r"|\bdob\b"
-    r"|(?<![\w-])(?:born|arrived|delivered|came\s+into\s+the\s+world|gave\s+birth|birthed)\s+"
-    r"(?:(?:at|in)\s+(?:the\s+)?[a-z'’]+(?:\s+[a-z'’]+){0,3}?\s+(?=(?:on|last|this|yesterday"
-    r"|today)\b))?"
+    r"|(?<![\w-])(?:born|arrived|delivered|came\s+into\s+the\s+world|gave\s+birth|birthed"
+    r"|went\s+into\s+labou?r|welcomed\s+(?:their|her|his|a|baby)(?:\s+\w+){0,2}?\s+(?:baby"
+    r"|son|daughter|boy|girl|twins|triplets))\s+"
+    r"(?:(?:at|in|on)\s+(?:the\s+)?[\w'’]+(?:\s+[\w'’()]+){0,7}?\s*\(?(?=(?:on|last|this"
+    r"|yesterday|today)\b|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3}))?"
     rf"(?:(?:on\s+|at\s+|in\s+the\s+)?(?:{_DATE_RE}|{_RELDAY_RE}|{_TIME_RE})"
     rf"(?:\s*(?:,|at|on|by|via|in|after)?\s*(?:{_TIME_RE}|{_GEST_RE}|{_DATE_RE}|{_RELDAY_RE}))*)"
     rf"|\bdue\s+(?:date\s+(?:is|was|of)\s+|on\s+)(?:{_DATE_RE})"
@@ -1282,7 +1595,12 @@ _NUM_WORDS = (
 )
 _AGE_OLD = re.compile(
     rf"(?:\b(my|her|his|their|our|this|that|a|an|the|your)\s+)?\b(?:\d{{1,2}}|{_NUM_WORDS})"
-    r"[- ](?:year|yr|month|mth|week|wk|day)s?[- ]old\b"
+    r"[- ](?:year|yr|month|mth|week|wk|day|hour|hr)s?[- ]old\b"
+)
+#: "my client (23)", "mum (19)"
+_AGE_PAREN = re.compile(
+    r"\b(?:client|patient|mum|mom|mother|dad|father|she|he|girl|woman|lady)\s*\(\s*(?:1[3-9]|[2-5]\d)"
+    r"\s*\)"
 )
 _AGE_YO = re.compile(r"\b\d{1,2}\s?yo\b")
 _AGE_PERSON_AFTER = re.compile(
@@ -1328,7 +1646,7 @@ class AgeDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         a = _analyse(doc)
-        if not a.has("age") and not (a.has_digit and "yo" in a.lower):
+        if not a.has("age") and not (a.has_digit and ("yo" in a.lower or "(" in a.lower)):
             return []
         text, lower = a.text, a.lower
         spans: list[tuple[int, int]] = []
@@ -1341,7 +1659,8 @@ class AgeDetector(Detector):
                 if det in ("a", "an", "the", "your", ""):
                     person_after = _AGE_PERSON_AFTER.match(lower, m.end()) is not None
                     generic = a.sentence_of(m.start()) in a.generic_sentences
-                    if not person_after or generic:
+                    opens = det == "" and a.sentence_span(m.start())[0] == m.start()
+                    if (not person_after or generic) and not (opens and a.direction == "outbound"):
                         if not a.tied(m.start()) or det == "your":
                             continue
                     elif not (a.tied(m.start()) or "narrative" in a.cues):
@@ -1365,6 +1684,8 @@ class AgeDetector(Detector):
                 spans.append(m.span())
             if " of " in lower:
                 spans.extend(m.span() for m in _AGE_MUM_OF.finditer(lower))
+            if "(" in lower and a.direction == "outbound":
+                spans.extend(m.span() for m in _AGE_PAREN.finditer(lower))
         decade = "her " in lower or "his " in lower
         for m in _AGE_DECADE.finditer(lower) if decade else ():
             if a.tied(m.start()):
@@ -1391,13 +1712,13 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _FACILITY = (
     r"(?:(?:St\.?|Saint)\s+[A-Z][a-z'’]+(?:[’']s)?(?:\s+[A-Z][a-z'’]+){0,3}"
     r"|(?:[A-Z][a-z'’]+\s+){1,4}(?:Hospital|Infirmary|Medical\s+Cent(?:re|er)"
-    r"|Health\s+Cent(?:re|er)|Birth(?:ing)?\s+Cent(?:re|er)|Maternity(?:\s+Unit)?|Clinic"
-    r"|General|Memorial)\b"
+    r"|Health\s+Cent(?:re|er)|Birth(?:ing)?\s+(?:Cent(?:re|er)|Suite|Unit)|Maternity(?:\s+Unit)?"
+    r"|Clinic|General|Memorial|Wing|Cent(?:re|er))\b"
     r"|(?:Royal|General|County|University|Memorial|Princess|Queen|King's)\s+[A-Z][a-z'’]+"
     r"(?:\s+[A-Z][a-z'’]+){0,3})"
 )
 _ROOM = (
-    r"(?i:ward|room|rm|bed|bay|cot|incubator|pod|side\s+room|cubicle|nursery)\s*#?\s?"
+    r"(?i:ward|room|rm|bed|bay|cot|incubator|pod|side\s+room|cubicle|nursery|suite)\s*#?\s?"
     r"(?:\d{1,3}[A-Za-z]?|[A-Z]\d?)\b"
 )
 _UNIT = (
@@ -1405,22 +1726,46 @@ _UNIT = (
     r"|maternity\s+(?:unit|ward)|postnatal\s+ward|post-natal\s+ward|labou?r\s+ward"
     r"|delivery\s+suite|birth(?:ing)?\s+(?:centre|center|unit)|transitional\s+care|a&e"
     r"|emergency\s+department|children's\s+ward|paediatric\s+ward|pediatric\s+ward"
-    r"|antenatal\s+ward)"
+    r"|antenatal\s+ward|birth(?:ing)?\s+suite|high[- ]dependency(?:\s+(?:room|unit))?"
+    r"|(?-i:(?:[A-Z][a-z'’]+\s+){1,2}(?:Ward|Wing|Suite)))"
 )
 _ON = r"(?i:on|of|in|at)\s+(?i:the\s+)?"
 _CAPS = r"[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,3}"
 _CARE_LOCATION = re.compile(
     # "St Mary's ward 4", "room 12 on the maternity unit", "bay 3 of the NICU at Royal Infirmary"
-    rf"{_FACILITY}[’']?s?,?\s+(?:[^.!?\n]{{0,25}}?\s)?(?:{_ROOM}|{_UNIT})(?:,?\s+{_ROOM})?"
+    rf"(?<![\w'’])(?=[A-Za-z])(?:{_FACILITY}[’']?s?,?\s+(?:[^.!?\n]{{0,25}}?\s)?(?:{_ROOM}|{_UNIT})(?:,?\s+{_ROOM})?"
     rf"|{_ROOM}(?:\s*,?\s*{_ON}(?:(?:{_CAPS}\s+)?{_UNIT}|{_FACILITY}))"
     rf"(?:,?\s+{_ROOM})?(?:\s+{_ON}{_FACILITY})?"
     rf"|{_UNIT}\s+{_ON}(?:{_FACILITY}|{_CAPS})(?:,?\s+{_ROOM})?"
-    rf"|{_UNIT}\s*,?\s*{_ROOM}"
+    rf"|{_UNIT}\s*,?\s*{_ROOM})"
 )
-#: "born ... at Royal Infirmary"
+#: "born ... at Royal Infirmary", "had IVF twins at the Portland"
 _BORN_AT = re.compile(
-    rf"(?i:born|delivered|admitted|transferred|discharged)\b[^.!?\n]{{0,40}}?"
-    rf"\b(?i:at|in|to|from)\s+(?i:the\s+)?{_FACILITY}"
+    rf"(?<![\w'’])(?i:born|delivered|admitted|transferred|discharged|birthed|gave\s+birth|welcomed"
+    rf"|had\s+(?:her|their|a|the)?\s*(?:\w+\s+)?(?:baby|twins|triplets|son|daughter))\b"
+    rf"[^.!?\n]{{0,40}}?\b(?i:at|in|to|from)\s+(?:(?i:the\s+)?{_FACILITY}"
+    r"|(?i:the)\s+(?!(?:NICU|SCBU|NHS|A&E)\b)[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})"
+)
+_BORN_KEYS = re.compile(
+    r"born|deliver|admit|transfer|discharg|birthed|gave\s+birth"
+    r"|(?:welcomed|had)\s[^.!?]{0,30}\b(?:baby|twins|triplets|son|daughter)"
+)
+#: "bay 4", "pod C", "room 2": a numbered place in a sentence about someone.
+_ROOM_BARE = re.compile(_ROOM)
+#: "the family in the end bay", "the mum in the high-dependency room"
+_PERSON_IN_ROOM = re.compile(
+    r"\b(?:mum|mom|mother|family|couple|lady|woman|baby|twins|parents|whānau|whanau|client"
+    r"|patient|dad)\s+(?:in|on)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:room|bay|suite|cubicle|pod"
+    r"|side\s+room|incubator|cot)\b",
+    re.IGNORECASE,
+)
+#: "the Truro neonatal unit"
+_TOWN_BEFORE = re.compile(r"\b(?i:the)\s+[A-Z][a-z'’]+\s+$")
+_UNIT_AT = re.compile(_UNIT)
+_SOMEONE = re.compile(
+    r"\b(?:she|he|her|his|baby|mum|mom|mother|family|couple|twins|triplets|client|patient|i'm"
+    r"|i\s+am|we're|you're|you|son|daughter|newborn|whānau|whanau|parents|lady|woman)\b",
+    re.IGNORECASE,
 )
 _FACILITY_ONLY = re.compile(_FACILITY)
 _CAPS_PLACE = re.compile(r"(?<=\bat\s)[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){1,3}")
@@ -1462,10 +1807,12 @@ def _person_sentences(a: _Analysis) -> set[int]:
 
     UNICEF's "Baby Friendly" accreditation names units, not babies.
     """
+    lower = a.lower
     return {
         a.sentence_of(p)
         for p, _ in a.cues.get("anchor", ())
-        if not a.lower.startswith("baby friendly", p)
+        if not lower.startswith("baby friendly", p)
+        and not lower.endswith(("every ", "each ", "all ", "any "), max(0, p - 6), p)
     }
 
 
@@ -1480,63 +1827,100 @@ class CareLocationDetector(Detector):
         take_params(self.name, params, {})
 
     def detect(self, doc: Document) -> list[Hit]:
-        a = _analyse(doc)
-        text = a.text
-        found: list[tuple[int, int, float, str]] = []
-        lower = a.lower
-        patterns: list[re.Pattern[str]] = []
-        if a.has("room"):
-            patterns.append(_CARE_LOCATION)
-        if any(k in lower for k in ("born", "deliver", "admit", "transfer", "discharg")):
-            patterns.append(_BORN_AT)
-        for rx in patterns:
-            for m in rx.finditer(text):
-                if _ORG_VENUE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
-                    continue
-                # "ward 4" or "room 12" points at one bed; an unnumbered unit
-                # ("St Mary's maternity unit") only matters in a story about someone.
-                numbered = any(ch.isdigit() for ch in m.group(0))
-                if not numbered and not (
-                    a.sentence_of(m.start()) in a.tie_sentences
-                    or a.sentence_of(m.start()) in _person_sentences(a)
-                    or _PERSON_AT_FACILITY.search(text, max(0, m.start() - 70), m.start())
-                ):
-                    continue
-                found.append((m.start(), m.end(), 0.85, "ward, room or unit of a place of care"))
-        if a.has("facility"):
-            for m in _FACILITY_ONLY.finditer(text):
-                if not _PERSON_AT_FACILITY.search(text, max(0, m.start() - 70), m.start()):
-                    continue
-                if _ORG_VENUE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
-                    continue
-                found.append((m.start(), m.end(), 0.7, "named place of care of a person"))
-        # "the conjoined twins at Great Ormond Street": a multi-word place in a
-        # sentence about someone's care.
-        if a.health and " at " in text:
-            health_sents = {a.sentence_of(h.start) for h in a.health}
-            for m in _CAPS_PLACE.finditer(text):
-                if a.sentence_of(m.start()) not in health_sents:
-                    continue
-                if not _PERSON_AT_FACILITY.search(text, max(0, m.start() - 70), m.start()):
-                    continue
-                if _ORG_VENUE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
-                    continue
-                found.append((m.start(), m.end(), 0.6, "named place in a care story"))
-        if a.has("from_town"):
-            for m in _PERSON_FROM_TOWN.finditer(text):
-                town = m.group(1)
-                first_word = town.split()[1] if town[:4].lower() == "the " else town.split()[0]
-                if first_word.lower() in _NOT_A_TOWN or town.lower() in GIVEN_NAMES:
-                    continue
-                found.append((m.start(), m.end(1), 0.75, "home town of a person"))
-        hits: list[Hit] = []
-        last_end = -1
-        for start, end, score, note in sorted(found, key=lambda f: (f[0], -f[1])):
-            if start < last_end:
+        return list(_analyse(doc).care_locations)
+
+
+def _find_care_locations(a: _Analysis) -> list[Hit]:
+    """Places of care tied to a person: named wards, rooms, bays, NICUs; home towns."""
+    text = a.text
+    found: list[tuple[int, int, float, str]] = []
+    lower = a.lower
+    patterns: list[re.Pattern[str]] = []
+    if a.has("room"):
+        patterns.append(_CARE_LOCATION)
+    if _BORN_KEYS.search(lower):
+        patterns.append(_BORN_AT)
+    for rx in patterns:
+        for m in rx.finditer(text):
+            if _ORG_VENUE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
                 continue
-            last_end = end
-            hits.append(_hit("privacy.location", text, start, end, score, note))
-        return hits
+            # "ward 4" or "room 12" points at one bed; an unnumbered unit
+            # ("St Mary's maternity unit") only matters in a story about someone.
+            numbered = any(ch.isdigit() for ch in m.group(0))
+            if not numbered and not (
+                a.sentence_of(m.start()) in a.tie_sentences
+                or a.sentence_of(m.start()) in a.person_sentences
+                or _PERSON_AT_FACILITY.search(text, max(0, m.start() - 70), m.start())
+            ):
+                continue
+            found.append((m.start(), m.end(), 0.85, "ward, room or unit of a place of care"))
+    if a.has("facility"):
+        for m in _FACILITY_ONLY.finditer(text):
+            i = a.sentence_of(m.start())
+            if not (
+                _PERSON_AT_FACILITY.search(text, max(0, m.start() - 70), m.start())
+                or (i in a._sentences_with("tie1") and i in a.person_sentences)
+            ):
+                continue
+            if _ORG_VENUE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
+                continue
+            found.append((m.start(), m.end(), 0.7, "named place of care of a person"))
+    # "the conjoined twins at Great Ormond Street": a multi-word place in a
+    # sentence about someone's care.
+    if a.health and " at " in text:
+        health_sents = {a.sentence_of(h.start) for h in a.health}
+        for m in _CAPS_PLACE.finditer(text):
+            if a.sentence_of(m.start()) not in health_sents:
+                continue
+            if not _PERSON_AT_FACILITY.search(text, max(0, m.start() - 70), m.start()):
+                continue
+            if _ORG_VENUE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
+                continue
+            found.append((m.start(), m.end(), 0.6, "named place in a care story"))
+    for start, _end in a.cues.get("room", ()):
+        # "the Truro neonatal unit": a town's unit in a story about someone.
+        if start < 5 or not text[start - 1].isspace():
+            continue
+        before = _TOWN_BEFORE.search(text, max(0, start - 30), start)
+        if before is None:
+            continue
+        unit = _UNIT_AT.match(text, start)
+        if unit is None:
+            continue
+        i = a.sentence_of(start)
+        if (i in a.tie_sentences or i in a.person_sentences) and not _ORG_VENUE_BEFORE.search(
+            text, max(0, before.start() - 80), before.start()
+        ):
+            found.append((before.start(), unit.end(), 0.8, "unit of a place of care"))
+    for start, _end in a.cues.get("berth", ()):
+        room = _ROOM_BARE.match(text, start) or _PERSON_IN_ROOM.search(
+            text, max(0, start - 50), _end
+        )
+        if room is None:
+            continue
+        s, e = a.sentence_span(room.start())
+        if not _SOMEONE.search(text, s, e):
+            continue
+        if _ORG_VENUE_BEFORE.search(text, max(0, room.start() - 80), room.start()):
+            continue
+        if _VENUE_BEFORE.search(text, max(0, room.start() - 80), room.start()):
+            continue
+        found.append((room.start(), room.end(), 0.7, "room, bay or bed of a person"))
+    if a.has("from_town"):
+        for m in _PERSON_FROM_TOWN.finditer(text):
+            town = m.group(1)
+            first_word = town.split()[1] if town[:4].lower() == "the " else town.split()[0]
+            if first_word.lower() in _NOT_A_TOWN or town.lower() in GIVEN_NAMES:
+                continue
+            found.append((m.start(), m.end(1), 0.75, "home town of a person"))
+    hits: list[Hit] = []
+    last_end = -1
+    for start, end, score, note in sorted(found, key=lambda f: (f[0], -f[1])):
+        if start < last_end:
+            continue
+        last_end = end
+        hits.append(_hit("privacy.location", text, start, end, score, note))
+    return hits
 
 
 # --------------------------------------------------------------------------
@@ -1545,7 +1929,7 @@ class CareLocationDetector(Detector):
 
 _ID_NUMBER = re.compile(
     r"\b(?:mrn|m\.r\.n\.?|medical\s+records?(?:\s+(?:number|no\.?|#|id))?|hospital\s+(?:number"
-    r"|no\.?|id|#)|nhs\s*(?:number|no\.?|#|num)?|chi\s+(?:number|no\.?)|patient\s+(?:number"
+    r"|no\.?|id|#)|nhs\s*(?:number|no\.?|#|num)?|chi(?:\s+(?:number|no\.?))?|ohip(?:\s+(?:number|no\.?))?|patient\s+(?:number"
     r"|no\.?|id|#)|chart\s+(?:number|no\.?|#)|case\s+(?:number|no\.?|#|ref(?:erence)?)"
     r"|record\s+(?:number|no\.?|#)|unit\s+number|medicaid(?:\s+(?:id|number|no\.?|#))?"
     r"|medicare(?:\s+(?:id|number|no\.?|#))?|insurance\s+(?:id|number|no\.?|#|member\s+id"
@@ -1619,15 +2003,16 @@ _MEASURE = re.compile(
     r"(?=\d)(?<![\w.])(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|micrograms?|milligrams?|iu)\b"
     r"|\d+(?:\.\d+)?\s*%\s*(?:weight\s+loss|of\s+(?:his|her|their|the)?\s*birth\s*weight|down"
     r"|below|loss)"
-    r"|\d+\s*(?:ml|oz)\s+(?:of\s+)?(?:formula|top[- ]?ups?|ebm|expressed)"
+    r"|\d+\s?(?:ml|oz)\b|\d+\s?g\s*(?:/|a\s+|per\s+)(?:wk|week|day)\b|\d+\s?g\s+since\b"
     r"|\d(?:\.\d{1,2})?\s?kg\b|\d{1,2}\s?lbs?\s?\d{1,2}\s?oz\b"
-    r"|\d{3,4}\s?ml\s+(?:a|per)\s+day)"
+    r"|(?:2[3-9]|3\d|4[0-2])\s?(?:weeks?|wks?)\b(?!\s+(?:old|postpartum|pp|ago|after|later|of\s+age)))"
 )
 _MEASURE_WORDS = re.compile(
     r"\b(?:(?:lost|dropped|down)\s+\d+(?:\.\d+)?\s*%"
     r"|weigh(?:ed|s|ing)?\s+(?:in\s+at\s+)?\d+(?:\.\d+)?\s*(?:kg|g|grams|lbs?|pounds)"
     r"(?:\s*\d+\s*oz)?"
-    r"|born\s+at\s+(?:\d{2}\s*\+\s*\d|\d{2}\s+weeks))"
+    r"|born\s+at\s+(?:\d{2}\s*\+\s*\d|\d{2}\s+weeks)|up\s+\d+\s?g\b"
+    r"|(?:is|was|at)\s+\d{1,2}\s?cm\b(?!\s+(?:long|wide|tall)))"
 )
 
 
@@ -1646,17 +2031,32 @@ def _health_items(a: _Analysis) -> list[tuple[int, int, str]]:
     if a.has_digit:
         lower = a.lower
         items.extend((m.start(), m.end(), "measure") for m in _MEASURE.finditer(lower))
-        if any(k in lower for k in ("lost", "dropped", "down", "weigh", "born")):
+        if any(k in lower for k in ("lost", "dropped", "down", "weigh", "born", "up ", "cm")):
             items.extend((m.start(), m.end(), "measure") for m in _MEASURE_WORDS.finditer(lower))
+        items.extend((m.start(), m.end(), "measure") for m in _SHORTHAND.finditer(lower))
         items.sort()
     return items
 
 
+#: An outbound reply that tells the reader what to do: advice, not a case history.
+_ADVICE = re.compile(
+    r"^\W*(?:at\s+[\w ]{1,12},\s*)?(?:offer|give|drop|try|take|stop|start|switch|split|keep|wake"
+    r"|pump|ask|get|put|use|add|avoid|let)\b|\b(?:you\s+(?:can|could|should|need|must|might|may)"
+    r"|needs\s+(?:at\s+least|about|to)|should|is\s+fine|(?:it'?s|is)\s+normal)\b",
+    re.IGNORECASE,
+)
+
+
 def _health_tied(a: _Analysis, start: int) -> bool:
-    if a.tied(start):
-        return True
     i = a.sentence_of(start)
-    if any(abs(i - j) <= 1 for j in a.identified_sentences):
+    reach = 2 if a.direction == "inbound" else 1
+    if any(abs(i - j) <= reach for j in a.identified_sentences):
+        return True
+    if a.kind == "reply" and a.direction == "outbound":
+        s, e = a.sents[i] if a.sents else (0, len(a.text))
+        if _ADVICE.search(a.text[s:e]) and i not in a._sentences_with("tie1"):
+            return False
+    if a.tied(start) or i in a.case_sentences:
         return True
     return (
         a.direction == "outbound"
@@ -1679,7 +2079,15 @@ class HealthDetailDetector(Detector):
         a = _analyse(doc)
         hits: list[Hit] = []
         text = a.text
-        for start, end, facet in _health_items(a):
+        inbound = a.direction == "inbound"
+        places = [(h.start or 0, h.end or 0) for h in a.care_locations] if a.has("room") else []
+        for start, end, facet in a.health_items:
+            if any(s <= start < e for s, e in places):
+                # "the NICU at St Aidan's" is where the baby is: a place, not a diagnosis.
+                continue
+            if facet == "feeding" and inbound:
+                # The feeding difficulty a commenter asks about is not a disclosure.
+                continue
             if text[start].isupper() and _TITLE_BEFORE.search(text, max(0, start - 20), start):
                 continue
             if facet == "feeding" and _SERVICE_AFTER.match(a.lower, end):
@@ -1696,7 +2104,7 @@ class HealthDetailDetector(Detector):
 # --------------------------------------------------------------------------
 
 _PLACE = re.compile(
-    r"\b(?i:in|from|at|near|outside|around)\s+(?:the\s+)?(?:village\s+of\s+|town\s+of\s+)?"
+    r"\b(?i:in|from|at|near|outside|around|on)\s+(?:the\s+|our\s+)?(?:village\s+of\s+|town\s+of\s+)?"
     r"(?!(?:I|NICU|SCBU|NHS|IBCLC|A&E|Facebook|Instagram|Twitter|TikTok|WhatsApp|Zoom|Covid"
     r"|Christmas|Easter|Ramadan|Diwali|English|Mum|Mom)\b)"
     rf"(?!{_MONTH_RE.replace('(?:', '(?i:', 1)}\b|(?i:{_WEEKDAY_RE})\b)"
@@ -1719,10 +2127,11 @@ _CUE_FACETS = {
     "f_age": "age",
     "f_place": "place",
     "f_unique": "unique",
+    "f_public": "public",
 }
 #: Facets that are rare enough to single someone out; place, time, age and a
 #: common condition together describe too many people without one of these.
-_RARE_FACETS = frozenset({"unique", "occupation", "ethnicity", "family"})
+_RARE_FACETS = frozenset({"unique", "occupation", "ethnicity", "family", "public"})
 
 
 class QuasiIdentifierDetector(Detector):
@@ -1744,7 +2153,9 @@ class QuasiIdentifierDetector(Detector):
             return []
         # Facet positions over the whole text; the place pattern is the dearest,
         # so it runs only when the other facets could reach the threshold.
-        facets: list[tuple[int, str]] = [(s, "condition") for s, _e, _f in _health_items(a)]
+        facets: list[tuple[int, str]] = [(s, "condition") for s, _e, _f in a.health_items]
+        # A rare condition ("conjoined twins") singles a family out like a rare attribute.
+        facets.extend((s, "unique") for s, _e, f in a.health_items if f == "rare")
         for group, facet in _CUE_FACETS.items():
             facets.extend((s, facet) for s, _e in a.cues.get(group, ()))
         if a.has_digit:
@@ -1759,9 +2170,12 @@ class QuasiIdentifierDetector(Detector):
         for i in sorted(anchors):
             if i in a.generic_sentences and i not in a.tie_sentences:
                 continue
-            ws, we = a.sents[i][0], a.sents[min(n, i + 3) - 1][1]
+            # The window starts one sentence early: "The mayor's daughter! Her baby ..."
+            ws, we = a.sents[max(0, i - 1)][0], a.sents[min(n, i + 3) - 1][1]
             kinds = {f for s, f in facets if ws <= s < we}
-            if len(kinds) >= self.threshold and kinds & _RARE_FACETS:
+            # A tie to a public figure ("the mayor's daughter") counts twice.
+            weight = len(kinds) + ("public" in kinds)
+            if weight >= self.threshold and kinds & _RARE_FACETS:
                 windows.append((ws, we, kinds))
         hits: list[Hit] = []
         for ws, we, kinds in _merge_windows(windows):
@@ -1818,8 +2232,10 @@ _SOLICIT = re.compile(
     r"|\b(?:reply|comment|respond|answer)\s+(?:below\s+|here\s+)?with\s+(?:your|her|his)\s+"
     r"(?:[\w'’]+\s+)?(?:postcode|address|phone|number|mobile|email|name|details|location|town"
     r"|hospital|due\s+date|date\s+of\s+birth|dob|weight)\b"
-    r"|\b(?:post|share|upload)\s+(?:a\s+|some\s+)?(?:pic|pics|picture|pictures|photo|photos"
-    r"|video)\s+of\s+(?:your|her|his|the|baby)\b"
+    r"|\b(?:post|share|upload|send)\s+(?:a\s+|some\s+)?(?:close[- ]?ups?|pic|pics|picture|pictures"
+    r"|photo|photos|video|snap|shot)\s+of\s+(?:your|her|his|the|baby)\b"
+    r"|\btag\s+your\s+(?:midwife|doctor|gp|consultant|nurse|health\s+visitor|hospital)\b"
+    r"|\btell\s+us\s+which\s+(?:hospital|ward|clinic|unit|town|gp|midwife)\b"
     r"|\b(?:just\s+|please\s+|pls\s+)?(?:post|share|comment|drop|put|leave|write|list|tell\s+us"
     r"|pop)\s+(?:your|her|his|the\s+baby'?s|baby'?s)\s+(?:[\w'’]+\s+)?"
     rf"{_DETAIL}\b(?!\s+(?:privately|in\s+a\s+(?:dm|pm|private)|via\s+(?:dm|pm|email|our)"
