@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
-from postguard.detectors.text import PhraseMatcher
+from postguard.detectors.text import PhraseMatcher, sentence_bounds
 
 _NOUNS = (
     "photo", "photos", "photograph", "photographs", "picture", "pictures", "pic", "pics",
@@ -253,10 +253,7 @@ class MissingAttributionDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         text = doc.text
-        lower = doc.lower
-        if "’" in lower:
-            # Same length, so offsets still index the original text.
-            lower = lower.replace("’", "'")
+        lower = doc.plain
         matches = _MATCHER.find(lower)
         cues: list[tuple[int, int, str]] = []
         credited = False
@@ -338,20 +335,8 @@ class MissingAttributionDetector(Detector):
     @staticmethod
     def _own(lower: str, start: int, end: int) -> bool:
         """Whether the sentence around a cue says the material is the poster's own."""
-        # A sentence, capped so that a text without full stops stays cheap.
-        floor = max(0, start - _SENTENCE_REACH)
-        ceiling = min(len(lower), end + _SENTENCE_REACH)
-        left = max(
-            floor - 1,
-            lower.rfind(". ", floor, start),
-            lower.rfind("\n", floor, start),
-            lower.rfind("!", floor, start),
-        )
-        rights = [
-            i for i in (lower.find(". ", end, ceiling), lower.find("\n", end, ceiling)) if i >= 0
-        ]
-        right = min(rights) if rights else ceiling
-        return _OWN.search(lower, left + 1, right) is not None
+        left, right = sentence_bounds(lower, start, end, _SENTENCE_REACH)
+        return _OWN.search(lower, left, right) is not None
 
 
 _SENTENCE_REACH = 300

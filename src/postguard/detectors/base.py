@@ -61,6 +61,12 @@ class Document:
         lowered = self.text.lower()
         return lowered if len(lowered) == len(self.text) else self.text
 
+    @cached_property
+    def plain(self) -> str:
+        """``lower`` with curly apostrophes straightened (same length, same offsets)."""
+        lower = self.lower
+        return lower.replace("’", "'") if "’" in lower else lower
+
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
-from postguard.detectors.text import PhraseMatch, PhraseMatcher
+from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentence_bounds
 
 # --------------------------------------------------------------------------
 # confidential material
@@ -194,35 +194,6 @@ _CONFIDENTIAL_NOTES = {
 }
 
 
-def _sentence_bounds(text: str, start: int, end: int, reach: int = 300) -> tuple[int, int]:
-    """The sentence around a span, capped at ``reach`` characters either side
-    so that a long text without full stops stays linear."""
-    floor = max(0, start - reach)
-    ceiling = min(len(text), end + reach)
-    left = max(
-        floor - 1,
-        text.rfind(". ", floor, start),
-        text.rfind("\n", floor, start),
-        text.rfind("! ", floor, start),
-    )
-    rights = [
-        i
-        for i in (
-            text.find(". ", end, ceiling),
-            text.find("\n", end, ceiling),
-            text.find("! ", end, ceiling),
-        )
-        if i >= 0
-    ]
-    return left + 1, min(rights) if rights else ceiling
-
-
-def _normalised(doc: Document) -> str:
-    lower = doc.lower
-    # A same-length substitution, so offsets still index the original text.
-    return lower.replace("’", "'") if "’" in lower else lower
-
-
 class ConfidentialDetector(Detector):
     """Confidential, embargoed, internal or draft material, and credentials."""
 
@@ -232,18 +203,18 @@ class ConfidentialDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         text = doc.text
-        lower = _normalised(doc)
+        lower = doc.plain
         hits: list[Hit] = []
         for match in _CONFIDENTIAL.find(lower):
             kind = match.label
             if kind == "not":
                 continue
             if kind == "confidential":
-                lo, hi = _sentence_bounds(lower, match.start, match.end)
+                lo, hi = sentence_bounds(lower, match.start, match.end)
                 if _PROMISE_CONTEXT.search(lower, lo, hi):
                     continue
             elif kind == "between_strong":
-                lo, hi = _sentence_bounds(lower, match.start, match.end)
+                lo, hi = sentence_bounds(lower, match.start, match.end)
                 if _CLIENT_PROMISE.search(lower, lo, hi):
                     continue
                 kind = "strong"
@@ -257,7 +228,7 @@ class ConfidentialDetector(Detector):
             elif kind == "minutes":
                 if _MINUTES_DURATION.search(lower, max(0, match.start - 15), match.start):
                     continue
-                lo, hi = _sentence_bounds(lower, match.start, match.end)
+                lo, hi = sentence_bounds(lower, match.start, match.end)
                 if not _MINUTES_BODY.search(lower, lo, hi) or _MINUTES_PUBLIC.search(lower, lo, hi):
                     continue
                 if match.phrase != "minutes":
@@ -266,7 +237,7 @@ class ConfidentialDetector(Detector):
                 if not _DO_NOT_SHARE_NEXT.match(lower, match.end):
                     continue
             elif kind == "draft":
-                lo, hi = _sentence_bounds(lower, match.start, match.end)
+                lo, hi = sentence_bounds(lower, match.start, match.end)
                 if _DRAFT_PUBLIC.search(lower, lo, hi):
                     continue
             elif kind == "credential":
@@ -528,7 +499,7 @@ class UnapprovedTopicDetector(Detector):
         # others write to us is not ours to approve.
         if doc.context.account != "official":
             return []
-        matches = self._matcher.find(_normalised(doc))
+        matches = self._matcher.find(doc.plain)
         text = doc.text
         if "@" in text or " go" in text:
             for topic, pattern in _EXTRA_TOPICS:
@@ -578,7 +549,7 @@ class UnapprovedTopicDetector(Detector):
         negated: list[tuple[str, int]],
     ) -> bool:
         """A topic is cancelled when a negative phrase shares a sentence with every match."""
-        spans = [_sentence_bounds(lower, m.start, m.end) for _, m in found]
+        spans = [sentence_bounds(lower, m.start, m.end) for _, m in found]
         for neg_topic, position in negated:
             if neg_topic != topic:
                 continue

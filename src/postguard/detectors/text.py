@@ -95,6 +95,29 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+def sentence_bounds(text: str, start: int, end: int, reach: int = 300) -> tuple[int, int]:
+    """The sentence around a span, capped at ``reach`` characters either side
+    so that a long text without full stops stays linear."""
+    floor = max(0, start - reach)
+    ceiling = min(len(text), end + reach)
+    left = max(
+        floor - 1,
+        text.rfind(". ", floor, start),
+        text.rfind("\n", floor, start),
+        text.rfind("! ", floor, start),
+    )
+    rights = [
+        i
+        for i in (
+            text.find(". ", end, ceiling),
+            text.find("\n", end, ceiling),
+            text.find("! ", end, ceiling),
+        )
+        if i >= 0
+    ]
+    return left + 1, min(rights) if rights else ceiling
+
+
 def window(text: str, start: int, end: int, chars: int = 40) -> str:
     """The text around a span, for context cues ("call our helpline on ...")."""
     return text[max(0, start - chars) : min(len(text), end + chars)]

@@ -23,13 +23,6 @@ from typing import Any
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.text import PhraseMatcher
 
-
-def _normalised(doc: Document) -> str:
-    lower = doc.lower
-    # A same-length substitution, so offsets still index the original text.
-    return lower.replace("’", "'") if "’" in lower else lower
-
-
 # --------------------------------------------------------------------------
 # a personal account speaking for the association
 
@@ -153,13 +146,13 @@ class OrgVoiceDetector(Detector):
     def detect(self, doc: Document) -> list[Hit]:
         if doc.context.account != "personal":
             return []
-        matches = self._matcher.find(_normalised(doc))
+        matches = self._matcher.find(doc.plain)
         if not matches or any(m.label == "disclaimer" for m in matches):
             return []
         if any(m.label == "role" for m in matches):
             # A bare role ("as a board member") speaks for the association only
             # when the post names the association.
-            named = self._org_named(_normalised(doc))
+            named = self._org_named(doc.plain)
             matches = [m for m in matches if m.label != "role" or named]
         text = doc.text
         return [
@@ -245,7 +238,7 @@ class ImpliedEndorsementDetector(Detector):
         self._matcher = PhraseMatcher(phrases)
 
     def detect(self, doc: Document) -> list[Hit]:
-        matches = self._matcher.find(_normalised(doc))
+        matches = self._matcher.find(doc.plain)
         text = doc.text
         hits = [
             Hit(
@@ -341,7 +334,7 @@ class PersonalOpinionDetector(Detector):
     def detect(self, doc: Document) -> list[Hit]:
         if doc.context.account != "official":
             return []
-        matches = self._matcher.find(_normalised(doc))
+        matches = self._matcher.find(doc.plain)
         if not matches:
             return []
         text = doc.text
