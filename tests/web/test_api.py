@@ -204,3 +204,40 @@ def test_a_schedule_is_accepted_in_iso_format(world: World) -> None:
     )
     assert response.status_code == 201
     assert response.json()["scheduled_at"].startswith(when.strftime("%Y-%m-%dT%H:%M:%S"))
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/nope", "/api/posts/1/nope", "/api/me/"])
+def test_an_unknown_api_address_answers_json_not_html(world: World, path: str) -> None:
+    response = api_for(world, "author").get(path.removeprefix("/api"))
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "/api/docs" in response.json()["detail"]
+
+
+def test_a_wrong_method_answers_json_with_the_allowed_methods(world: World) -> None:
+    api = api_for(world, "author")
+    response = api.client.delete("/api/rules", headers=api.headers)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "GET" in response["Allow"] and "GET" in response.json()["detail"]
+
+
+def test_a_crash_in_the_api_answers_json_without_details(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postguard.web.workflow import services as workflow
+
+    def broken() -> list[dict[str, Any]]:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(workflow, "rules_catalogue", broken)
+    token, _ = orgs.create_token(world["author"], "tests")
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/rules", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error."}
+
+
+def test_the_api_documentation_stays_a_page(world: World) -> None:
+    response = Client().get("/api/docs")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -160,3 +161,58 @@ def test_only_admins_and_the_chair_read_the_record_in_the_workspace(world: World
         .filter(org_id=world.org.pk)
         .exists()
     )
+
+
+def _export(world: World, role: str, **params: str) -> Any:
+    query = {"since": "2000-01-01", "until": "2100-12-31", "format": "csv", **params}
+    return world.client(role).get("/audit/export/", query)
+
+
+def test_the_chair_exports_the_record_of_a_period_as_csv(world: World) -> None:
+    post = world.submitted()
+    response = _export(world, "chair")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="audit-ipala-test-2000-01-01-to-2100-12-31.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {"seq", "at", "actor_name", "action", "before", "after", "prev_hash", "hash"} <= set(
+        rows[0]
+    )
+    assert ("post.submit", str(post.pk)) in {(r["action"], r["object_id"]) for r in rows}
+    # Only this organization's entries: the other organization's are not in it.
+    assert {r["org_id"] for r in rows} == {str(world.org.pk)}
+    # The export itself goes into the record.
+    entry = AuditEntry.objects.filter(action="audit.export").latest("seq")
+    assert entry.actor_name == "chair" and entry.after["entries"] == len(rows)
+
+
+def test_an_export_as_json_holds_only_the_period(world: World) -> None:
+    world.submitted()
+    today = timezone.now().date()
+    yesterday = today - timedelta(days=1)
+    response = _export(world, "admin", format="json", since=str(today), until=str(today))
+    assert response["Content-Type"].startswith("application/json")
+    rows = json.loads(response.content)
+    assert rows and all(r["at"].startswith(str(today)) for r in rows)
+    empty = json.loads(
+        _export(world, "admin", format="json", since="2000-01-01", until=str(yesterday)).content
+    )
+    assert empty == []
+
+
+def test_an_export_with_a_bad_period_is_refused(world: World) -> None:
+    assert _export(world, "chair", since="2030-01-02", until="2030-01-01").status_code == 400
+    assert _export(world, "chair", since="not a date").status_code == 400
+    assert _export(world, "chair", format="xml").status_code == 400
+
+
+def test_the_audit_page_offers_the_export(world: World) -> None:
+    html = world.client("chair").get("/audit/").content.decode()
+    assert 'action="/audit/export/"' in html and 'name="format"' in html
+
+
+def test_export_for_refuses_people_who_cannot_read_the_record(world: World) -> None:
+    with pytest.raises(NotAllowed):
+        audit.export_for(world["reviewer"], world.org, io.StringIO(), "csv")

@@ -13,6 +13,7 @@ from django.test import Client
 
 from postguard.cli import main
 from postguard.web import settings as web_settings
+from postguard.web.audit.models import AuditEntry
 from postguard.web.demo import DEMO_PASSWORD, create_demo
 from postguard.web.orgs.models import Membership, Organization, Role
 from postguard.web.workflow.models import Post, State
@@ -183,3 +184,55 @@ def test_the_committed_migrations_match_the_models() -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _link_in_last_mail(marker: str) -> str:
+    body = mail.outbox[-1].body
+    line = next(line for line in body.splitlines() if marker in line)
+    return line[line.index(marker) :].strip()
+
+
+def test_a_forgotten_password_is_reset_through_the_mailed_link(world: World) -> None:
+    user = world["author"]
+    user.set_password("the-old-password-1")
+    user.save()
+    client = Client()
+    # Locked out by failures first: the refusal offers the reset, which must lift it.
+    for _ in range(web_settings.LOGIN_FAILURES_PER_USERNAME):
+        _sign_in(client, "author", "wrong")
+    mail.outbox.clear()
+
+    response = client.post("/password-reset/", {"email": "author@example.org"})
+    assert response.status_code == 302 and response["Location"] == "/password-reset/sent/"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["author@example.org"]
+    assert "postguard password" in mail.outbox[0].subject
+    link = _link_in_last_mail("/password-reset/")
+
+    # Django swaps the token in the link for a session-held one, then shows the form.
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose a new password" in page and 'name="new_password1"' in page
+    form_address = response.redirect_chain[-1][0]
+    response = client.post(
+        form_address,
+        {"new_password1": "a-brand-new-passphrase-7", "new_password2": "a-brand-new-passphrase-7"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/password-reset/done/"
+    assert "Password changed" in client.get("/password-reset/done/").content.decode()
+
+    fresh = Client()
+    assert _sign_in(fresh, "author", "the-old-password-1") == 200
+    assert _sign_in(fresh, "author", "a-brand-new-passphrase-7") == 302
+    assert "Dashboard" in fresh.get("/").content.decode()
+    # The link works once.
+    assert "no longer valid" in Client().get(link, follow=True).content.decode()
+    assert AuditEntry.objects.filter(action="auth.password_reset", actor_name="author").exists()
+
+
+def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(world: World) -> None:
+    mail.outbox.clear()
+    response = Client().post("/password-reset/", {"email": "nobody@example.org"}, follow=True)
+    assert response.status_code == 200
+    assert "If an account has that address" in response.content.decode()
+    assert mail.outbox == []

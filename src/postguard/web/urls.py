@@ -24,7 +24,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(template_name="pages/password_reset.html"),
+        auth_views.PasswordResetView.as_view(
+            template_name="pages/password_reset.html",
+            email_template_name="pages/password_reset_email.txt",
+            subject_template_name="pages/password_reset_subject.txt",
+        ),
         name="password_reset",
     ),
     path(
@@ -34,9 +38,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="pages/password_reset_confirm.html"
-        ),
+        views.ResetPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -57,9 +59,17 @@ urlpatterns = [
     path("posts/<int:post_id>/archive/", views.archive, name="archive"),
     path("check/", views.personal_check, name="check"),
     path("check/live/", views.live_check, name="live_check"),
+    path("check/saved/<int:check_id>/", views.saved_check, name="saved_check"),
+    path("check/saved/<int:check_id>/delete/", views.delete_saved_check, name="delete_saved_check"),
     path("rules/", views.rules, name="rules"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export/", views.audit_export, name="audit_export"),
     path("members/", views.members, name="members"),
+    path("channels/new/", views.channel_new, name="channel_new"),
+    path("channels/<int:channel_id>/", views.channel_page, name="channel"),
+    path("channels/<int:channel_id>/members/", views.channel_members, name="channel_members"),
+    path("settings/approval/", views.approval_settings, name="approval_settings"),
+    path("org/switch/", views.switch_org, name="switch_org"),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

@@ -47,6 +47,8 @@ MANAGERS = frozenset({Role.ADMIN})
 #: Who may authorize a member on a channel and change approval settings.
 AUTHORIZERS = frozenset({Role.ADMIN, Role.CHAIR})
 TOKEN_PREFIX = "pg_"
+#: More approvals than this would stall every post.
+MAX_REQUIRED_APPROVALS = 10
 
 
 # --- looking up -----------------------------------------------------------
@@ -72,6 +74,14 @@ def memberships_of(user: AnyUser) -> QuerySet[Membership]:
 def primary_membership(user: AnyUser) -> Membership | None:
     """The organization a signed-in person works in by default (their first)."""
     return memberships_of(user).order_by("id").first()
+
+
+def membership_in(user: AnyUser, org_id: int) -> Membership:
+    """The person's membership of the organization ``org_id`` (404 when not a member)."""
+    found = memberships_of(user).filter(org_id=org_id).first()
+    if found is None:
+        raise NotFound("You are not a member of that organization.")
+    return found
 
 
 def has_role(user: AnyUser, org: Organization, roles: Iterable[str]) -> bool:
@@ -126,15 +136,14 @@ def _require_manager(
         require_role(actor, org, roles, doing)
 
 
-def channels_for(user: AnyUser) -> QuerySet[Channel]:
-    """The active channels this person is authorized to draft for."""
+def channels_for(user: AnyUser, org: Organization | None = None) -> QuerySet[Channel]:
+    """The active channels this person is authorized to draft for (in ``org`` if given)."""
     if not user.is_authenticated:
         return Channel.objects.none()
-    return (
-        Channel.objects.filter(active=True, authorized__user_id=user.pk)
-        .select_related("org")
-        .distinct()
-    )
+    query = Channel.objects.filter(active=True, authorized__user_id=user.pk)
+    if org is not None:
+        query = query.filter(org=org)
+    return query.select_related("org").distinct()
 
 
 def can_draft(user: AnyUser, channel: Channel) -> bool:
@@ -155,6 +164,35 @@ def require_can_draft(user: AnyUser, channel: Channel) -> Membership:
             f"ask {who_can_authorize(channel.org)} to authorize you."
         )
     return found
+
+
+def org_channels(user: AnyUser, org: Organization) -> QuerySet[Channel]:
+    """Every channel of an organization with its authorized members, for its administrators
+    and chair."""
+    require_role(user, org, AUTHORIZERS, "see the channels' settings")
+    return Channel.objects.filter(org=org).prefetch_related("authorized__user")
+
+
+def managed_channel(user: AnyUser, channel_id: int) -> Channel:
+    """A channel whose settings this person may see: an administrator's or the chair's
+    (404 for a channel of an organization they are not in)."""
+    channel = get_channel(user, channel_id)
+    require_role(user, channel.org, AUTHORIZERS, "see the channels' settings")
+    return channel
+
+
+def committee_size(org: Organization) -> int:
+    """How many reviewers and chairs the organization has (who can approve)."""
+    return Membership.objects.filter(org=org, role__in=COMMITTEE_ROLES).count()
+
+
+def eligible_for_channels(org: Organization) -> QuerySet[Membership]:
+    """The members who may be authorized on a channel: those with a posting role."""
+    return (
+        Membership.objects.filter(org=org, role__in=CHANNEL_ROLES)
+        .select_related("user")
+        .order_by("user__username")
+    )
 
 
 def get_channel(user: AnyUser, channel_id: int) -> Channel:
@@ -236,6 +274,10 @@ def update_approval_policy(
         setattr(policy, key, value)
     if policy.required_approvals < 1 or policy.reply_required_approvals < 1:
         raise Invalid("At least one approval is required for every post and reply.")
+    if max(policy.required_approvals, policy.reply_required_approvals) > MAX_REQUIRED_APPROVALS:
+        raise Invalid(f"At most {MAX_REQUIRED_APPROVALS} approvals can be required.")
+    if not 1 <= policy.override_min_chars <= 1000:
+        raise Invalid("An override's justification must be between 1 and 1,000 characters long.")
     policy.save()
     record(
         "org.approval_policy",
@@ -306,19 +348,89 @@ def create_channel(
     audience: str = Audience.PUBLIC,
 ) -> Channel:
     _require_manager(actor, org, MANAGERS, "create channels")
-    name = name.strip()
-    if not name:
-        raise Invalid("A channel needs a name.")
-    if network not in Network.values:
-        raise Invalid(f"Unknown network {network!r}; networks: {', '.join(Network.values)}.")
-    if audience not in Audience.values:
-        raise Invalid("The audience is public or closed.")
+    name, handle = _channel_fields(name, network, handle, audience)
     if Channel.objects.filter(org=org, name=name).exists():
         raise Conflict(f"{org.name} already has a channel called {name}.")
     channel = Channel.objects.create(
         org=org, name=name, network=network, handle=handle, audience=audience
     )
     record("channel.create", actor=actor, org=org, obj=channel, after=_channel_data(channel))
+    return channel
+
+
+def _channel_fields(name: str, network: str, handle: str, audience: str) -> tuple[str, str]:
+    name = name.strip()
+    handle = handle.strip()
+    if not name:
+        raise Invalid("A channel needs a name.")
+    if len(name) > 120 or len(handle) > 200:
+        raise Invalid("A channel's name is at most 120 characters and its handle 200.")
+    if network not in Network.values:
+        raise Invalid(f"Unknown network {network!r}; networks: {', '.join(Network.values)}.")
+    if audience not in Audience.values:
+        raise Invalid("The audience is public or closed.")
+    return name, handle
+
+
+@transaction.atomic
+def update_channel(
+    actor: AnyUser | None,
+    channel: Channel,
+    *,
+    name: str,
+    network: str,
+    handle: str,
+    audience: str,
+    active: bool,
+) -> Channel:
+    """Change a channel's name, network, handle, audience, or switch it off."""
+    _require_manager(actor, channel.org, MANAGERS, "change channels")
+    channel = Channel.objects.select_for_update().select_related("org").get(pk=channel.pk)
+    name, handle = _channel_fields(name, network, handle, audience)
+    if Channel.objects.filter(org=channel.org, name=name).exclude(pk=channel.pk).exists():
+        raise Conflict(f"{channel.org.name} already has a channel called {name}.")
+    before = _channel_data(channel)
+    channel.name, channel.network, channel.handle = name, network, handle
+    channel.audience, channel.active = audience, active
+    channel.save()
+    after = _channel_data(channel)
+    if after != before:
+        record(
+            "channel.update", actor=actor, org=channel.org, obj=channel, before=before, after=after
+        )
+    return channel
+
+
+@transaction.atomic
+def set_channel_members(
+    actor: AnyUser | None, channel: Channel, members: Iterable[Membership]
+) -> Channel:
+    """Make ``members`` exactly the people authorized to draft and respond on the channel
+    (IPALA policy section 1)."""
+    _require_manager(actor, channel.org, AUTHORIZERS, "authorize members on a channel")
+    wanted = {m.pk: m for m in members}
+    for m in wanted.values():
+        if m.org_id != channel.org_id:
+            raise Invalid("That person is not a member of the channel's organization.")
+        if m.role not in CHANNEL_ROLES:
+            raise Conflict(
+                f"{m.user.get_username()} is a member without a posting role; "
+                "make them an authorized member first."
+            )
+    before = _channel_data(channel)
+    current = set(channel.authorized.values_list("pk", flat=True))
+    channel.authorized.remove(*[pk for pk in current if pk not in wanted])
+    channel.authorized.add(*[m for pk, m in wanted.items() if pk not in current])
+    after = _channel_data(channel)
+    if after != before:
+        record(
+            "channel.authorized",
+            actor=actor,
+            org=channel.org,
+            obj=channel,
+            before=before,
+            after=after,
+        )
     return channel
 
 
@@ -523,6 +635,14 @@ def login_allowed(username: str, address: str) -> bool:
     ):
         return False
     return recent.filter(address=address[:64]).count() < settings.LOGIN_FAILURES_PER_ADDRESS
+
+
+@transaction.atomic
+def password_was_reset(user: User) -> None:
+    """After a reset by mailed link: the record notes it, and the sign-in throttle
+    forgets the failures under that name (the refusal message offers the reset)."""
+    LoginFailure.objects.filter(username=user.get_username().lower()[:150]).delete()
+    record("auth.password_reset", actor=user, obj=user)
 
 
 def note_login_failure(username: str, address: str) -> None:

@@ -1,4 +1,4 @@
-"""What every page needs to know: the person's organization and role."""
+"""What every page needs to know: the person's current organization and role there."""
 
 from __future__ import annotations
 
@@ -8,19 +8,22 @@ from django.http import HttpRequest
 
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import COMMITTEE_ROLES, Role
+from postguard.web.pages.current import current_membership
 
 
 def workspace(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    member = orgs.primary_membership(user)
+    member = current_membership(request)
     role = member.role if member else None
+    org = member.org if member else None
     return {
         "membership": member,
-        "current_org": member.org if member else None,
+        "current_org": org,
+        "all_memberships": list(orgs.memberships_of(user)),
         "is_committee": role in COMMITTEE_ROLES,
         "is_admin": role == Role.ADMIN,
         "can_read_audit": role in {Role.ADMIN, Role.CHAIR},
-        "can_draft": orgs.channels_for(user).exists(),
+        "can_draft": org is not None and orgs.channels_for(user, org).exists(),
     }

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 
 from postguard.web.orgs import services as orgs
-from postguard.web.orgs.models import Channel, Role
+from postguard.web.orgs.models import Audience, Channel, Membership, Network, Organization, Role
 from postguard.web.workflow.models import Decision, Kind
 from postguard.web.workflow.services import MAX_COMMENT_CHARS, MAX_POST_CHARS
 
@@ -56,11 +56,13 @@ class ComposeForm(forms.Form):
         help_text="Leave empty to publish as soon as it is approved.",
     )
 
-    def __init__(self, user: User | AnonymousUser, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, user: User | AnonymousUser, org: Organization | None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["channel"]
         assert isinstance(field, ChannelChoice)
-        field.queryset = orgs.channels_for(user)
+        field.queryset = orgs.channels_for(user, org) if org is not None else Channel.objects.none()
 
 
 class EditForm(forms.Form):
@@ -87,7 +89,9 @@ class ReviewForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label="Comment", max_length=MAX_COMMENT_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+        label="Comment for the author and the committee",
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -96,13 +100,18 @@ class CheckForm(forms.Form):
         label="Your post",
         max_length=MAX_POST_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Nothing you paste here is stored.",
+        help_text="Not stored, unless you tick the box to keep the check.",
     )
     kind = forms.ChoiceField(
         choices=[("post", "Post"), ("reply", "Reply"), ("comment", "Comment")], initial="post"
     )
     audience = forms.ChoiceField(
         choices=[("public", "Public"), ("closed", "Closed group")], initial="public"
+    )
+    save = forms.BooleanField(
+        required=False,
+        label="Keep this check in my saved checks",
+        help_text="Off unless you tick it. Only you can see saved checks; you can delete them.",
     )
 
 
@@ -135,3 +144,88 @@ class AcceptInvitationForm(forms.Form):
     username = forms.CharField(max_length=150, label="User name")
     full_name = forms.CharField(max_length=150, required=False, label="Full name")
     password = forms.CharField(widget=forms.PasswordInput, label="Password")
+
+
+class AuditExportForm(forms.Form):
+    since = forms.DateField(label="From (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label="Until (UTC date, included)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    format = forms.ChoiceField(
+        choices=[("csv", "CSV (spreadsheet)"), ("json", "JSON")], initial="csv"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise ValidationError("The period starts after it ends.", code="period")
+        return data
+
+
+class ChannelForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="How the committee calls it.")
+    network = forms.ChoiceField(choices=Network.choices)
+    handle = forms.CharField(
+        max_length=200, required=False, help_text="The account's name on the network."
+    )
+    audience = forms.ChoiceField(
+        choices=Audience.choices,
+        initial=Audience.PUBLIC,
+        help_text="A closed group's posts are still checked for privacy.",
+    )
+    active = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Active",
+        help_text="Nobody can draft for an inactive channel.",
+    )
+
+
+class MemberChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, Membership)
+        name = obj.user.get_full_name()
+        who = f"{name} ({obj.user.get_username()})" if name else obj.user.get_username()
+        return f"{who}, {obj.get_role_display().lower()}"
+
+
+class ChannelMembersForm(forms.Form):
+    members = MemberChoice(
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Authorized to draft and respond",
+        help_text="Only members with a posting role are listed; change a member's role first.",
+    )
+
+    def __init__(self, org: Organization, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["members"]
+        assert isinstance(field, MemberChoice)
+        field.queryset = orgs.eligible_for_channels(org)
+
+
+class ApprovalForm(forms.Form):
+    required_approvals = forms.IntegerField(
+        min_value=1,
+        max_value=orgs.MAX_REQUIRED_APPROVALS,
+        label="Approvals needed for a post",
+    )
+    chair_required = forms.BooleanField(
+        required=False, label="The chair must be one of the approvers of a post"
+    )
+    reply_required_approvals = forms.IntegerField(
+        min_value=1,
+        max_value=orgs.MAX_REQUIRED_APPROVALS,
+        label="Approvals needed for a reply",
+        help_text="Replies can take a faster lane with fewer approvals.",
+    )
+    reply_chair_required = forms.BooleanField(
+        required=False, label="The chair must be one of the approvers of a reply"
+    )
+    override_min_chars = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        label="Shortest justification for overriding a block finding (characters)",
+    )

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postguard.web.audit import services as audit
@@ -21,9 +26,10 @@ from postguard.web.errors import Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
+from postguard.web.pages.current import choose, current_membership
 from postguard.web.pages.highlight import highlight
 from postguard.web.workflow import services as workflow
-from postguard.web.workflow.models import Post, State
+from postguard.web.workflow.models import Post
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -53,10 +59,21 @@ def _user(request: HttpRequest) -> User:
 
 
 def _org(request: HttpRequest) -> Organization:
-    member = orgs.primary_membership(request.user)
+    member = current_membership(request)
     if member is None:
         raise NotFound("You are not a member of any organization yet.")
     return member.org
+
+
+def _invalid(request: HttpRequest, form: Form) -> HttpResponse:
+    """A form that cannot be used, shown as a 400 page with what is wrong."""
+    problems = [str(m) for errors in form.errors.values() for m in errors]
+    return render(
+        request,
+        "pages/error.html",
+        {"message": " ".join(problems) or "Invalid request.", "status": 400},
+        status=400,
+    )
 
 
 class SignInView(LoginView):
@@ -65,35 +82,59 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
 
+class ResetPasswordView(PasswordResetConfirmView):
+    """Django's reset by mailed link; the record notes it and the throttle forgets."""
+
+    template_name = "pages/password_reset_confirm.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        orgs.password_was_reset(form.user)
+        return response
+
+
+@require_POST
+@login_required
+@service_errors
+def switch_org(request: HttpRequest) -> HttpResponse:
+    """Work in another of one's organizations (people in several)."""
+    org_id = request.POST.get("org", "")
+    if not org_id.isdigit():
+        raise NotFound("You are not a member of that organization.")
+    found = choose(request, int(org_id))
+    messages.success(request, f"Now working in {found.org.name}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    return redirect(target or "dashboard")
+
+
 # --- dashboard, queue ---------------------------------------------------------------
 
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    mine = workflow.visible_posts(request.user).filter(author_id=request.user.pk)
-    return render(
-        request,
-        "pages/dashboard.html",
-        {
-            "memberships": orgs.memberships_of(request.user),
-            "my_posts": mine.exclude(state=State.ARCHIVED)[:50],
-            "queue": workflow.review_queue(request.user)[:10],
-            "queue_count": workflow.review_queue(request.user).count(),
-            "channels": orgs.channels_for(request.user),
-        },
-    )
+    member = current_membership(request)
+    context: dict[str, Any] = {"member": member}
+    if member is not None:
+        context["board"] = workflow.dashboard(request.user, member.org)
+        context["channels"] = orgs.channels_for(request.user, member.org)
+    return render(request, "pages/dashboard.html", context)
 
 
 @require_GET
 @login_required
 @service_errors
 def queue(request: HttpRequest) -> HttpResponse:
-    if not any(orgs.is_committee(request.user, m.org) for m in orgs.memberships_of(request.user)):
+    org = _org(request)
+    if not orgs.is_committee(request.user, org):
         raise NotAllowed(
             "The review queue is for the Communications & Technical Standing Committee."
         )
-    return render(request, "pages/queue.html", {"posts": workflow.review_queue(request.user)})
+    return render(request, "pages/queue.html", {"posts": workflow.review_queue(request.user, org)})
 
 
 # --- composing ------------------------------------------------------------------------
@@ -113,11 +154,20 @@ def _findings_partial(
 @login_required
 @service_errors
 def compose(request: HttpRequest) -> HttpResponse:
-    form = forms.ComposeForm(request.user, request.POST or None)
+    member = current_membership(request)
+    form = forms.ComposeForm(request.user, member.org if member else None, request.POST or None)
     if not form.fields["channel"].queryset.exists():  # type: ignore[attr-defined]
+        where = f" of {member.org.name}" if member else ""
+        who = orgs.who_can_authorize(member.org) if member else "an administrator"
+        elsewhere = (
+            " You may draft in another of your organizations: switch to it first."
+            if orgs.channels_for(request.user).exists()
+            else ""
+        )
         raise NotAllowed(
-            "You are not authorized to draft for any official channel. Only authorized members "
-            "may use them (IPALA policy section 1); ask the committee chair or an administrator."
+            f"You are not authorized to draft for any official channel{where}. Only "
+            f"authorized members may use them (IPALA policy section 1); ask {who} to "
+            f"authorize you.{elsewhere}"
         )
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,20 +219,28 @@ def live_check(request: HttpRequest) -> HttpResponse:
 @login_required
 @service_errors
 def personal_check(request: HttpRequest) -> HttpResponse:
-    """Any member checks a post for their personal account; nothing is stored."""
-    _org(request)  # any member of an organization
+    """Any member checks a post for their personal account; nothing is stored unless
+    they tick the box to keep it."""
+    org = _org(request)  # any member of an organization
     form = forms.CheckForm(request.POST or None)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {
+        "form": form,
+        "saved_checks": workflow.personal_checks(request.user)[:20],
+    }
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
+        kind, audience = form.cleaned_data["kind"], form.cleaned_data["audience"]
         try:
-            report = workflow.check_text(
-                text,
-                account="personal",
-                kind=form.cleaned_data["kind"],
-                audience=form.cleaned_data["audience"],
-            )
+            if form.cleaned_data["save"]:
+                saved = workflow.save_personal_check(
+                    request.user, org, text, kind=kind, audience=audience
+                )
+                messages.success(request, "Checked and saved. Only you can see this check.")
+                return redirect("saved_check", check_id=saved.pk)
+            report = workflow.check_text(text, account="personal", kind=kind, audience=audience)
         except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
             form.add_error("text", str(exc))
         else:
             findings = [f.to_dict() for f in report.findings]
@@ -195,6 +253,28 @@ def personal_check(request: HttpRequest) -> HttpResponse:
                 }
             )
     return render(request, "pages/check.html", context)
+
+
+@require_GET
+@login_required
+@service_errors
+def saved_check(request: HttpRequest, check_id: int) -> HttpResponse:
+    """One of the person's own saved personal checks."""
+    found = workflow.get_personal_check(request.user, check_id)
+    return render(
+        request,
+        "pages/saved_check.html",
+        {"check": found, "marked": highlight(found.text, found.findings)},
+    )
+
+
+@require_POST
+@login_required
+@service_errors
+def delete_saved_check(request: HttpRequest, check_id: int) -> HttpResponse:
+    workflow.delete_personal_check(request.user, check_id)
+    messages.success(request, "The saved check is deleted.")
+    return redirect("check")
 
 
 # --- a post --------------------------------------------------------------------------------
@@ -259,7 +339,18 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved and checked.")
             return redirect("post", post_id=post.pk)
-    return render(request, "pages/edit.html", {"form": form, "post": post})
+    return render(
+        request,
+        "pages/edit.html",
+        {
+            "form": form,
+            "post": post,
+            # What the codes say about the saved text, until the live check takes over.
+            "marked": highlight(post.text, post.findings),
+            "findings": post.findings,
+            "decision": post.decision,
+        },
+    )
 
 
 def _post_action(
@@ -358,7 +449,45 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     entries = audit.list_entries(request.user, org, **filters)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "pages/audit.html", {"form": form, "page": page, "org": org})
+    today = timezone.now().date()
+    export_form = forms.AuditExportForm(
+        initial={"since": today - timedelta(days=30), "until": today, "format": "csv"},
+        # Its fields share names with the filter's, on the same page: not their ids.
+        auto_id="export-%s",
+    )
+    return render(
+        request,
+        "pages/audit.html",
+        {"form": form, "page": page, "org": org, "export_form": export_form},
+    )
+
+
+@require_GET
+@login_required
+@service_errors
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The current organization's record for a period, as a CSV or JSON download."""
+    org = _org(request)
+    if not audit.can_read(request.user, org):
+        raise NotAllowed(
+            "Only the organization's administrators and the committee chair can export its record."
+        )
+    form = forms.AuditExportForm(request.GET)
+    if not form.is_valid():
+        return _invalid(request, form)
+    since, until, fmt = (form.cleaned_data[k] for k in ("since", "until", "format"))
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    # The end date is included: the period runs to the start of the next day.
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+    buffer = io.StringIO()
+    audit.export_for(request.user, org, buffer, fmt, start, end)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json",
+    )
+    name = f"audit-{org.slug}-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- members, roles, channels ---------------------------------------------------------------
@@ -408,11 +537,164 @@ def members(request: HttpRequest) -> HttpResponse:
         {
             "org": org,
             "members": Membership.objects.filter(org=org).select_related("user"),
-            "channels": Channel.objects.filter(org=org).prefetch_related("authorized__user"),
+            "channels": orgs.org_channels(request.user, org),
+            "policy": orgs.approval_policy(org),
             "roles": Role.choices,
             "invite_form": forms.InviteForm(),
             "can_manage": orgs.has_role(request.user, org, {Role.ADMIN}),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@service_errors
+def channel_new(request: HttpRequest) -> HttpResponse:
+    """An administrator adds an official channel; who may use it is set on its page."""
+    org = _org(request)
+    orgs.require_role(request.user, org, orgs.MANAGERS, "create channels")
+    form = forms.ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            channel = orgs.create_channel(
+                request.user,
+                org,
+                name=data["name"],
+                network=data["network"],
+                handle=data["handle"],
+                audience=data["audience"],
+            )
+            if not data["active"]:
+                orgs.update_channel(
+                    request.user,
+                    channel,
+                    name=channel.name,
+                    network=channel.network,
+                    handle=channel.handle,
+                    audience=channel.audience,
+                    active=False,
+                )
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Channel {channel.name} created. Now choose who may draft for it."
+            )
+            return redirect("channel", channel_id=channel.pk)
+    return render(request, "pages/channel_new.html", {"form": form, "org": org})
+
+
+def _channel_page(
+    request: HttpRequest,
+    channel: Channel,
+    details: forms.ChannelForm | None = None,
+    members: forms.ChannelMembersForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    initial = {
+        "name": channel.name,
+        "network": channel.network,
+        "handle": channel.handle,
+        "audience": channel.audience,
+        "active": channel.active,
+    }
+    authorized = list(channel.authorized.select_related("user"))
+    return render(
+        request,
+        "pages/channel.html",
+        {
+            "channel": channel,
+            "details": details or forms.ChannelForm(initial=initial),
+            "members_form": members
+            or forms.ChannelMembersForm(channel.org, initial={"members": authorized}),
+            "authorized": authorized,
+            "can_edit": orgs.has_role(request.user, channel.org, orgs.MANAGERS),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@service_errors
+def channel_page(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """A channel's settings (administrators change them) and its authorized members."""
+    channel = orgs.managed_channel(request.user, channel_id)
+    if request.method != "POST":
+        return _channel_page(request, channel)
+    form = forms.ChannelForm(request.POST)
+    if form.is_valid():
+        try:
+            orgs.update_channel(request.user, channel, **form.cleaned_data)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Channel saved.")
+            return redirect("channel", channel_id=channel.pk)
+    else:
+        orgs.require_role(request.user, channel.org, orgs.MANAGERS, "change channels")
+    return _channel_page(request, channel, details=form, status=400)
+
+
+@require_POST
+@login_required
+@service_errors
+def channel_members(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Set exactly who may draft for and respond on a channel (IPALA policy section 1)."""
+    channel = orgs.managed_channel(request.user, channel_id)
+    form = forms.ChannelMembersForm(channel.org, request.POST)
+    if form.is_valid():
+        try:
+            orgs.set_channel_members(request.user, channel, form.cleaned_data["members"])
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Saved who may draft for {channel.name}.")
+            return redirect("channel", channel_id=channel.pk)
+    return _channel_page(request, channel, members=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@service_errors
+def approval_settings(request: HttpRequest) -> HttpResponse:
+    """How many approvals posts and replies need, and whether the chair must be one."""
+    org = _org(request)
+    orgs.require_role(request.user, org, orgs.AUTHORIZERS, "change how posts are approved")
+    policy = orgs.approval_policy(org)
+    initial = {
+        "required_approvals": policy.required_approvals,
+        "chair_required": policy.chair_required,
+        "reply_required_approvals": policy.reply_required_approvals,
+        "reply_chair_required": policy.reply_chair_required,
+        "override_min_chars": policy.override_min_chars,
+    }
+    form = forms.ApprovalForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                orgs.update_approval_policy(request.user, org, **form.cleaned_data)
+            except ServiceError as exc:
+                if exc.status in (403, 404):
+                    raise
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Approval settings saved.")
+                return redirect("approval_settings")
+        status = 400
+    return render(
+        request,
+        "pages/approval_settings.html",
+        {"form": form, "org": org, "reviewers": orgs.committee_size(org)},
+        status=status,
     )
 
 

@@ -122,3 +122,28 @@ class OutboxItem(models.Model):
             "due_at",
             "id",
         )
+
+
+class PersonalCheck(models.Model):
+    """A check of a post meant for a member's personal account, kept only because
+    the member chose to; nobody else sees it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_checks"
+    )
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    kind = models.CharField(max_length=10, default="post")
+    audience = models.CharField(max_length=10, default="public")
+    findings = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=10, default="pass")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = (
+            "-created_at",
+            "-id",
+        )
+
+    def __str__(self) -> str:
+        return f"personal check #{self.pk} of {self.user}"

@@ -31,8 +31,17 @@ from postguard.web.audit.models import AuditEntry
 from postguard.web.audit.services import record
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
 from postguard.web.orgs import services as orgs
-from postguard.web.orgs.models import COMMITTEE_ROLES, Channel, Membership, Role
-from postguard.web.workflow.models import Comment, Decision, Kind, OutboxItem, Post, Review, State
+from postguard.web.orgs.models import COMMITTEE_ROLES, Channel, Membership, Organization, Role
+from postguard.web.workflow.models import (
+    Comment,
+    Decision,
+    Kind,
+    OutboxItem,
+    PersonalCheck,
+    Post,
+    Review,
+    State,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -120,18 +129,59 @@ def get_post(user: AnyUser, post_id: int) -> Post:
     return post
 
 
-def review_queue(user: AnyUser) -> QuerySet[Post]:
-    """Posts waiting for this reviewer: not their own, in their committee's organizations."""
+def review_queue(user: AnyUser, org: Organization | None = None) -> QuerySet[Post]:
+    """Posts waiting for this reviewer: not their own, in their committee's organizations
+    (only ``org``'s when given)."""
     if not user.is_authenticated:
         return Post.objects.none()
-    committees = Membership.objects.filter(user_id=user.pk, role__in=COMMITTEE_ROLES).values(
-        "org_id"
-    )
+    committees = Membership.objects.filter(user_id=user.pk, role__in=COMMITTEE_ROLES)
+    if org is not None:
+        committees = committees.filter(org=org)
     return (
-        Post.objects.filter(org_id__in=committees, state__in=REVIEWABLE)
+        Post.objects.filter(org_id__in=committees.values("org_id"), state__in=REVIEWABLE)
         .exclude(author_id=user.pk)
         .select_related("channel", "author")
         .order_by("scheduled_at", "submitted_at", "id")
+    )
+
+
+#: A person's own posts still on their way to approval (or sent back, or refused).
+IN_PROGRESS = frozenset(
+    {
+        State.DRAFT,
+        State.SUBMITTED,
+        State.IN_REVIEW,
+        State.CHANGES_REQUESTED,
+        State.REJECTED,
+        State.EXPIRED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    mine: list[Post]
+    waiting: list[Post]
+    waiting_count: int
+    scheduled: list[Post]
+    published: list[Post]
+
+
+def dashboard(user: AnyUser, org: Organization, *, limit: int = 20) -> Dashboard:
+    """What a person sees first in one organization: their drafts, what waits for their
+    review, what is scheduled or ready to publish, and what was published lately."""
+    visible = visible_posts(user).filter(org=org)
+    queue = review_queue(user, org)
+    return Dashboard(
+        mine=list(visible.filter(author_id=user.pk, state__in=IN_PROGRESS)[:limit]),
+        waiting=list(queue[:limit]),
+        waiting_count=queue.count(),
+        scheduled=list(
+            visible.filter(state__in=(State.SCHEDULED, State.READY)).order_by(
+                "outbox__due_at", "id"
+            )[:limit]
+        ),
+        published=list(visible.filter(state=State.PUBLISHED).order_by("-updated_at")[:limit]),
     )
 
 
@@ -534,6 +584,66 @@ def release_due(now: datetime | None = None) -> list[Post]:
 def tick(now: datetime | None = None) -> tuple[int, int]:
     """One pass of the background worker: (expired, released)."""
     return len(expire_overdue(now)), len(release_due(now))
+
+
+# --- personal checks -----------------------------------------------------------------------
+
+
+MAX_SAVED_CHECKS = 200
+
+
+@transaction.atomic
+def save_personal_check(
+    user: AnyUser, org: Organization, text: str, *, kind: str = "post", audience: str = "public"
+) -> PersonalCheck:
+    """Keep a personal check because the member asked to; it is checked again here, so
+    what is kept is what the engine says. Only its owner ever sees the text: the record
+    notes that a check was saved, not what it said."""
+    orgs.require_member(user, org)
+    assert isinstance(user, User)
+    if kind not in {"post", "reply", "comment"} or audience not in {"public", "closed"}:
+        raise Invalid("Unknown kind of post or audience.")
+    if PersonalCheck.objects.filter(user=user).count() >= MAX_SAVED_CHECKS:
+        raise Conflict(f"You have {MAX_SAVED_CHECKS} saved checks; delete some before saving more.")
+    report = check_text(text, account="personal", kind=kind, audience=audience)
+    saved = PersonalCheck.objects.create(
+        user=user,
+        org=org,
+        text=_clean_text(text, MAX_POST_CHARS, "post"),
+        kind=kind,
+        audience=audience,
+        findings=[f.to_dict() for f in report.findings],
+        decision=report.decision,
+    )
+    record(
+        "check.save",
+        actor=user,
+        org=org,
+        obj=saved,
+        after={"decision": saved.decision, "findings": len(saved.findings)},
+    )
+    return saved
+
+
+def personal_checks(user: AnyUser) -> QuerySet[PersonalCheck]:
+    """The person's own saved checks, newest first."""
+    if not user.is_authenticated:
+        return PersonalCheck.objects.none()
+    return PersonalCheck.objects.filter(user_id=user.pk)
+
+
+def get_personal_check(user: AnyUser, check_id: int) -> PersonalCheck:
+    found = personal_checks(user).filter(pk=check_id).first()
+    if found is None:
+        raise NotFound(f"No saved check {check_id}.")
+    return found
+
+
+@transaction.atomic
+def delete_personal_check(user: AnyUser, check_id: int) -> None:
+    found = get_personal_check(user, check_id)
+    record("check.delete", actor=user, org=found.org_id, obj=found)
+    found.delete()
 
 
 # --- the codes ------------------------------------------------------------------------------
