@@ -116,6 +116,12 @@ class OutboxItem(models.Model):
     revision = models.PositiveIntegerField()
     due_at = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The publication record, filled in by the publishing worker. ``text`` stays
+    # exactly as published, also after the post is deleted from the network.
+    remote_id = models.CharField(max_length=500, blank=True, db_index=True)
+    remote_url = models.URLField(max_length=1000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = (
