@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from postguard.content import Content, Context
+from postguard.detectors import _linear_model, privacy
 from postguard.detectors.base import DetectorConfigError, Document, Hit
 from postguard.detectors.privacy import (
     AddressDetector,
@@ -164,6 +167,23 @@ POSITIVES = [
         "privacy.solicitation",
         "Send a close-up of the",
     ),
+    # family names in other shapes: plural possessives, particles, other languages
+    ("The Okonkwos' little girl has finally come off the shields!", "privacy.person", "Okonkwos"),
+    ("Home visit with the Ní Bhriain family went well.", "privacy.person", "Ní Bhriain"),
+    ("Visite demain chez la famille Moreau, bébé dort mal.", "privacy.person", "Moreau"),
+    ("Mrs T's boy is feeding much better since Tuesday.", "privacy.person", "Mrs T"),
+    ("Gupta ji's daughter-in-law is struggling with supply.", "privacy.person", "Gupta ji"),
+    # a greeting becomes a client once the reply recalls seeing them or echoes their details
+    (
+        "Hi Wanjiru! Hope the reweigh went fine after I saw you on Monday.",
+        "privacy.person",
+        "Wanjiru",
+    ),
+    (
+        "Thanks Tadhg, we've noted your number and will ring this evening.",
+        "privacy.person",
+        "Tadhg",
+    ),
 ]
 
 
@@ -238,6 +258,26 @@ NEGATIVES = [
         "privacy.health",
     ),
     ("If you're struggling, our helpline is open 24/7.", "privacy.health"),
+    # volunteers listed, described by their work, or given a role in apposition
+    ("Well done to our peer supporters Kofi, Abena and Sorcha on qualifying!", "privacy.person"),
+    ("Staff news: Rangi and Ebo have both passed their exams.", "privacy.person"),
+    ("Tomasz (Gdańsk) has run our Friday group for ten years.", "privacy.person"),
+    ("Big thanks to Halima Musa, our wonderful coordinator, for the stall.", "privacy.person"),
+    (
+        "Meet Zanele Dube, our newest counsellor! Zanele will be at the library on Fridays.",
+        "privacy.person",
+    ),
+    # authors, photo credits, places named after people, a sign-off over a role line
+    ("A cohort study (Mensah, Lindqvist & Rao, Lancet 2023) found the same.", "privacy.person"),
+    ("Photo: Keri Anand Photography, shared with thanks.", "privacy.person"),
+    ("Our regional meeting is at the Grand Stanley Hotel, Kisumu.", "privacy.person"),
+    (
+        "Minutes are on the members' page.\n\nAoibhinn Nic Giolla\nMembership Secretary",
+        "privacy.person",
+    ),
+    # grandparents' names in other languages, weekday abbreviations
+    ("Lola's adobo was the best part of the trip.", "privacy.person"),
+    ("Our press desk (open Mon to Fri) can help journalists.", "privacy.person"),
 ]
 
 
@@ -446,3 +486,73 @@ def test_an_unnumbered_unit_with_nobody_in_the_story_is_not_a_place_of_care(text
 def test_a_numbered_bay_with_a_baby_in_the_story_is_a_place_of_care() -> None:
     text = "Long day in the NICU at St Bartholomew's, the twins in bay 6 are off CPAP."
     assert CareLocationDetector().detect(Document(Content(text)))
+
+
+# --- the case-narrative model ---------------------------------------------------------
+
+
+def test_the_shipped_privacy_model_loads_with_provenance() -> None:
+    model = privacy.load_privacy_model()
+    assert model is not None
+    assert model.heads == ("health", "quasi")
+    assert len(model.terms) > 1000
+    assert all(0.0 < model.thresholds[h] < 1.0 for h in model.heads)
+    files = model.provenance["files"]
+    assert files and all("dev" in f and "test" not in f for f in files)
+    assert {"precision", "recall", "f1"} <= set(model.provenance["cv"]["health"])
+
+
+def test_the_privacy_model_file_is_plain_json_and_small() -> None:
+    path = privacy.PRIVACY_MODEL_PATH
+    assert path.stat().st_size < 3_000_000
+    data = json.loads(path.read_text("utf-8"))
+    assert data["format"] == privacy.PRIVACY_MODEL_FORMAT
+    assert all(len(v) == 1 + len(data["heads"]) for v in data["terms"].values())
+    with pytest.raises(ValueError, match="format"):
+        _linear_model.linear_model_from_json({**data, "format": "other/1"}, "x/1")
+
+
+def test_the_privacy_model_reads_a_case_story_above_general_education() -> None:
+    model = privacy.load_privacy_model()
+    assert model is not None
+    pairs = [
+        (
+            "Saw a lovely mum this morning, her little boy has lost 9% and she's on domperidone.",
+            "Weight loss of up to 10% in the first days can be normal; ask your midwife.",
+        ),
+        (
+            "Spent the afternoon with a first-time dad whose wife had a bad tear, baby on top-ups.",
+            "Perineal tears are common after a first birth and usually heal well.",
+        ),
+    ]
+    for case, education in pairs:
+        assert model.scores(case)["health"] > model.scores(education)["health"], case
+
+
+def test_privacy_model_scores_are_probabilities_and_deterministic() -> None:
+    model = privacy.load_privacy_model()
+    assert model is not None
+    for text in ["", "?!", "x " * 500, "Ünïcödé 😀 text", "she"]:
+        scores = model.scores(text)
+        assert set(scores) == {"health", "quasi"}
+        assert all(0.0 <= v <= 1.0 for v in scores.values())
+        assert model.scores(text) == scores
+
+
+def test_the_model_never_flags_general_education_on_its_own() -> None:
+    text = "Mastitis and thrush are common. Research shows most mums keep feeding through it."
+    assert "privacy.health" not in found(text)
+    assert "privacy.quasi_identifier" not in found(text)
+
+
+def test_the_rules_still_work_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(privacy, "load_privacy_model", lambda: None)
+    assert (
+        "jaundice" in found("Sarah came to clinic today, her baby had jaundice.")["privacy.health"]
+    )
+    assert "privacy.health" not in found("Jaundice is common in newborns.")
+
+
+def test_char_features_pad_tokens_like_char_wb() -> None:
+    assert _linear_model.char_features(["ok"], 4, 4) == [" ok "]
+    assert _linear_model.char_features(["milk"], 4, 4) == [" mil", "milk", "ilk "]

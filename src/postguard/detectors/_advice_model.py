@@ -5,47 +5,33 @@ The model is trained by ``scripts/train_advice_model.py`` with scikit-learn
 (``postguard/data/advice_model.json``). Inference needs neither scikit-learn
 nor pickle, so it survives library upgrades and loads in milliseconds.
 
-The tokenizer lives here, and the training script imports it, so that
-training and inference cannot drift apart.
+The tokenizer and the TF-IDF arithmetic are shared with the privacy model
+(:mod:`postguard.detectors._linear_model`); the training script imports
+them from here, so that training and inference cannot drift apart.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from postguard.detectors import _linear_model as lm
+from postguard.detectors._linear_model import tokens as tokens
+
 #: Bumped when the tokenizer or the JSON layout changes incompatibly.
 FORMAT = "postguard-advice-logreg/1"
-TOKENIZER = "postguard-advice-tokens/1"
-
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\d+(?:[.,]\d+)?|[?!]")
-_NUMBER = "<num>"
+TOKENIZER = lm.TOKENIZER
 
 #: Where the exported model ships (next to the package's other data files).
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "advice_model.json"
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens; numbers collapse to one token, ? and ! are kept.
-
-    Contractions stay whole ("don't", "you'll") so that the Reddit training
-    text, once detokenized, and real posts split the same way.
-    """
-    out = _TOKEN.findall(text.lower().translate(_APOSTROPHES))
-    return [_NUMBER if t[0].isdigit() else t for t in out]
-
-
 def features(text: str) -> list[str]:
     """Word unigrams and bigrams (bigrams joined with a space)."""
-    toks = tokens(text)
-    return toks + [f"{a} {b}" for a, b in pairwise(toks)]
+    return lm.word_features(tokens(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,27 +50,8 @@ class AdviceModel:
 
     def score(self, text: str) -> float:
         """Probability that ``text`` (one sentence) gives advice."""
-        counts: dict[str, int] = {}
-        terms = self.terms
-        for feat in features(text):
-            if feat in terms:
-                counts[feat] = counts.get(feat, 0) + 1
-        if not counts:
-            return 1.0 / (1.0 + math.exp(-self.bias))
-        norm = 0.0
-        dot = 0.0
-        sublinear = self.sublinear_tf
-        for feat, count in counts.items():
-            idf, weight = terms[feat]
-            tf = 1.0 + math.log(count) if sublinear else float(count)
-            value = tf * idf
-            norm += value * value
-            dot += value * weight
-        z = self.bias + dot / math.sqrt(norm)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        ez = math.exp(z)
-        return ez / (1.0 + ez)
+        z = lm.logits(features(text), self.terms, (self.bias,), self.sublinear_tf)
+        return lm.prior(self.bias) if z is None else lm.sigmoid(z[0])
 
     def is_advice(self, text: str) -> bool:
         return self.score(text) >= self.threshold

@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from postguard.detectors import _linear_model
 from postguard.detectors.base import (
     Detector,
     DetectorConfigError,
@@ -45,6 +47,24 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 def _read_lines(name: str) -> list[str]:
     with open(_DATA / name, encoding="utf-8") as handle:
         return [line.rstrip("\n") for line in handle if line.strip() and not line.startswith("#")]
+
+
+#: The case-narrative model (``scripts/train_privacy_model.py``; see privacy_model.md).
+PRIVACY_MODEL_PATH = _DATA / "privacy_model.json"
+PRIVACY_MODEL_FORMAT = "postguard-privacy-logreg/1"
+
+
+@cache
+def load_privacy_model() -> _linear_model.LinearModel | None:
+    """The shipped case-narrative model, or ``None`` when it is not installed.
+
+    Without it the detectors fall back to the rules alone.
+    """
+    try:
+        blob = PRIVACY_MODEL_PATH.read_text("utf-8")
+    except OSError:
+        return None
+    return _linear_model.linear_model_from_json(json.loads(blob), PRIVACY_MODEL_FORMAT)
 
 
 def _words(block: str) -> list[str]:
@@ -79,7 +99,9 @@ AMBIGUOUS_NAMES: frozenset[str] = frozenset(
         lincoln madison brooklyn regina santiago milan lourdes jordan eden kennedy reagan holly
         ivy robin nova luna lee jack dale jean bonnie kim li yi yu lan tao hong wen an krishna
         lakshmi jade hazel ruby skye sofia petra devon kai ade ayo olu mai nia liv jia lin kumar
-        malik dev raj rana aya dina wei jin hana karen kerry"""
+        malik dev raj rana aya dina wei jin hana karen kerry lola lolo nana nanna oma opa nonna
+        nonno abuela abuelo tita tito gogo bibi nani dadi ouma oupa mon tue wed thu fri sat sun
+        ama mere tui"""
     )
 )
 
@@ -290,8 +312,23 @@ _CUES: dict[str, list[str]] = {
         *_product(["told you"], ["those", "that", "it", "the"]),
         "have you down as",
         *_product(["got your", "have your"], ["number as", "details as", "email as"]),
+        # Echoing what someone gave us, or recalling seeing them: a client, not a commenter.
+        *_product(
+            _words("noted got have received taken"),
+            ["your"],
+            [
+                *_words("number address details email phone mobile postcode aadhaar dob"),
+                *["nhs number", "date of birth", "hospital number"],
+            ],
+        ),
+        *_product(["i saw you", "we saw you", "i met you", "we met you"]),
+        *_product(["our"], _words("session consult consultation visit call appointment")),
+        *_product(["now you're", "now you’re", "you're", "you’re"], ["home from", "back home"]),
     ],
-    "surname_kw": _words("family household twins triplets boys girls kids children"),
+    "surname_kw": _words(
+        "family household twins triplets boys girls kids children famille familie familia "
+        "família pamilya famiglia"
+    ),
     "consult_kw": _product(_words("consult visit session appointment call"), ["with"]),
     # A bed, bay or room that can be numbered ("bay 4", "pod C", "the end bay").
     "berth": _words("ward room rm bed bay cot incubator pod cubicle suite"),
@@ -429,6 +466,17 @@ _CUES: dict[str, list[str]] = {
         "shop owner",
         "business owner",
         "head teacher",
+        # Roles a small community knows by sight.
+        *_words(
+            "principal curate chaplain pastor newsreader newscaster broadcaster goalie goalkeeper "
+            "captain coach shearer fisherman fisherwoman publican magistrate legislator mla "
+            "assemblywoman sheriff ranger postmistress postman lifeguard jockey referee"
+        ),
+        "legislative assembly",
+        "member of parliament",
+        "county team",
+        "national team",
+        "ambulance crew",
     ],
     "f_family": _words(
         "triplets quadruplets quads quintuplets surrogate surrogacy adopted adoptive "
@@ -775,6 +823,19 @@ class _Analysis:
         return found
 
     @cached_property
+    def model_scores(self) -> dict[str, float]:
+        """The case-narrative model's probabilities (computed on first use only)."""
+        model = load_privacy_model()
+        return model.scores(self.text) if model is not None else {}
+
+    def model_says(self, head: str) -> bool:
+        """Whether the model is confident that the text is a case of kind ``head``."""
+        model = load_privacy_model()
+        if model is None or self.direction != "outbound":
+            return False
+        return self.model_scores.get(head, 0.0) >= model.thresholds.get(head, 1.0)
+
+    @cached_property
     def care_locations(self) -> list[Hit]:
         """Places of care tied to a person (shared by the location and health detectors)."""
         return _find_care_locations(self)
@@ -845,7 +906,8 @@ _PLACE_AFTER = frozenset(
         ward unit house centre center clinic trust health university college school park square
         gardens place foundation institute initiative group network hall church bridge station
         airport county city town village maternity medical birth women's children's walk
-        crescent mews terrace grove rise row view green hill wing suite"""
+        crescent mews terrace grove rise row view green hill wing suite photography studio
+        studios designs consulting lactation doula doulas media press books ltd llc inc"""
     )
 )
 _FACILITY_WORDS = frozenset(
@@ -891,7 +953,7 @@ _NOT_A_NAME = frozenset(
     + _WEEKDAYS
 )
 _CITATION_AFTER = re.compile(
-    r"(?:\s+[A-Z][a-z'’-]+)?(?:\s*\(\s*(?:19|20)\d\d|\s+et\s+al|\s*,?\s*\(?(?:MD|PhD|IBCLC|FRCPC"
+    r"(?:\s+[A-Z][\w'’-]+){0,2}(?:\s*\(\s*(?:19|20)\d\d|\s+et\s+al|\s*,?\s*\(?(?:MD|PhD|IBCLC|FRCPC"
     r"|FABM|RN|RM|MBBS|FRCP|FACOG|MPH|CLC|IBCLCs|RLC|LLLL)\b|\s*,\s*(?:(?:19|20)\d\d\b|\d+(?:st|nd|rd|th)"
     r"\s+ed)|[’']s\s+(?:research|study|studies"
     r"|work|book|books|paper|papers|article|articles|protocol|protocols|website|site|blog"
@@ -902,7 +964,9 @@ _CITATION_AFTER = re.compile(
 )
 _CITATION_BEFORE = re.compile(
     r"\b(?:according\s+to|by|cites?|cited|quoting|quote|per|author|researcher|expert"
-    r"|work\s+of|research\s+of|books?\s+by|as\s+(?:dr|prof)\.?)\s*$",
+    r"|work\s+of|research\s+of|books?\s+by|as\s+(?:dr|prof)\.?"
+    r"|(?:photo(?:graph)?s?|image|picture|pic|artwork|illustration|video|words|poem)\s*(?:by|:|credit:?)"
+    r"|credits?\s*:|📸|©)\s*$",
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(
@@ -951,8 +1015,20 @@ def _is_vocative(a: _Analysis, start: int, end: int) -> bool:
     ) or end >= e
 
 
+#: A closing name line over a role line: "Siobhán Ní Mhurchú\nHonorary Secretary".
+_ROLE_SIGNATURE = re.compile(
+    r"\n[ \t]*([A-Z][^\W\d_]*(?:[ '’-]+[^\W\d_]+){0,3})[ \t]*,?[ \t]*\n[ \t]*[^\n]{0,40}\b"
+    r"(?i:secretary|chair\w*|president|treasurer|coordinator|director|officer|manager|lead"
+    r"|trustee|ibclc|founder|editor|administrator|team|volunteer|counsell?or|midwife)\b[^\n]{0,40}\s*$"
+)
+
+
 def _signature_start(text: str) -> int:
     """Where a trailing sign-off ("— Priya, IBCLC") starts, or len(text)."""
+    if "\n" in text[-120:]:
+        r = _ROLE_SIGNATURE.search(text, max(0, len(text) - 120))
+        if r:
+            return r.start(1)
     m = _SIGN_OFF.search(text, max(0, len(text) - 60))
     return m.start(1) if m else len(text)
 
@@ -972,6 +1048,9 @@ def _find_people(
             found[(start, end)] = (score, note)
 
     upper_share: float | None = None
+    # Names seen as staff, speakers or authors somewhere in the text: the same
+    # name elsewhere ("Happy birthday, Margaret") is the same person.
+    staff_names: set[str] = set()
     for pm in a.names:
         word = text[pm.start : pm.end]
         lw = pm.phrase
@@ -1030,12 +1109,22 @@ def _find_people(
         if before in ("by", "st", "saint") or (
             not relation and _name_excluded_by_context(text, first, pm.end)
         ):
+            staff_names.add(lw)
+            continue
+        if not strong and _not_a_client(a, first, pm.start, pm.end):
+            staff_names.add(lw)
             continue
         if not strong and _is_vocative(a, first, pm.end) and not a.client_context:
             continue
         if not strong and _STAFF_APPOSITIVE.match(text, pm.end):
+            staff_names.add(lw)
             continue
         add(pm.start, pm.end, score, "given name in a care context" if strong else "given name")
+
+    if staff_names:
+        for key in [k for k, (_sc, note) in found.items() if note == "given name"]:
+            if text[key[0] : key[1]].lower() in staff_names:
+                del found[key]
 
     _more_people(a, add)
 
@@ -1103,6 +1192,77 @@ def _find_people(
     return [(s, e, sc, note) for (s, e), (sc, note) in sorted(found.items()) if s < sig_start]
 
 
+#: "our own volunteers Ama, Wanjiru and Tui", "Staff: Ngaio and Tui", "my mentors — Jean, ..."
+_STAFF_LIST_BEFORE = re.compile(
+    r"\b(?i:volunteers?|staff|team|mentors?|speakers?|trustees?|organi[sz]ers?|committee|peer"
+    r"\s+supporters?|counsel+ors?|colleagues?|midwives|coordinators?|facilitators?|tutors?"
+    r"|educators?|helpers?|moderators?|presenters?|panel(?:lists)?|founders?|hosts?|desk"
+    r"|office|line|kaiāwhina|kaiawhina)(?:\s+[a-z]+(?=\s*:))?"
+    r"\s*(?::|—|–|-|,|\()?\s*(?:(?i:the\s+late\s+)?(?:(?:Dr|Prof)\.?\s+)?[A-Z][\w'’-]*"
+    r"(?:\s+[A-Z][\w'’-]*){0,2}\s*(?:,|\band\b|&)\s*)*$"
+)
+#: "Name (Town) has run our Tuesday group", "Name trained 40 peer counsellors": volunteer work.
+_ORG_WORK_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w'’-]+){0,3}\s*(?:\([^()\n]{1,30}\))?,?\s+(?:has\s+|have\s+|had\s+|also\s+)?"
+    r"(?:run(?!\s+out)|runs|ran|led|leads|set\s+up|sets\s+up|founded|trained|trains|coordinat\w+"
+    r"|organi[sz]\w+|answered|rewrote|translated|facilitat\w+|volunteer\w*|hosted|hosts"
+    r"|(?:is|was)\s+(?:our|the)\s+(?:\w+\s+){0,3}?(?:volunteer|peer\s+supporter|coordinator"
+    r"|lead|chair|founder|counsellor|counselor|trainer|facilitator|ibclc))\b"
+)
+#: "Name, our kaiāwhina," "Name, our newest peer supporter": a role given in apposition.
+_ROLE_APPOSITIVE = re.compile(
+    r"(?:\s+[A-Z][\w'’-]+){0,2}\s*,\s*(?:our|my)\s+(?:(?:new|newest|own|lovely|wonderful|amazing"
+    r"|local|senior|wise|brilliant|fab|fabulous|first|longest-serving)\s+)*([^\W\d_]+)"
+)
+_NOT_A_ROLE = frozenset(
+    _words(
+        """client clients patient patients mum mom mother mama dad father son daughter baby babe
+        newborn twins triplets family girl boy little lo friend neighbour neighbor niece nephew
+        cousin sister brother wife husband partner grandson granddaughter"""
+    )
+)
+_CITE_LIST_BEFORE = re.compile(
+    r"\(\s*(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*(?:,|&|\band\b)\s*)*$"
+)
+_CITE_LIST_AFTER = re.compile(r"[^()\n]{0,80}?\b(?:19|20)\d\d[a-z]?\b[^()\n]{0,20}\)")
+_SELF_INTRO_AFTER = re.compile(r"\s+(?:here\b|from\s+the\s+\w+\s+group\b)")
+_NEAR_PLACE_BEFORE = re.compile(r"\b(?i:at|in|near|outside|opposite)\s+(?:(?i:the)\s+)?$")
+
+
+def _not_a_client(a: _Analysis, first: int, start: int, end: int) -> bool:
+    """Volunteers and staff listed or described by their work; a name inside a
+    place; a commenter introducing themself."""
+    text = a.text
+    if _STAFF_LIST_BEFORE.search(text, max(0, first - 120), first):
+        return True
+    if _ORG_WORK_AFTER.match(text, end):
+        return True
+    role = _ROLE_APPOSITIVE.match(text, end)
+    if role and role.group(1).lower() not in _NOT_A_ROLE:
+        return True
+    # "General Hospital Marina", "Clinic Stanley": a capitalised place word before the name.
+    prev = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if prev and prev.group(1)[:1].isupper() and prev.group(1).lower() in _PLACE_AFTER:
+        return True
+    # "(Nguyen, Okoro & Patel, Breastfeeding Medicine 2024)": an author list.
+    if _CITE_LIST_BEFORE.search(text, max(0, first - 80), first) and _CITE_LIST_AFTER.match(
+        text, end
+    ):
+        return True
+    # "at the Sarova Stanley", "at Chris Hani Bara": a full name after "at" names a place.
+    if (
+        first > 0
+        and text[first - 1] == " "
+        and _NEAR_PLACE_BEFORE.search(text, max(0, first - 12), first)
+    ):
+        nxt = _WORD_AFTER.match(text, end, end + 40)
+        if nxt and nxt.group(1)[:1].isupper():
+            return True
+        if text[max(0, first - 12) : first].lower().rstrip().endswith("the"):
+            return True
+    return a.direction == "inbound" and _SELF_INTRO_AFTER.match(text, end) is not None
+
+
 #: "Grace, Tomasz and Nkechi, the volunteers who ...", "... to the Education Committee".
 _STAFF_APPOSITIVE = re.compile(
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}(?:\s*(?:,|and|&)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*\s*,?\s+"
@@ -1125,7 +1285,7 @@ _CLIENT_AFTER = re.compile(
     r"|families|caseload)\b",
     re.IGNORECASE,
 )
-_TITLE_INITIAL = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[A-Z]\.?(?![\w'’])")
+_TITLE_INITIAL = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[A-Z]\.?(?:(?=['’]s\b)|(?![\w'’]))")
 _INITIALS_POSSESSIVE = re.compile(r"\b([A-Z]\.?[A-Z]\.?(?:[A-Z]\.?)?)[’']s\s+")
 _NOT_INITIALS = frozenset(
     _words(
@@ -1133,9 +1293,19 @@ _NOT_INITIALS = frozenset(
         ibclc lc clc cdc aap nice rcm rcn bbc itv tv a&e icu hdu ae pm am ok"""
     )
 )
+#: A surname, with the particles of many naming traditions: "Ó Briain", "Mac Giolla", "van Dijk".
+_SURNAME = (
+    r"(?:(?:Ó|Ní|Nic|Mac|Mc|Ua|O['’]|Van|van|Von|von|De|de|Da|da|Di|Du|Le|La|Al|El|al|el|Bin|bin"
+    r"|Abu|Ben|dos|das)[ -]?)?[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?"
+)
 _SURNAME_FAMILY = re.compile(
-    r"\b(?i:the)\s+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)\s+(?:family|household|twins|triplets|boys"
-    r"|girls|kids|children)\b"
+    rf"\b(?i:the)\s+({_SURNAME})\s+(?:family|household|twins|triplets|boys|girls|kids|children)\b"
+    # "la famille Martin", "die Familie Weber", "la familia García", "pamilya Santos"
+    rf"|\b(?i:la\s+|die\s+|a\s+|ang\s+)?(?i:famille|familie|familia|família|pamilya|famiglia)"
+    rf"\s+({_SURNAME})"
+    # "the Hendersons' wee boy", "the Okafors' twins"
+    r"|\b(?i:the)\s+([A-Z][^\W\d_]+s)['’]\s+(?:(?:wee|little|new|baby|youngest|eldest|newborn)\s+)?"
+    r"(?:boy|girl|baby|babe|son|daughter|twins|triplets|newborn|little\s+one|wee\s+one)\b"
 )
 _NOT_A_SURNAME = frozenset(
     _words(
@@ -1174,14 +1344,19 @@ def _more_people(a: _Analysis, add: Any) -> None:
                 after <= h.start <= after + 25 for h in a.health
             ):
                 add(m.start(1), m.end(1), 0.75, "initials with a care detail")
-    if a.has("surname_kw"):
+    if " ji" in a.lower or "-san" in a.lower or " sahib" in a.lower:
+        for m in _NAME_HONORIFIC_AFTER.finditer(text):
+            if m.group(1).lower() not in _NOT_A_NAME:
+                add(m.start(1), m.end(0), 0.75, "name with an honorific")
+    if a.has("surname_kw") or "s' " in text or "s’ " in text:
         for m in _SURNAME_FAMILY.finditer(text):
-            word = m.group(1).lower()
+            group = next(g for g in (1, 2, 3) if m.group(g))
+            word = m.group(group).lower()
             if word in _NOT_A_SURNAME or word in _NOT_A_NAME or word in _PLACE_AFTER:
                 continue
             if word in _ETHNIC_WORDS or word.endswith(("ian", "ean", "ese", "ish", "ani")):
                 continue
-            add(m.start(1), m.end(1), 0.75, "family surname")
+            add(m.start(group), m.end(group), 0.75, "family surname")
     if "@" in text and a.direction == "outbound" and _HANDLE_CUE.search(text):
         for m in _HANDLE.finditer(text):
             add(m.start(), m.end(), 0.7, "handle of someone we cared for")
@@ -1193,6 +1368,10 @@ def _more_people(a: _Analysis, add: Any) -> None:
             add(m.start(1), m.end(1), 0.75, "name of someone seen in a consult")
 
 
+#: Honorifics written after the name: "Sharma ji", "Tanaka-san", "Singh sahib".
+_NAME_HONORIFIC_AFTER = re.compile(
+    r"\b([A-Z][a-z]+)(?:\s+(?:ji|jee|sahib|saheb)|-(?:san|sama|chan|kun))\b"
+)
 _CARE_AFTER_POSSESSIVE_ANY = re.compile(
     r"[’']s\s+(?:latch|latching|feeds?|feeding|weight|tongue|tie|frenotomy|nappy|nappies|diapers?"
     r"|reflux|jaundice|bilirubin|birth|mum|mom|dad|suck|jaw|supply)\b"
@@ -2081,6 +2260,7 @@ class HealthDetailDetector(Detector):
         text = a.text
         inbound = a.direction == "inbound"
         places = [(h.start or 0, h.end or 0) for h in a.care_locations] if a.has("room") else []
+        untied: list[tuple[int, int, str]] = []
         for start, end, facet in a.health_items:
             if any(s <= start < e for s, e in places):
                 # "the NICU at St Aidan's" is where the baby is: a place, not a diagnosis.
@@ -2096,7 +2276,31 @@ class HealthDetailDetector(Detector):
                 hits.append(
                     _hit("privacy.health", a.text, start, end, 0.8, f"{facet} detail of a person")
                 )
-        return hits
+            elif not hits:
+                untied.append((start, end, facet))
+        if hits or not untied or inbound:
+            return hits
+        return _model_health(a, untied)
+
+
+def _case_anchor(a: _Analysis) -> bool:
+    """A minimal sign that the text is about someone: a person word, name, tie or story cue."""
+    return bool(a.has("anchor") or a.people or a.has("narrative") or a.tie_sentences)
+
+
+def _model_health(a: _Analysis, untied: list[tuple[int, int, str]]) -> list[Hit]:
+    """Rescue health details the rules could not tie, when the model reads a case story.
+
+    Only outbound texts with a person anchor qualify, and only details outside
+    sentences worded as general education ("if", "research", "many mums").
+    """
+    strong = a.strong_generic_sentences
+    candidates = [c for c in untied if a.sentence_of(c[0]) not in strong]
+    if not candidates or not _case_anchor(a) or not a.model_says("health"):
+        return []
+    start, end, facet = candidates[0]
+    note = f"{facet} detail in what reads as a case story (model)"
+    return [_hit("privacy.health", a.text, start, end, 0.7, note)]
 
 
 # --------------------------------------------------------------------------
@@ -2161,11 +2365,18 @@ class QuasiIdentifierDetector(Detector):
         if a.has_digit:
             for facet, rx in _NUMERIC_FACETS.items():
                 facets.extend((m.start(), facet) for m in rx.finditer(a.lower))
-        if len({f for _s, f in facets} | {"place"}) < self.threshold:
+        present = {f for _s, f in facets} | {"place"}
+        if not present & _RARE_FACETS or len(present) < self.threshold - 1:
+            return []
+        # One facet short of the rules' threshold: the model must read the text
+        # as singling someone out before the dearer place pattern even runs.
+        rules_reach = len(present) >= self.threshold
+        if not rules_reach and not a.model_says("quasi"):
             return []
         facets.extend((m.start(), "place") for m in _PLACE.finditer(a.text))
         anchors = {a.sentence_of(s) for s, _e in a.cues["anchor"]}
         windows: list[tuple[int, int, set[str]]] = []
+        near: list[tuple[int, int, set[str]]] = []
         n = len(a.sents)
         for i in sorted(anchors):
             if i in a.generic_sentences and i not in a.tie_sentences:
@@ -2175,14 +2386,29 @@ class QuasiIdentifierDetector(Detector):
             kinds = {f for s, f in facets if ws <= s < we}
             # A tie to a public figure ("the mayor's daughter") counts twice.
             weight = len(kinds) + ("public" in kinds)
-            if weight >= self.threshold and kinds & _RARE_FACETS:
+            if not kinds & _RARE_FACETS:
+                continue
+            if weight >= self.threshold and rules_reach:
                 windows.append((ws, we, kinds))
+            elif weight >= self.threshold - 1:
+                near.append((ws, we, kinds))
+        if not windows and near and a.model_says("quasi"):
+            # One facet short, but the model reads the text as singling someone out.
+            return [
+                _hit("privacy.quasi_identifier", a.text, ws, we, 0.6, _quasi_note(kinds, True))
+                for ws, we, kinds in _merge_windows(near)
+            ]
         hits: list[Hit] = []
         for ws, we, kinds in _merge_windows(windows):
             score = min(1.0, 0.5 + 0.1 * len(kinds))
-            note = "identifying combination: " + ", ".join(sorted(kinds))
+            note = _quasi_note(kinds, False)
             hits.append(_hit("privacy.quasi_identifier", a.text, ws, we, score, note))
         return hits
+
+
+def _quasi_note(kinds: set[str], model: bool) -> str:
+    note = "identifying combination: " + ", ".join(sorted(kinds))
+    return note + " (with the model)" if model else note
 
 
 def _merge_windows(
