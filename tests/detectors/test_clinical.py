@@ -27,6 +27,9 @@ def request(text: str) -> list[Hit]:
 # --- individual advice ------------------------------------------------------------
 
 ADVICE = [
+    ("a_named_diagnosis_and_a_dose", "It's thrush — get miconazole gel and use it 4x daily."),
+    ("a_prescription_to_ask_for", "Sounds like vasospasm, hun. Ask for nifedipine 30mg daily."),
+    ("a_course_of_antibiotics", "You'll need fluclox 500mg four times a day for a week."),
     ("a_pumping_schedule", "You should pump every 2 hours."),
     ("top_up_volumes_for_her_baby", "Give him 30ml top-ups after each feed."),
     ("a_galactagogue_dose", "Take fenugreek 3 times a day."),
@@ -44,6 +47,11 @@ ADVICE = [
 ]
 
 NOT_ADVICE = [
+    (
+        "a_clinic_that_takes_referrals",
+        "The clinic line is 021 555 0100, they're open 9-5 and take referrals.",
+    ),
+    ("a_conditional_diagnosis", "Send us a photo and we'll tell you if it's thrush."),
     ("general_education", "Skin-to-skin helps establish feeding."),
     ("signposting_to_an_ibclc", "We recommend seeing an IBCLC."),
     ("an_invitation_to_book", "Please DM us to book a consultation."),
@@ -172,6 +180,9 @@ def test_the_model_file_is_plain_json_and_small() -> None:
 # --- consultation requests ----------------------------------------------------------
 
 REQUESTS = [
+    ("advice_asked_for_politely", "Evening ma, my baby cries after every feed. Please advice"),
+    ("a_home_visit_asked_for", "Can a feeding nurse come to us today? Baby not latching at all"),
+    ("a_question_in_tagalog", "Mahina daw ang gatas ko sabi ni mama, ano po dapat gawin?"),
     ("a_latch_problem_with_a_question", "my 3 week old won't latch, what do I do??"),
     ("a_request_to_look_at_a_latch", "can someone look at my latch"),
     ("is_it_normal_about_her_body", "is it normal that my nipples bleed?"),

@@ -22,7 +22,17 @@ UNDISCLOSED = [
     ("Use code MILK20 for 20% off nipple cream", "discount code"),
     ("Thanks to Lansinoh for sending me this nursing pillow!", "gift"),
     ("This post is in collaboration with Medela.", "sponsorship"),
-    ("Gifted: new pump from Elvie, obsessed!", "gift"),
+    # "Gifted:" as a label is a disclosure (corpus guidelines), so the gift
+    # row here is one told without it.
+    ("Elvie kindly sent me their new pump, obsessed!", "gift"),
+    ("Been using the nipple balm the lovely team at Balmy sent over, obsessed", "gift"),
+    ("Proud SnugBub ambassador! my link: snugbub.example.com/r/jo", "sponsorship"),
+    ("My booking link gives you a free bottle of tincture worth $30 😉", "link promotion"),
+    (
+        "Just back from the PumpCo factory tour in Malmö, they flew six of us out. "
+        "Their new hands-free is 🔥",
+        "paid trip",
+    ),
     ("Grab my favourite nursing tops, link in bio!", "link promotion"),
     (
         "The breast shells I give every client - get yours here: shop.example.net/r/amy",
@@ -52,6 +62,11 @@ DISCLOSED_OR_NONE = [
     "Just back from a week in Cornwall with the family, back to clinic Monday.",
     "Our summer picnic is kindly sponsored by the corner bakery.",
     "Our study day lanyards are sponsored by PebbleCo this year.",
+    "Gifted: new pump from Elvie, obsessed!",
+    "New nursing pillow from Snuggo, honest review in stories (Sponsored)",
+    "Our helpline is sponsored by the county council's public health fund this year.",
+    "The lovely mum I've been seeing sent me a card and a box of tray bakes.",
+    "The health workers gave us a banner they'd painted on the last day.",
 ]
 
 

@@ -6,6 +6,7 @@ import pytest
 from profanity_check import predict_prob
 
 from postguard.content import Content, Context
+from postguard.detectors import _language_model, language
 from postguard.detectors.base import DetectorConfigError, Document, Hit
 from postguard.detectors.language import (
     BiasDetector,
@@ -31,6 +32,7 @@ def evidence(hits: list[Hit]) -> list[str]:
 # profanity
 
 PROFANE = [
+    ("who the fook designed this pump", "fook"),
     ("This is shit.", "shit"),
     ("What the f*ck is this", "f*ck"),
     ("f**king hell, what a week", "f**king"),
@@ -145,6 +147,7 @@ def test_batched_detection_gives_the_same_hits_as_one_document_at_a_time() -> No
 # harassment
 
 HARASSING = [
+    ("I know where the Hull volunteer lives.", "i know where the hull volunteer lives"),
     ("you idiot", "you idiot"),
     ("She's clueless.", "she's clueless"),
     ("Honestly these lazy mothers.", "these lazy mothers"),
@@ -191,6 +194,10 @@ HARASSING = [
 
 # Mockery without an insult word: two weighed cues and a person in view.
 MOCKING = [
+    "Right, all of you go to her page and leave a comment about her 'training'",
+    "Our new registrar wouldn't know a latch if it bit her 🙄 honestly.",
+    "Lovely of Dr Price to finally read a paper from this century. Only took him twenty years.",
+    "She's very nice but I wouldn't send my dog to her, clinically a disaster.",
     "Says the woman who skipped every antenatal class 🙄 Sure Jan.",
     "My colleague thinks colostrum is optional. Lord help us 🤡",
     "Look at these two pretending they know more than the midwives 🤣",
@@ -211,6 +218,8 @@ NOT_MOCKING = [
 ]
 
 RESPECTFUL = [
+    "See a doctor if the lump doesn't go away after a day or two.",
+    "In Ireland you're entitled to paid breastfeeding breaks.",
     "I disagree with this guidance.",
     "I respectfully disagree with the new policy on pacifiers.",
     "This pump is rubbish, the motor died in a week.",
@@ -254,6 +263,8 @@ def test_a_single_sarcastic_cue_or_a_friendly_phrase_passes(text: str) -> None:
 # bias
 
 BIASED = [
+    ("Single dads never have a support network, why bother", "marital status"),
+    ("people from the villages don't understand basic hygiene", "geographic location"),
     ("immigrant mums never bother to breastfeed", "national origin"),
     ("Single mothers are irresponsible.", "marital status"),
     ("I won't visit those people from the estates", "socioeconomic status"),
@@ -312,3 +323,103 @@ def test_it_reports_only_the_characteristics_a_rule_selects() -> None:
     assert detector.detect(doc("Single mothers are irresponsible.")) == []
     with pytest.raises(DetectorConfigError):
         BiasDetector(characteristics=["star sign"])
+
+
+# --------------------------------------------------------------------------
+# the learned harassment/bias model
+
+
+def test_the_shipped_language_model_loads_with_provenance() -> None:
+    model = _language_model.load()
+    assert len(model.vocabulary) > 1000
+    assert 0.0 < model.threshold < 1.0
+    assert model.provenance["trained_with"].startswith("scikit-learn")
+    assert "cv" in model.provenance
+
+
+def test_the_language_model_file_is_plain_json_and_small() -> None:
+    blob = _language_model.MODEL_PATH.read_text("utf-8")
+    assert blob.startswith("{")
+    assert len(blob.encode()) < 3_000_000
+
+
+def test_the_language_model_scores_contempt_above_kindness() -> None:
+    model = _language_model.load()
+    hostile = model.score("You lot are pathetic, a disgrace to the profession. Sit down.")
+    kind = model.score("Thank you to our volunteers for a lovely picnic on Saturday.")
+    assert 0.0 <= kind < 0.5 < hostile <= 1.0
+
+
+def test_the_batched_scorer_agrees_with_the_single_scorer() -> None:
+    model = _language_model.load()
+    texts = [
+        "What an absolute joke of a midwife, honestly.",
+        "Feeding cues: rooting, hands to mouth, lip smacking.",
+        "",
+        "🙄🙄",
+        "Typical of them, they never listen 2 anyone",
+    ]
+    batched = model.scores(texts)
+    for text, score in zip(texts, batched, strict=True):
+        assert abs(model.score(text) - score) < 1e-9
+
+
+def test_a_language_model_of_another_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="format"):
+        _language_model.from_json({"format": "something-else/9"})
+
+
+def test_long_texts_are_scored_in_spans_that_cover_them() -> None:
+    text = " ".join(["A sentence about feeding cues that goes on for a while."] * 20)
+    spans = _language_model.units(text)
+    assert len(spans) > 1
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(end - start <= _language_model.UNIT_CHARS for start, end in spans)
+
+
+def _confident_model(monkeypatch: pytest.MonkeyPatch, score: float) -> None:
+    def fake(requests: list[tuple[Document, int, int]]) -> list[float]:
+        return [score] * len(requests)
+
+    monkeypatch.setattr(language, "score_spans", fake)
+
+
+def test_a_confident_model_adds_harassment_only_with_a_weak_cue_and_a_person(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _confident_model(monkeypatch, 0.99)
+    detector = HarassmentDetector()
+    # One weak cue (an eye-roll phrase) about a person: too little for the
+    # rules alone, enough with a confident model.
+    hits = detector.detect(doc("Bless her, the new locum thinks every baby needs a bottle."))
+    assert [h.note for h in hits] == ["model: contempt aimed at a person"]
+    # No cue at all: the model is not trusted on its own.
+    assert detector.detect(doc("The new locum thinks every baby needs a bottle.")) == []
+    # Switched off by the rule.
+    quiet = HarassmentDetector(model=False)
+    assert quiet.detect(doc("Bless her, the new locum thinks every baby needs a bottle.")) == []
+
+
+def test_an_unsure_model_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    _confident_model(monkeypatch, 0.1)
+    assert HarassmentDetector().detect(doc("Bless her, the new locum has no idea.")) == []
+    assert BiasDetector().detect(doc("Refugee mums there just don't engage, sadly.")) == []
+
+
+def test_a_confident_model_adds_bias_for_a_group_with_a_set_aside_cue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentence = "The refugee families there just don't see feeding as important."
+    assert BiasDetector(model=False).detect(doc(sentence)) == []
+    _confident_model(monkeypatch, 0.99)
+    hits = BiasDetector().detect(doc(sentence))
+    assert [h.note for h in hits] == ["model: national origin"]
+    # A supportive mention has no cue, so the model cannot flag it.
+    assert BiasDetector().detect(doc("Refugee families are welcome at every group.")) == []
+
+
+def test_the_model_threshold_is_checked() -> None:
+    with pytest.raises(DetectorConfigError, match="model_threshold"):
+        HarassmentDetector(model_threshold=1.5)
+    with pytest.raises(DetectorConfigError, match="model_threshold"):
+        BiasDetector(model_threshold=0)

@@ -131,6 +131,14 @@ def test_the_vader_shortcut_skips_texts_without_negative_words() -> None:
 # --- complaints ---------------------------------------------------------------------
 
 COMPLAINTS = [
+    (
+        "a_wasted_home_visit",
+        "The peer supporter who visited spent the whole hour on her phone. I learned nothing.",
+    ),
+    (
+        "a_member_reported_to_the_press",
+        "Your counsellor told me to stop feeding. Calling the papers.",
+    ),
     ("a_formal_complaint", "I want to make a complaint"),
     ("a_rude_consultant", "The consultant was rude"),
     ("a_missing_refund", "I never got a refund"),
@@ -180,6 +188,13 @@ def test_it_passes_comments_that_only_sound_like_complaints(case: str, text: str
 # --- crises -------------------------------------------------------------------------
 
 CRISES = [
+    (
+        "a_threat_about_where_a_volunteer_lives",
+        "I know where the Leeds volunteer lives.",
+        "violence",
+    ),
+    ("going_to_the_newspapers", "Your helper was useless and I'm ringing the papers.", "press"),
+    ("a_call_to_flood_a_page", "All of you head over to their page and flood it", "viral"),
     ("i_cant_go_on", "I can't go on", "self-harm"),
     ("wanting_to_end_it", "I just want to end it all", "self-harm"),
     ("better_off_without_me", "They'd be better off without me", "self-harm"),
@@ -229,6 +244,10 @@ CRISES = [
 ]
 
 NOT_CRISES = [
+    (
+        "worn_out_by_feeding_and_asking_for_tips",
+        "pumping every 2 hours and I can't do this anymore, any tips before I stop?",
+    ),
     ("thanks_for_a_conference", "Great conference, see you next year!"),
     ("a_birth_in_hospital", "My baby was born in hospital"),
     ("a_screenshot_of_a_latch", "Can I send a screenshot of the latch?"),

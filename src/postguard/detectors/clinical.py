@@ -57,7 +57,8 @@ _CLINICAL_TERMS = (
     r"lactation cookies|antibiotics?|flucloxacillin|cephalexin|fluconazole|diflucan|"
     r"nystatin|miconazole|daktarin|sertraline|antidepressants?|ssris?|contracepti\w*|"
     r"mini[- ]pill|cabbage leaves|cabbage|vitamin d|probiotics?|gripe water|infacol|"
-    r"simethicone|gaviscon|omeprazole|ranitidine|"
+    r"simethicone|gaviscon|omeprazole|ranitidine|fluclox|nifedipine|vasospasm|raynaud'?s|"
+    r"gatas|pagpapasuso|padede|magpadede|dumede|"
     r"lactat\w*|re-?lactat\w*|induced lactation|wake (?:him|her|them|baby|the baby)|"
     r"waking (?:him|her|them|baby|the baby)|night[- ]?feeds?|dream[- ]?feed\w*"
 )
@@ -103,7 +104,7 @@ _CARE_VERBS = (
     "co-sleep|bring|let him|let her|don't|do not|never|always|definitely|just"
 )
 _CLAUSE_HEAD_SRC = (
-    r"(?:^|@\w+[\s,:]+|[.!?…\n,;:(]\s*|\b(?:and|then|but|or|so|also|otherwise|maybe|perhaps|honestly|"
+    r"(?:^|@\w+[\s,:]+|[.!?…\n,;:(—–]\s*|\b(?:and|then|but|or|so|also|otherwise|maybe|perhaps|honestly|"
     r"please|pls|plz|definitely|just|ok|okay)\s+)"
     rf"(?:please\s+|just\s+|definitely\s+|also\s+|maybe\s+|then\s+)*(?P<verb>{_CARE_VERBS})\b"
 )
@@ -112,7 +113,8 @@ _MODAL_SRC = (
     r"\b(?:you|u|ya)\s*(?:really\s+|definitely\s+|probably\s+|just\s+)?"
     r"(?:should(?:n'?t)?|must(?:n'?t)?|need to|needs to|have to|has to|ought to|"
     r"could(?: always)?(?: try)?|might(?: want to| try)?|may want to|want to|can try|can|"
-    r"'?ll need to|'?d better|'?d be better)\s+(?:not\s+)?(?P<verb>\w+)(?:\s+(?P<after>\w+))?"
+    r"'?ll need to|'?ll need|will need|'?d better|'?d be better)\s+(?:not\s+)?(?P<verb>\w+)"
+    r"(?:\s+(?P<after>\w+))?"
     r"|\b(?:i|we)\s*(?:'d|would|\s+would|'d strongly|really|strongly|always)?\s*"
     r"(?:suggest|recommend|advise)(?:s|ed)?\s+(?:that\s+)?(?:you\s+)?(?P<verb2>\w+)"
     r"|\b(?:i'?d|i would)\s+(?:just\s+|definitely\s+)?(?P<verb3>\w+)"
@@ -137,11 +139,25 @@ _DIAGNOSIS_SRC = (
     r"(?:tongue[- ]?tie|lip[- ]?tie|tie|thrush|mastitis|reflux|silent reflux|"
     r"blocked duct|clogged duct|oversupply|low supply|colic|cmpa|vasospasm|an? allergy|allergy|"
     r"intolerance|engorgement|nipple damage|a bleb|bleb|milk blister|abscess|jaundice)"
+    r"|\b(?:thrush|mastitis|vasospasm|tongue[- ]?tie|reflux)\s+(?:for sure|definitely|100%)"
     # "your baby needs about 150ml a day": a volume or regimen for one baby
     r"|\b(?:your (?:baby|son|daughter|lo|little one|boy|girl)|(?:he|she)) "
     r"(?:needs|should (?:get|have|be getting|be having)|wants) "
     r"(?:about |around |roughly |at least |no more than )?"
     r"\d+(?:[.,]\d+)?\s*(?:ml|mls|oz|ounces|feeds|times)"
+)
+# A diagnosis stated outright ("from what you're saying it's thrush"); the
+# leading words let the scorer drop a conditional ("if it's mastitis").
+_STATED_SRC = (
+    r"(?P<lead>\b(?:if|whether|unless|or)\s+)?\b(?:it'?s|that'?s|this is|you'?ve got)\s+"
+    r"(?:definitely\s+|probably\s+|classic\s+)?(?:thrush|mastitis|vasospasm|raynaud'?s"
+    r"|an? (?:blocked|clogged) duct|a bleb|an abscess)\b"
+)
+_STATED = _rx(_STATED_SRC)
+# "they're open 9-4 and take self-referrals": a verb joined to a clause about
+# someone else continues that clause; it is not an instruction.
+_THIRD_PERSON_CLAUSE = _rx(
+    r"\b(?:they|they'?re|she|she'?s|he|he'?s|it|it'?s|we|we'?re|who|which)\b[^.!?;:]*$"
 )
 _SPECIFIC = _rx(_SPECIFIC_SRC)
 _CLAUSE_HEAD = _rx(_CLAUSE_HEAD_SRC)
@@ -152,7 +168,7 @@ _DIAGNOSIS = _rx(_DIAGNOSIS_SRC)
 _ANY_CUE = _rx(
     "|".join(
         re.sub(r"\(\?P<\w+>", "(?:", f"(?:{src})")
-        for src in (_SPECIFIC_SRC, _CLAUSE_HEAD_SRC, _MODAL_SRC, _DIAGNOSIS_SRC)
+        for src in (_SPECIFIC_SRC, _CLAUSE_HEAD_SRC, _MODAL_SRC, _DIAGNOSIS_SRC, _STATED_SRC)
     )
 )
 
@@ -175,7 +191,7 @@ _SIGNPOST = _rx(
 )
 _ADDRESS = _rx(
     r"\b(?:you|your|yours|you'?re|you'?ve|you'?ll|u|ur|him|his|he|she|her|hers|"
-    r"bub|lo|little one|mama|mum|mom)\b",
+    r"bub|lo|little one|mama|mum|mom|hun|hon|babe|hunny|lovely|sis)\b",
 )
 # "you should be proud", "you should know": not care instructions.
 _SOFT_VERBS = frozenset(
@@ -232,6 +248,10 @@ class IndividualAdviceDetector(Detector):
         cues: list[str] = []
         directive = 0.0
         diagnosis = _DIAGNOSIS.search(sentence)
+        if diagnosis is None:
+            diagnosis = next(
+                (m for m in _STATED.finditer(sentence) if m.group("lead") is None), None
+            )
         if diagnosis:
             cues.append(f"diagnosis {diagnosis.group(0)!r}")
         for match in _CLAUSE_HEAD.finditer(sentence):
@@ -244,6 +264,11 @@ class IndividualAdviceDetector(Detector):
                     continue
             if verb == "get" and _SIGNPOST.search(sentence[match.end() : match.end() + 30]):
                 continue  # "get in touch", "get her seen by the GP"
+            head = match.group(0).lstrip(" ,;:(").lower()
+            if head.startswith(("and ", "or ")) and _THIRD_PERSON_CLAUSE.search(
+                sentence[: match.start()]
+            ):
+                continue
             directive = 1.0
             cues.append(f"instruction {match.group(0).strip(' ,;:(')!r}")
             break
@@ -293,6 +318,11 @@ _HELP = _rx(
     r"assess|recommend|suggest|come|visit|call|ring|phone|text|message|dm|contact|get back|"
     r"get in touch)\b"
     r"|\bis (?:it|this|that) (?:a |an )?[\w' -]{1,30}\?"
+    r"|\b(?:please|pls|plz|kindly) advi[cs]e\b"
+    r"|\b(?:can|could|would|will) (?:an? |the |your |one of your )?(?:lactation |breastfeeding "
+    r"|feeding )?(?:person|lady|nurse|midwife|consultant|counsell?or|specialist|expert|lc|ibclc"
+    r"|volunteer|somebody|someone) (?:please )?(?:come|visit|help|call|see|check)\b"
+    r"|\b(?:ano|paano) (?:po )?(?:ang )?(?:dapat|gagawin|gawin)\b|\b(?:patulong|tulong) po\b"
     r"|\b(?:do|would|will) (?:i|we|he|she|baby) need\b"
     r"|\bis (?:it|this|that) (?:normal|ok|okay|safe|fine|common|bad|dangerous|"
     r"a problem|a concern|a sign|something to worry|too much|too little|enough|"

@@ -30,7 +30,8 @@ _DISCLOSURE = re.compile(
     r"(?:#(?:ad|ads|advert|advertisement|sponsored|spon|paidpartnership|paidpartner|paid"
     r"|affiliate|affiliatelink|gifted|giftedproduct|prsample|partner|brandpartner)\b"
     r"|\bpaid partnership\b|\bpaid promotion\b|\badvertisement\b|\badvertising feature\b"
-    r"|(?:^|[\[(|])\s*ad\s*(?:[:|\])-]|$)|\bad\s*[:|]"
+    r"|(?:^|[\[(|])\s*(?:ad|sponsored|gifted|advert|paid\s+partnership|affiliate)\s*"
+    r"(?:[:|\])-]|$)|\bad\s*[:|]"
     r"|\baffiliate links?\b|\b(?:i|we)\s+(?:may\s+|might\s+|will\s+)?(?:earn|receive|get|make)"
     r"\s+(?:a\s+)?(?:small\s+)?(?:commission|a\s+cut|a\s+fee)"
     r"|\bdisclosure\s*:|\bgifted product\b|\bfinancial interest\b|\bconflicts? of interest\b"
@@ -79,7 +80,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:sponsored\s+by|sponsoring|sponsored|partnered\s+with|partnering\s+with"
             r"|in\s+partnership\s+with|in\s+collaboration\s+with|collab(?:oration)?\s+with"
-            r"|brand\s+ambassador|ambassador\s+for|proud\s+(?:partner|ambassador)\s+of)\b",
+            r"|brand\s+ambassador|ambassador\s+for|proud\s+(?:partner|ambassador)\s+of"
+            r"|(?-i:[A-Z][a-z]+(?:[A-Z][a-z]+)*)\s+ambassador)\b",
             re.IGNORECASE,
         ),
     ),
@@ -90,6 +92,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?i:\b(?:thanks|thank\s+you)\s+(?:so\s+much\s+)?to\s+@?[\w&.'-]+"
             r"(?:\s+[\w&.'-]+){0,3}\s+for\s+(?:sending|gifting|the\s+free)"
             r"|\bkindly\s+(?:sent|gifted)\b|\b(?:sent|gave)\s+(?:me|us)\s+(?:this|these|some|a)\b"
+            r"|\b(?:team|folks|people|brand)\s+(?:at\s+\S+\s+)?sent\s+(?:me\s+|us\s+)?(?:over|through)\b"
             r"|\bfor\s+(?:sending|gifting)\s+(?:me|us)\b))",
         ),
     ),
@@ -124,6 +127,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "link promotion",
         re.compile(
             r"(?:\bbit\.ly/\S+|\blink\s+in\s+(?:my\s+)?bio\b|\buse\s+my\s+link\b"
+            r"|\bmy\s+(?:[\w-]+\s+)?link\s*(?::|gives|gets|will\s+get)"
             r"|\bshop\s+(?:my|the)\s+(?:link|favourites|favorites|faves|picks)\b)",
             re.IGNORECASE,
         ),
@@ -131,7 +135,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _LINK_PROMO = re.compile(
     r"\b(?:shop|buy|grab|order|get\s+yours|discount|code|%\s*off|favourite|favorite|obsessed"
-    r"|must-have|deal|sale|affiliate|money\s+off|use\s+[A-Z]+\d+)\b",
+    r"|must-have|deal|sale|affiliate|money\s+off|use\s+[A-Z]+\d+|free|worth|ambassador"
+    r"|look\s+after\s+me)\b",
     re.IGNORECASE,
 )
 # Cheap substring gates (on the lower-cased text) that a cue of each kind
@@ -192,13 +197,21 @@ _GATES: dict[str, tuple[str, ...]] = {
         "box from",
         "goodies from",
     ),
-    "link promotion": ("bit.ly", "bio", "my link", "shop my", "shop the"),
+    "link promotion": ("bit.ly", "bio", "link", "shop my", "shop the"),
     "shopping link": ("grab ", "get ", "buy ", "order ", "shop ", "snag ", "pick up"),
     "brand promotion": ("friends at", "friends from", "pals at", "partners at", "mates at"),
 }
 # Kinds that only an official account's post makes a commercial interest: the
 # association promoting a brand ("our friends at CozyNest ... check them out").
 _OFFICIAL_ONLY = frozenset({"brand promotion"})
+# A thank-you from a family or a community ("the lovely mum ... sent me a
+# card", "the health workers ... gave us a banner") is no commercial gift.
+_PERSONAL_GIVER = re.compile(
+    r"\b(?:mum|mom|mother|mama|dad|father|parents?|client|patient|family|families|grandma|nan"
+    r"|granny|workers|volunteers|kids|children|students|colleagues?|friends?|neighbou?rs?"
+    r"|sister|brother|auntie|aunt|who)\b[^.!?\n]{0,30}\Z",
+    re.IGNORECASE,
+)
 _BRAND_CTA = re.compile(
     r"\b(?:check\s+(?:them|it|this|these|her|him)\s+out|shop|buy|order|grab|get\s+yours"
     r"|head\s+(?:over\s+)?to|available\s+(?:at|from|now)|use\s+code)\b"
@@ -216,7 +229,8 @@ _OWN_EVENT = re.compile(
     r"|lanyards?|webinar|awards?|raffle|prizes?|group|meeting|summit|evening|session|workshop"
     r"|picnic|party|festival|fun\s+day|day\s+out|bake\s+sale|quiz|coffee\s+morning|drop-in"
     r"|course|fundraiser|stand|walk|run|tote\s+bags?|goody\s+bags?|refreshments|lunch|breakfast"
-    r"|programme|program)\b",
+    r"|programme|program|helpline|help\s+line|service|newsletter|podcast|clinic|website|app"
+    r"|training|campaign|peer\s+support)\b",
     re.IGNORECASE,
 )
 _OWN_EVENT_CHARS = 60
@@ -241,7 +255,8 @@ _PRODUCT_WORD = re.compile(
 # new pump", "five-star hotel, flights, the works").
 _TRIP = re.compile(
     r"\b(?:just\s+(?:got\s+)?back\s+from|flew\s+(?:out\s+)?to|(?:week|weekend|few\s+days"
-    r"|trip|retreat|summit|launch)\s+(?:in|to|at)\s+[A-Z]|hosted\s+(?:me|us)|thanks\s+for\s+having"
+    r"|trip|retreat|summit|launch)\s+(?:in|to|at)\s+(?:(?:your|their|the)\s+)?(?-i:[A-Z])"
+    r"|hosted\s+(?:me|us)|thanks\s+for\s+having"
     r"\s+(?:me|us)|(?:invited|flown)\s+(?:me|us)?\s*(?:out|over)\s+to)",
     re.IGNORECASE,
 )
@@ -269,10 +284,13 @@ _TRIP_GATES = (
     "launch",
 )
 _TRIP_PAYOFF = re.compile(
-    r"\b(?:their|the)\s+(?:new\s+|latest\s+)?(?:wearable|pumps?|formula|range|products?|bottles?"
+    r"\btheir\s+(?:new|latest)\s+[\w-]+|\byour\s+(?:new\s+|latest\s+)?(?:[\w-]+\s+)?"
+    r"(?:formula|pumps?|range|products?|bottles?|milk)\b"
+    r"|\b(?:their|the)\s+(?:new\s+|latest\s+)?(?:wearable|pumps?|formula|range|products?|bottles?"
     r"|teats?|milk|collection|line|bras?|creams?|balms?|app|device|kit|launch)\b"
     r"|\bfive[-\s]star\b|\ball[-\s]expenses\b|\bexpenses[-\s]paid\b|\bbusiness\s+class\b"
-    r"|\bthe\s+works\b|\b(?:flew|put)\s+(?:me|us)\s+(?:out|up)\b|\bspa\s+day\b",
+    r"|\bthe\s+works\b|\b(?:flew|put)\s+(?:me|us|(?:\w+\s+){1,2}of\s+us(?:\s+\w+)?)\s+(?:out|up)\b"
+    r"|\bspa\s+day\b",
     re.IGNORECASE,
 )
 
@@ -343,6 +361,8 @@ class UndisclosedInterestDetector(Detector):
                 ):
                     continue
                 if kind == "brand promotion" and not _BRAND_CTA.search(text, end):
+                    continue
+                if kind == "gift" and _PERSONAL_GIVER.search(text, max(0, start - 40), start):
                     continue
                 if kind == "shopping link" and _PUBLIC_SITE.search(found.group()):
                     continue
@@ -438,6 +458,8 @@ _PRODUCT_AFTER = (
 _NOT_A_BRAND = (
     r"(?!(?:Our|The|This|That|These|Your|My|Free|Best|New|Any|Safe|About|Why|How|When|What"
     r"|Making|Make|Preparing|Prepare|Using|Use|Choosing|Choose|Responsive|Paced|Combination"
+    r"|Powdered|Powder|Liquid|Ready|Special|Specialist|Soya|Soy|Prepared|Standard|Hydrolysed"
+    r"|Hydrolyzed|Donor|Breast|Human|Cow|Cows|Formula|Free|Cheap|Expensive|Sponsored|Proud"
     r"|Feeding|Introducing|Stage|Infant|Baby|Toddler|First|Follow|Growing|Formula|Bottle)\b)"
 )
 _UNLISTED_BRAND = re.compile(
@@ -445,6 +467,7 @@ _UNLISTED_BRAND = re.compile(
     rf"|\b{_NOT_A_BRAND}[A-Z][a-z]+(?:\s+{_NOT_A_BRAND}[A-Z][a-z]+)?(?=(?:\s+[A-Z][\w-]*)?"
     r"\s+(?:Infant|Baby|Follow-On|Follow\s+On|Growing-Up|Growing\s+Up|Toddler|First|Goat"
     r"|Organic|Comfort|Hungry)\s+(?:Milks?|Formulas?)\b)"
+    rf"|\b{_NOT_A_BRAND}[A-Z][a-z]{{2,}}(?=\s+Formulas?\b)"
 )
 _CUE_LABELS = frozenset({*ASPECTS, "claim"})
 _NOT_MILK = re.compile(r"bottle|teat|dumm|pacifier|soother")
@@ -461,6 +484,34 @@ _CODE = re.compile(
     r"\b(?:use|with|enter|apply)\s+(?:my\s+|the\s+|our\s+)?(?:(?:discount|promo|coupon)\s+)?"
     r"code\s*:?\s*[A-Za-z0-9]{3,}\b|\bcode\s*:?\s*[A-Z][A-Z0-9]{2,}\b|\b\d{1,2}\s*%\s*off\b",
 )
+
+
+# A maker's trip whose payoff is a breast-milk substitute ("a fab weekend at
+# your Lisbon summit ... your new HMO formula"): sponsorship by the maker.
+_BMS_TRIP_PAYOFF = re.compile(
+    r"\b(?:their|the|your)\s+(?:new\s+|latest\s+)?(?:[\w-]+\s+){0,2}?(?:formulas?|infant\s+milks?"
+    r"|follow[-\s]on\s+milks?|growing[-\s]up\s+milks?|toddler\s+milks?|bottles?|teats?)\b",
+    re.IGNORECASE,
+)
+
+
+def _bms_trip(doc: Document) -> Hit | None:
+    if not any(gate in doc.lower for gate in _TRIP_GATES):
+        return None
+    trip = _TRIP.search(doc.text)
+    if trip is None:
+        return None
+    payoff = _BMS_TRIP_PAYOFF.search(doc.text)
+    if payoff is None:
+        return None
+    start, end = min(trip.start(), payoff.start()), max(trip.end(), payoff.end())
+    return Hit(
+        category="commercial.bms_marketing",
+        start=start,
+        end=end,
+        evidence=doc.text[start:end],
+        note="sponsorship: a maker's trip",
+    )
 
 
 class BmsMarketingDetector(Detector):
@@ -510,6 +561,14 @@ class BmsMarketingDetector(Detector):
         )
 
     def detect(self, doc: Document) -> list[Hit]:
+        hits = self._rules(doc)
+        if not hits and "sponsorship" in self.aspects:
+            trip = _bms_trip(doc)
+            if trip is not None:
+                hits.append(trip)
+        return hits
+
+    def _rules(self, doc: Document) -> list[Hit]:
         found = self._matcher.find(doc.lower)
         if not any(m.label in _CUE_LABELS for m in found) and not _CODE.search(doc.text):
             return []

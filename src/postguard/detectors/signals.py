@@ -536,7 +536,11 @@ _SOFT_COMPLAINT = _rx(
     r"|\btold me (?:that )?(?:i|my baby|my son|my daughter|he|she)(?:'m|'s| was| were| am| is| "
     r"should| had| needed| must)\b[^.!?]{0,40}['‘\"“]"
     r"|\b(?:humiliat\w*|embarrass(?:ed|ing) me|shamed me|laughed at me|mocked|dismissed me|"
-    r"ignored me|talked down to me|spoke down to me|lectured me|shouted at me)\b",
+    r"ignored me|talked down to me|spoke down to me|lectured me|shouted at me)\b"
+    # the visit was wasted: "I learned nothing", "a waste of time"
+    r"|\b(?:i|we) (?:learned|learnt|got|gained) (?:absolutely )?nothing\b"
+    r"|\b(?:complete |total |a )?waste of (?:my |our )?(?:time|money|an hour)\b"
+    r"|\bspent the (?:whole|entire) (?:hour|visit|session|time) (?:talking|on her|on his|on the)",
 )
 # The association's people and services ("your volunteer", "the IBCLC you sent").
 _OUR_SERVICE = _rx(
@@ -547,7 +551,10 @@ _OUR_SERVICE = _rx(
     r"booking|membership|drop-?in|clinic|visit)\b"
     r"|\b(?:volunteer|peer[- ]supporter|ibclc|consultant|counsell?or|facilitator|supporter)s?\s+"
     r"(?:you sent|from your|at your|on your|in your)\b"
-    r"|\b(?:through|via|from|on) your\b",
+    r"|\b(?:through|via|from|on) your\b"
+    # "the volunteer who came to my house"
+    r"|\bthe (?:volunteer|peer[- ]supporter|ibclc|consultant|counsell?or|facilitator|lc)s?\s+"
+    r"(?:who|that)\s+(?:came|visited|saw|rang|called|answered|ran|took|did)\b",
 )
 # Soft cues beside praise are a story, not a complaint ("so kind to me in front of everyone").
 _PRAISE = _rx(
@@ -572,7 +579,7 @@ def complaint_spans(text: str) -> list[tuple[int, int, str]]:
             spans.extend(
                 (start, end, evidence)
                 for kind, start, end, evidence in crisis_matches(text)
-                if kind == "legal"
+                if kind in ("legal", "press")
             )
     return spans
 
@@ -667,7 +674,8 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"(?:little\s+|personal\s+|proper\s+)?visit\b"
         r"|\bi\s+(?:know|found out|found|'ve found|have found|can find)\s+where\s+"
         r"(?:(?:you|he|she|they) (?:live|lives|work|works|sleep|sleeps|park|parks)|"
-        r"(?:your|her|his|their) [\w'’]+(?: [\w'’]+)? (?:is|are|lives?|works?|sleeps?))\b"
+        r"(?:your|her|his|their|the|that|this) [\w'’]+(?: [\w'’]+)? (?:is|are|lives?|works?"
+        r"|sleeps?))\b"
         r"|\b(?:found|got|have|know|posted|posting|found out)\s+(?:your|her|his|their)\s+"
         r"(?:[\w'’]+\s+){0,3}?(?:home|house|personal)\s+address(?:es)?\b"
         r"|\b(?:home|house|personal) address(?:es)? (?:of|for) (?:your|her|his|their|the|every)\b"
@@ -737,7 +745,9 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"(?:interview|speak|talk) (?:with )?(?:someone|a spokesperson|your spokesperson) "
         r"(?:from|at)|spokesperson|going to the press|"
         r"contact(?:ing|ed)? the (?:press|media|papers)|"
-        r"tell the (?:papers|press|media))\b"
+        r"(?:tell|telling|call|calling|ring|ringing|phone|phoning|contact|contacting|go to|going to"
+        r"|tip off) the (?:papers|press|media|newspapers?)|(?:tell|telling|call|calling|contact"
+        r"|contacting|go to|going to) (?:a |the )?journalists?)\b"
     ),
     "baby-danger": (
         r"\b(?:baby|he|she|lo|son|daughter|newborn)\s+(?:is\s+|was\s+|'s\s+)?"
@@ -772,6 +782,9 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"\b(?:going viral|gone viral|went viral|go viral|viral thread|viral post|"
         r"boycott\w*|#\w*boycott\w*|share this everywhere|share widely|sharing everywhere|"
         r"everyone needs to (?:see|know)|screenshotted|screen shotted|"
+        r"flood (?:it|them|their \w+|her \w+|his \w+|the (?:page|comments|post|inbox))|"
+        r"(?:everyone|everybody|y'?all|all of you) (?:go|head|get) (?:to|over to|onto|on) "
+        r"[\w@'’.-]+ (?:page|post|account|profile|comments)|"
         r"(?:i'?ve|i have|we'?ve|already) screenshot\w*|"
         r"the whole internet|all over (?:twitter|x|facebook|tiktok|instagram|reddit|the internet|"
         r"social media)|pile[- ]?on|cancel(?:led)? culture|#cancel\w*|"
@@ -823,6 +836,18 @@ _NOT_NEGATION = re.compile(r"\b(?:if|unless|don'?t make me|or)\b")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\n—–]")
 
 
+# "I can't do this anymore, any tips before I give up": exhaustion with
+# feeding, not self-harm, when the same breath asks for tips or talks of
+# stopping feeding (a self-harm phrase elsewhere still counts).
+_FEEDING_EXHAUSTION = re.compile(r"do this any ?more|cope any ?more|keep going", re.IGNORECASE)
+_GIVE_UP_FEEDING = re.compile(
+    r"\b(?:any|some) (?:tips|advice|ideas|suggestions)\b|\bbefore i (?:give up|stop|quit)\b"
+    r"|\b(?:give up|stop|quit) (?:breast|chest)?(?:feeding|pumping|nursing)\b"
+    r"|\bswitch(?:ing)? to formula\b",
+    re.IGNORECASE,
+)
+
+
 def _negated(text: str, start: int) -> bool:
     """Whether the clause before ``start`` negates what follows ("I'm not going to ...")."""
     before = text[max(0, start - 40) : start].lower().replace("’", "'")
@@ -843,6 +868,10 @@ def crisis_matches(text: str) -> list[tuple[str, int, int, str]]:
         for m in pattern.finditer(text):
             if kind in _NEGATABLE and _negated(text, m.start()):
                 continue
+            if kind == "self-harm" and _FEEDING_EXHAUSTION.search(m.group(0)):
+                after = text[m.end() : m.end() + 60]
+                if _GIVE_UP_FEEDING.search(after) and not _CRISIS_ANY.search(after):
+                    continue
             out.append((kind, m.start(), m.end(), m.group(0)))
     out.sort(key=lambda found: (found[1], found[2]))
     return out
