@@ -49,6 +49,20 @@ def _first_channel(page: Page, server: Server) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("IPALA on Bluesky")
 
 
+def _inbox_item(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/inbox/")
+    page.get_by_role("row", name=re.compile("clicking while feeding")).get_by_role(
+        "link"
+    ).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("new-mum.example")
+
+
+def _first_case(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/cases/")
+    page.get_by_role("row", name=re.compile("Complaint")).get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Steps")).to_be_visible()
+
+
 def _go(path: str) -> Callable[[Page, Server], None]:
     def go(page: Page, server: Server) -> None:
         page.goto(f"{server.url}{path}")
@@ -72,6 +86,14 @@ PAGES: list[tuple[str, str | None, Callable[[Page, Server], None]]] = [
     ("approval settings", "demo-admin", _go("/settings/approval/")),
     ("new channel", "demo-admin", _go("/channels/new/")),
     ("refusal", "demo-member", _go("/posts/new/")),
+    ("inbox", "demo-chair", _go("/inbox/")),
+    ("inbox item", "demo-author", _inbox_item),
+    ("cases", "demo-chair", _go("/cases/")),
+    ("case", "demo-chair", _first_case),
+    ("playbooks", "demo-chair", _go("/playbooks/")),
+    ("playbook editor", "demo-chair", _go("/playbooks/consult_request/")),
+    ("escalation rules", "demo-chair", _go("/escalation/")),
+    ("notification log", "demo-chair", _go("/notifications/")),
 ]
 
 

@@ -317,6 +317,153 @@ CASES = [
         E(302, 302, 302, 302, 302, 404, 302),
         data=lambda c: {"org": c.world.org.pk},
     ),
+    Case(
+        "channel connect",
+        "post",
+        "/channels/{channel}/connect/",
+        # The administrator gets past authorization to the missing app password.
+        E(400, 403, 403, 403, 403, 404, 302),
+        data=lambda c: {"handle": "association.test", "app_password": ""},
+    ),
+    Case(
+        "channel disconnect",
+        "post",
+        "/channels/{channel}/disconnect/",
+        E(302, 403, 403, 403, 403, 404, 302),
+    ),
+    Case(
+        "channel oauth start",
+        "post",
+        "/channels/{channel}/oauth/",
+        # A Bluesky channel connects with an app password, not OAuth.
+        E(400, 403, 403, 403, 403, 404, 302),
+    ),
+    Case(
+        "channel oauth callback",
+        "get",
+        "/channels/oauth/callback/",
+        # No connection was started in this session: the state cannot match.
+        E(400, 400, 400, 400, 400, 400, 302),
+    ),
+    # --- inbox, cases, playbooks, escalation (postguard.web.inbox) ---------------------
+    Case("inbox", "get", "/inbox/?q=complaint", E(200, 200, 200, 200, 403, 200, 302)),
+    Case("inbox import page", "get", "/inbox/import/", E(200, 200, 200, 200, 403, 200, 302)),
+    Case("inbox item", "get", "/inbox/{item}/", E(200, 200, 200, 200, 404, 404, 302)),
+    Case(
+        "inbox item state",
+        "post",
+        "/inbox/{item}/state/",
+        E(302, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"state": "done"},
+        took_effect=lambda c: _inbox(c, "item").state == "done",
+    ),
+    Case(
+        "inbox item assign",
+        "post",
+        "/inbox/{item}/assign/",
+        E(302, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"assignee": c.world["author"].pk},
+        took_effect=lambda c: _inbox(c, "item").assignee_id == c.world["author"].pk,
+    ),
+    Case(
+        "inbox item opens a case",
+        "post",
+        "/inbox/{plain}/case/",
+        E(302, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"situation": "negative"},
+        took_effect=lambda c: _inbox(c, "plain").cases.exists(),
+    ),
+    Case(
+        "inbox item reply",
+        "post",
+        "/inbox/{item}/reply/",
+        # Replies are drafted by the members authorized on the channel (author, chair).
+        E(403, 302, 403, 302, 404, 404, 302),
+        data=lambda c: {"text": COMPLIANT},
+        took_effect=lambda c: Post.objects.filter(kind="reply").exists(),
+    ),
+    Case(
+        "inbox item hide",
+        "post",
+        "/inbox/{item}/moderate/",
+        E(302, 302, 403, 403, 404, 404, 302),
+        data=lambda c: {"action": "hide", "reason": "abusive words"},
+        took_effect=lambda c: _inbox(c, "item").hidden_at is not None,
+    ),
+    Case("cases", "get", "/cases/", E(200, 200, 200, 200, 403, 200, 302)),
+    Case("case page", "get", "/cases/{case}/", E(200, 200, 200, 200, 404, 404, 302)),
+    Case(
+        "case step done",
+        "post",
+        "/cases/{case}/steps/{step}/done/",
+        # The first complaint step belongs to the authorized member (or chair, admin).
+        E(302, 302, 403, 302, 404, 404, 302),
+        took_effect=lambda c: _step_done(c),
+    ),
+    Case(
+        "case note",
+        "post",
+        "/cases/{case}/note/",
+        E(302, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"text": "Called the family."},
+    ),
+    Case(
+        "case close",
+        "post",
+        "/cases/{case}/close/",
+        E(302, 302, 403, 403, 404, 404, 302),
+        data=lambda c: {"outcome": "Resolved."},
+        took_effect=lambda c: _case(c).state == "closed",
+    ),
+    Case("playbooks", "get", "/playbooks/", E(200, 200, 200, 200, 403, 200, 302)),
+    Case("playbook editor", "get", "/playbooks/complaint/", E(200, 200, 200, 403, 403, 200, 302)),
+    Case(
+        "playbook saved",
+        "post",
+        "/playbooks/complaint/",
+        E(302, 302, 302, 403, 403, 302, 302),
+        data=lambda c: {
+            "name": "Changed",
+            "step_title": ["Call"],
+            "step_owner": ["chair"],
+            "step_due": ["30"],
+            "step_template": [""],
+        },
+        took_effect=lambda c: _playbook_name(c) == "Changed",
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case("escalation rules", "get", "/escalation/", E(200, 200, 403, 403, 403, 200, 302)),
+    Case(
+        "escalation rule saved",
+        "post",
+        "/escalation/",
+        E(302, 302, 403, 403, 403, 302, 302),
+        data=lambda c: {"name": "Press", "min_priority": "2", "notify_roles": ["chair"]},
+        took_effect=lambda c: _rule_named(c, "Press"),
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case("notification log", "get", "/notifications/", E(200, 200, 403, 403, 403, 200, 302)),
+    Case(
+        "notification retry",
+        "post",
+        "/notifications/{notification}/retry/",
+        # The outsider's current organization is their own: no such notification there.
+        E(302, 302, 403, 403, 403, 404, 302),
+    ),
+    Case(
+        "webhook secret",
+        "post",
+        "/channels/{channel}/webhook/",
+        E(200, 403, 403, 403, 403, 404, 302),
+    ),
+    Case(
+        "inbound webhook unsigned",
+        "post",
+        "/hooks/inbox/{channel}/",
+        # Signed with the channel's secret, not a session: everyone is refused alike.
+        E(401, 401, 401, 401, 401, 401, 401),
+        data=lambda c: {"id": "x", "text": "hello"},
+    ),
     Case("sign out", "post", "/logout/", E(302, 302, 302, 302, 302, 302, 302)),
 ]
 SUCCESS = {200, 201, 302}
@@ -330,7 +477,60 @@ def _context(world: World) -> Ctx:
     saved = workflow.save_personal_check(world["member"], world.org, COMPLIANT)
     ctx = Ctx(world, world.draft(), world.submitted(), membership.pk, saved)
     ctx.posts_before = Post.objects.count()
+    _inbox_context(ctx)
     return ctx
+
+
+def _inbox_context(ctx: Ctx) -> None:
+    from datetime import UTC, datetime
+
+    from postguard.connectors.base import InboundItem
+    from postguard.web.inbox import defaults, hooks, services
+
+    world = ctx.world
+    defaults.install_defaults(world.org)
+    hooks.rotate_secret(world["admin"], world.channel.pk)
+    now = datetime.now(UTC)
+    complaint, plain = services.ingest(
+        world.channel,
+        [
+            InboundItem("c1", None, "@p", "I want to make a formal complaint.", now, "reply"),
+            InboundItem("c2", None, "@q", "Thanks, lovely post!", now, "reply"),
+        ],
+        source="pull",
+    )
+    case = complaint.cases.get()
+    ctx.extra.update(
+        item=complaint.pk,
+        plain=plain.pk,
+        case=case.pk,
+        step=case.steps.order_by("order").first().pk,  # type: ignore[union-attr]
+        notification=complaint.notifications.first().pk,  # type: ignore[union-attr]
+    )
+
+
+def _inbox(c: Ctx, key: str) -> Any:
+    from postguard.web.inbox.models import InboxItem
+
+    return InboxItem.objects.get(pk=c.extra[key])
+
+
+def _case(c: Ctx) -> Any:
+    from postguard.web.inbox.models import Case as InboxCase
+
+    return InboxCase.objects.get(pk=c.extra["case"])
+
+
+def _step_done(c: Ctx) -> bool:
+    return _case(c).steps.get(pk=c.extra["step"]).done_at is not None
+
+
+def _playbook_name(c: Ctx) -> str:
+    return str(_case(c).org.playbooks.get(situation="complaint").name)
+
+
+def _rule_named(c: Ctx, name: str) -> bool:
+    return bool(c.world.org.escalation_rules.filter(name=name).exists())
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -343,6 +543,7 @@ def test_authorization_matrix(world: World, case: Case, role: str) -> None:
         submitted=ctx.submitted.pk,
         saved=ctx.saved_check.pk,
         channel=world.channel.pk,
+        **ctx.extra,
     )
     data = case.data(ctx) if case.data else None
     call = getattr(client, case.method)
@@ -419,8 +620,32 @@ def test_the_matrix_covers_every_route() -> None:
         "channels/new/",
         "channels/<int:channel_id>/",
         "channels/<int:channel_id>/members/",
+        "channels/<int:channel_id>/connect/",
+        "channels/<int:channel_id>/disconnect/",
+        "channels/<int:channel_id>/oauth/",
+        "channels/oauth/callback/",
         "settings/approval/",
         "org/switch/",
+        "inbox/",
+        "inbox/import/",
+        "inbox/<int:item_id>/",
+        "inbox/<int:item_id>/state/",
+        "inbox/<int:item_id>/assign/",
+        "inbox/<int:item_id>/case/",
+        "inbox/<int:item_id>/reply/",
+        "inbox/<int:item_id>/moderate/",
+        "cases/",
+        "cases/<int:case_id>/",
+        "cases/<int:case_id>/steps/<int:step_id>/done/",
+        "cases/<int:case_id>/note/",
+        "cases/<int:case_id>/close/",
+        "playbooks/",
+        "playbooks/<str:situation>/",
+        "escalation/",
+        "notifications/",
+        "notifications/<int:notification_id>/retry/",
+        "channels/<int:channel_id>/webhook/",
+        "hooks/inbox/<int:channel_id>/",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {

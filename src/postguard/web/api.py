@@ -214,11 +214,22 @@ class ApprovalOut(Schema):
     missing: list[str]
 
 
+class PublicationOut(Schema):
+    state: str
+    url: str
+    remote_id: str
+    published_at: datetime | None
+    attempts: int
+    last_error: str
+
+
 class PostDetail(PostOut):
     approval: ApprovalOut
     reviews: list[ReviewOut]
     comments: list[CommentOut]
     history: list[HistoryOut]
+    #: Where and whether it went out (null before an approved post is due).
+    publication: PublicationOut | None = None
 
 
 class RuleOut(Schema):
@@ -334,6 +345,23 @@ def _detail(post: Post) -> dict[str, Any]:
         ],
         "comments": [_comment(c) for c in post.comments.select_related("author").all()],
         "history": [_history(e) for e in workflow.history(post)],
+        "publication": _publication(post),
+    }
+
+
+def _publication(post: Post) -> dict[str, Any] | None:
+    from postguard.web.publishing.services import publication_record
+
+    found = publication_record(post)
+    if found is None:
+        return None
+    return {
+        "state": found.state,
+        "url": found.url,
+        "remote_id": found.remote_id,
+        "published_at": found.published_at,
+        "attempts": found.attempts,
+        "last_error": found.last_error,
     }
 
 

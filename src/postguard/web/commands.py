@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
-WORKER_INTERVAL_SECONDS = 30.0
+WORKER_INTERVAL_SECONDS = 5.0
 
 
 def _setup(data_dir: str | None = None) -> None:
@@ -32,6 +32,7 @@ def _setup(data_dir: str | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Before Django reads its settings: every command signs with the same key.
     _ensure_secret_key(folder)
+    _ensure_secrets_key(folder)
 
     from postguard.web.setup import configure
 
@@ -90,22 +91,33 @@ def _ensure_secret_key(data_dir: Path) -> None:
     os.environ["SECRET_KEY_FILE"] = str(key_file)
 
 
+def _ensure_secrets_key(data_dir: Path) -> None:
+    """Outside production, keep a channel-secrets key in the data directory (said once,
+    when it is made); production must set POSTGUARD_SECRETS_KEY or _FILE itself."""
+    from postguard.connectors.crypto import ENV_KEY, ENV_KEY_FILE, generate_key
+
+    if os.environ.get(ENV_KEY) or os.environ.get(ENV_KEY_FILE) or _production():
+        return
+    key_file = data_dir / "secrets_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(generate_key())
+        click.echo(
+            f"postguard: made a key for channel credentials in {key_file} (development "
+            f"only: in production set {ENV_KEY} or {ENV_KEY_FILE}, and back it up)",
+            err=True,
+        )
+    os.environ[ENV_KEY_FILE] = str(key_file)
+
+
 def _worker_loop(stop: threading.Event, interval: float) -> None:
-    from django.db import close_old_connections
+    import logging
 
-    from postguard.web.workflow.services import tick
+    from postguard.web.publishing.worker import run
 
-    while not stop.is_set():
-        try:
-            close_old_connections()
-            expired, released = tick()
-            if expired or released:
-                click.echo(f"worker: {expired} expired, {released} ready to publish")
-        except Exception as exc:  # a bad tick must not kill the worker
-            click.echo(f"worker: error: {type(exc).__name__}: {exc}", err=True)
-        finally:
-            close_old_connections()
-        stop.wait(interval)
+    logging.getLogger("postguard").setLevel(logging.INFO)
+    run(stop, interval=interval)
 
 
 @click.command()
@@ -156,13 +168,14 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @click.option("--interval", default=WORKER_INTERVAL_SECONDS, show_default=True, type=float)
 def worker(data_dir: str | None, once: bool, interval: float) -> None:
-    """Expire overdue posts and release scheduled ones (runs inside `serve` too)."""
+    """Publish approved posts when due, pull replies and metrics, run periodic jobs
+    (runs inside `serve` too; run several on one PostgreSQL database if you like)."""
     _setup(data_dir)
     if once:
-        from postguard.web.workflow.services import tick
+        from postguard.web.publishing.worker import run_once
 
-        expired, released = tick()
-        click.echo(f"{expired} expired, {released} ready to publish")
+        result = run_once()
+        click.echo(f"worker: {result}")
         return
     stop = threading.Event()
     try:
@@ -327,3 +340,6 @@ def register(cli: click.Group) -> None:
     """Add the workspace's commands to the `postguard` command group."""
     for command in (serve, worker, createadmin, token, audit):
         cli.add_command(command)
+    from postguard.web.inbox.bench import bench_inbox  # no Django needed
+
+    cli.add_command(bench_inbox)

@@ -164,4 +164,8 @@ def create_demo() -> Organization:
     )
     workflow.submit(author, privacy)
     workflow.add_comment(reviewer, privacy, "This names a client and her phone number.")
+
+    from postguard.web.inbox.demo import create_inbox_demo
+
+    create_inbox_demo(org, bluesky)
     return org

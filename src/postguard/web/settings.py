@@ -12,6 +12,13 @@ Environment:
 - ``EMAIL_HOST`` (+ ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``
   or ``EMAIL_HOST_PASSWORD_FILE``, ``EMAIL_USE_TLS``): SMTP; without it, mail
   is written to files in ``<data dir>/mail``.
+- ``POSTGUARD_SECRETS_KEY`` or ``POSTGUARD_SECRETS_KEY_FILE``: the key that encrypts
+  channel credentials (required in production; outside it `postguard` keeps one in
+  ``<data dir>/secrets_key``).
+- ``POSTGUARD_PUBLISH_TOO_LATE_MINUTES`` (default 120): a post not published this
+  long after its time goes back to the committee instead of out.
+- ``POSTGUARD_OAUTH_<NETWORK>_CLIENT_ID`` / ``_CLIENT_SECRET``: the app registered
+  with a network, for connecting its channels with OAuth.
 
 Importing this module has no side effects (mypy's Django plugin imports it).
 """
@@ -84,7 +91,11 @@ INSTALLED_APPS = [
     "postguard.web.orgs",
     "postguard.web.workflow",
     "postguard.web.audit",
+    "postguard.web.inbox",
     "postguard.web.pages",
+    "django_tasks",
+    "django_tasks_db",
+    "postguard.web.publishing",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +213,18 @@ if PRODUCTION:
 
 #: How long an invitation link stays valid.
 INVITATION_DAYS = 14
+
+# Background tasks: the queue lives in the same database (django-tasks backport of
+# Django 6's tasks API; `postguard worker` runs them).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: A post not published this long after its time goes back to the committee.
+POSTGUARD_PUBLISH_TOO_LATE_MINUTES = int(
+    os.environ.get("POSTGUARD_PUBLISH_TOO_LATE_MINUTES", "120")
+)
+#: How long one worker holds a publication before another may take it over.
+POSTGUARD_PUBLISH_LEASE_SECONDS = int(os.environ.get("POSTGUARD_PUBLISH_LEASE_SECONDS", "600"))
+#: Channel owners are told this many days before a token expires.
+POSTGUARD_TOKEN_EXPIRY_WARNING_DAYS = 7
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from postguard.web.api import api
 from postguard.web.pages import views
+from postguard.web.publishing import views as publishing
 
 
 def static(request: HttpRequest, path: str) -> FileResponse | HttpResponse:
@@ -68,8 +69,13 @@ urlpatterns = [
     path("channels/new/", views.channel_new, name="channel_new"),
     path("channels/<int:channel_id>/", views.channel_page, name="channel"),
     path("channels/<int:channel_id>/members/", views.channel_members, name="channel_members"),
+    path("channels/<int:channel_id>/connect/", publishing.connect, name="channel_connect"),
+    path("channels/<int:channel_id>/disconnect/", publishing.disconnect, name="channel_disconnect"),
+    path("channels/<int:channel_id>/oauth/", publishing.oauth_start, name="oauth_start"),
+    path("channels/oauth/callback/", publishing.oauth_callback, name="oauth_callback"),
     path("settings/approval/", views.approval_settings, name="approval_settings"),
     path("org/switch/", views.switch_org, name="switch_org"),
+    path("", include("postguard.web.inbox.urls")),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

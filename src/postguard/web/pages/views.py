@@ -28,6 +28,7 @@ from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
 from postguard.web.pages.current import choose, current_membership
 from postguard.web.pages.highlight import highlight
+from postguard.web.publishing import services as publishing
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Post
 
@@ -311,6 +312,7 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
             and (is_author or role in {Role.ADMIN, Role.CHAIR}),
             "review_form": forms.ReviewForm(),
             "comment_form": forms.CommentForm(),
+            "publication": publishing.publication_of(request.user, post),
         },
     )
 
@@ -612,6 +614,7 @@ def _channel_page(
             or forms.ChannelMembersForm(channel.org, initial={"members": authorized}),
             "authorized": authorized,
             "can_edit": orgs.has_role(request.user, channel.org, orgs.MANAGERS),
+            "connection": publishing.channel_status(request.user, channel),
         },
         status=status,
     )

@@ -1,4 +1,3 @@
-
 """Create the chain's head row up front, so that the first two concurrent
 writers lock an existing row instead of racing to create it."""
 

@@ -1,0 +1,208 @@
+"""`postguard bench-inbox`: how well the inbox's triage classifies inbound comments.
+
+Runs the triage (the engine's signal, clinical, harassment and privacy
+categories, as the inbox uses them) on the labelled comments in
+``corpus/comments-*.jsonl`` (``comments-dev`` for tuning, ``comments-test`` held
+out) and prints precision and recall per category, the
+ordinary comments left alone, and how often the priority is right. With
+``--write`` the figures go into ``docs/benchmarks.md`` between the
+``inbox-benchmark`` markers. No Django needed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from postguard.web.inbox import triage
+
+START = "<!-- inbox-benchmark:start -->"
+END = "<!-- inbox-benchmark:end -->"
+CORPUS_GLOB = "comments-*.jsonl"
+DEFAULT_DOC = Path("docs/benchmarks.md")
+#: The issue's target on the project's set.
+TARGETS = {triage.CRISIS: 0.90, triage.CONSULT: 0.90}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    support: int
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    items: int
+    rows: list[Row]
+    priority_exact: float
+    priority_under: int
+    seconds: float
+    misses: dict[str, list[str]]
+
+
+def load(path: Path) -> list[dict[str, object]]:
+    rows = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{path}:{number}: not JSON: {exc}") from None
+        if not isinstance(row, dict) or "text" not in row or "labels" not in row:
+            raise click.ClickException(f"{path}:{number}: needs text and labels")
+        rows.append(row)
+    return rows
+
+
+def _triage_labels(labels: object) -> set[str]:
+    """The corpus's labels in the inbox's vocabulary: any ``privacy.*`` category is a
+    privacy breach by the commenter; labels the inbox does not triage are ignored."""
+    if not isinstance(labels, list):
+        raise click.ClickException("labels must be a list")
+    mapped = {"privacy" if str(label).startswith("privacy.") else str(label) for label in labels}
+    return mapped & set(triage.CATEGORIES)
+
+
+def run(rows: list[dict[str, object]]) -> Result:
+    started = time.perf_counter()
+    verdicts = triage.triage_many([str(r["text"]) for r in rows])
+    seconds = time.perf_counter() - started
+    expected = [_triage_labels(r["labels"]) for r in rows]
+    got = [set(v.categories) for v in verdicts]
+    out = []
+    misses: dict[str, list[str]] = {}
+    for category in (*triage.CATEGORIES, "ordinary"):
+        tp = fp = fn = 0
+        for row, want, have in zip(rows, expected, got, strict=True):
+            w = not want if category == "ordinary" else category in want
+            h = not have if category == "ordinary" else category in have
+            tp += w and h
+            fp += h and not w
+            fn += w and not h
+            if w and not h:
+                misses.setdefault(category, []).append(str(row["id"]))
+        out.append(
+            Row(
+                category,
+                sum(1 for w in expected if (not w if category == "ordinary" else category in w)),
+                tp,
+                fp,
+                fn,
+            )
+        )
+    want_priority = [triage.priority_of(w) for w in expected]
+    have_priority = [v.priority for v in verdicts]
+    exact = sum(a == b for a, b in zip(want_priority, have_priority, strict=True)) / len(rows)
+    under = sum(b < a for a, b in zip(want_priority, have_priority, strict=True))
+    return Result(len(rows), out, exact, under, seconds, misses)
+
+
+def render(result: Result, corpus: str) -> str:
+    label = {**triage.CATEGORY_LABELS, "ordinary": "Ordinary (no category)"}
+    lines = [
+        f"Command: `postguard bench-inbox --corpus {corpus}` — {result.items} labelled inbound "
+        "comments written for the project (crisis, consultation requests, a commenter's own "
+        "private details, complaints, negative feedback, harassment, and ordinary comments "
+        "with many hard negatives). A comment may carry several labels.",
+        "",
+        "| category | support | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in result.rows:
+        target = TARGETS.get(row.name)
+        mark = ""
+        if target is not None:
+            mark = " ✔" if row.recall >= target else f" ✘ (target ≥ {target:.2f})"
+        lines.append(
+            f"| {label[row.name]} (`{row.name}`) | {row.support} | {row.precision:.2f} | "
+            f"{row.recall:.2f}{mark} | {row.f1:.2f} |"
+        )
+    lines += [
+        "",
+        f"Priority (urgent / high / normal / low, from the labels) exactly right: "
+        f"{result.priority_exact:.1%}; under-prioritised: {result.priority_under} of "
+        f"{result.items}. Triage time: {result.seconds * 1000 / max(result.items, 1):.2f} ms "
+        "per comment (batched).",
+    ]
+    return "\n".join(lines)
+
+
+def write(doc: Path, text: str) -> None:
+    current = doc.read_text("utf-8") if doc.exists() else ""
+    block = f"{START}\n## Inbox triage\n\n{text}\n{END}"
+    if START in current and END in current:
+        updated = re.sub(
+            re.escape(START) + r".*?" + re.escape(END), lambda _: block, current, flags=re.S
+        )
+    else:
+        updated = current.rstrip() + "\n\n" + block + "\n"
+    doc.write_text(updated, "utf-8")
+
+
+@click.command("bench-inbox")
+@click.option(
+    "--corpus",
+    "corpora",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Labelled comments (repeatable; default: every corpus/comments-*.jsonl).",
+)
+@click.option(
+    "--write",
+    "doc",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the figures into this file (e.g. docs/benchmarks.md) between the markers.",
+)
+@click.option("--show-misses", is_flag=True, help="List the ids each category missed.")
+def bench_inbox(corpora: tuple[Path, ...], doc: Path | None, show_misses: bool) -> None:
+    """Measure the inbox triage on the labelled comments (precision and recall per category)."""
+    paths = list(corpora) or sorted(Path("corpus").glob(CORPUS_GLOB))
+    if not paths:
+        raise click.ClickException(
+            f"no corpus given and none in corpus/{CORPUS_GLOB} (run it from the repository root)"
+        )
+    texts = []
+    below: list[str] = []
+    for corpus in paths:
+        result = run(load(corpus))
+        texts.append(render(result, str(corpus)))
+        if show_misses:
+            for category, ids in result.misses.items():
+                click.echo(f"{corpus}: missed {category}: {', '.join(ids)}", err=True)
+        below += [
+            f"{r.name} ({corpus.name})"
+            for r in result.rows
+            if r.name in TARGETS and r.recall < TARGETS[r.name]
+        ]
+    text = "\n\n".join(texts)
+    click.echo(text)
+    if doc is not None:
+        write(doc, text)
+        click.echo(f"wrote {doc}", err=True)
+    if below:
+        click.echo(f"below the recall target: {', '.join(below)}", err=True)
+    sys.stdout.flush()

@@ -1,0 +1,454 @@
+"""Pages of the inbox, cases, playbooks, escalation rules and notification log,
+and the signed inbound webhook. Each view validates, calls one service, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from postguard.web.errors import Invalid, ServiceError
+from postguard.web.inbox import hooks, services, triage
+from postguard.web.inbox.models import (
+    Case,
+    Endpoint,
+    ItemState,
+    Notification,
+    Priority,
+    Situation,
+)
+from postguard.web.orgs import services as orgs
+from postguard.web.orgs.models import Channel, Role
+from postguard.web.pages.views import _org, service_errors
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+# --- inbox ----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@service_errors
+def inbox(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    get = request.GET
+    priority = _int(get.get("priority"))
+    filters = services.Filters(
+        channel=_int(get.get("channel")),
+        category=get.get("category", "") if get.get("category") in triage.CATEGORY_LABELS else "",
+        priority=priority if priority in Priority.values else None,
+        state=get.get("state", "") if get.get("state") in ItemState.values else "",
+        assignee=get.get("assignee", "")[:20],
+        q=get.get("q", "")[:200],
+    )
+    items = services.inbox(request.user, org, filters)
+    page = Paginator(items, 50).get_page(get.get("page"))
+    return render(
+        request,
+        "inbox/inbox.html",
+        {
+            "page": page,
+            "filters": filters,
+            "channels": Channel.objects.filter(org=org),
+            "categories": triage.CATEGORY_LABELS.items(),
+            "priorities": Priority.choices,
+            "states": ItemState.choices,
+            "assignable": services.assignable(org),
+            "can_import": orgs.has_role(request.user, org, services.MODERATORS)
+            or orgs.channels_for(request.user, org).exists(),
+        },
+    )
+
+
+@require_GET
+@login_required
+@service_errors
+def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = services.get_item(request.user, item_id)
+    return render(
+        request,
+        "inbox/item.html",
+        {
+            "item": item,
+            "thread": services.thread(item),
+            "labels": [triage.CATEGORY_LABELS.get(c, c) for c in item.categories],
+            "templates": services.templates_for(item),
+            "replies": services.replies_to(item),
+            "cases": item.cases.all(),
+            "history": services.item_history(item),
+            "assignable": services.assignable(item.org),
+            "states": ItemState.choices,
+            "situations": Situation.choices,
+            "can_moderate": orgs.has_role(request.user, item.org, services.MODERATORS),
+            "can_reply": orgs.can_draft(request.user, item.channel),
+        },
+    )
+
+
+@require_POST
+@login_required
+@service_errors
+def item_state(request: HttpRequest, item_id: int) -> HttpResponse:
+    services.set_state(request.user, item_id, request.POST.get("state", ""))
+    return redirect("inbox_item", item_id=item_id)
+
+
+@require_POST
+@login_required
+@service_errors
+def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
+    value = request.POST.get("assignee", "")
+    assignee = None if value in ("", "none") else _int(value)
+    if value not in ("", "none") and assignee is None:
+        raise Invalid("Choose a person.")
+    services.assign(request.user, item_id, assignee)
+    return redirect("inbox_item", item_id=item_id)
+
+
+@require_POST
+@login_required
+@service_errors
+def item_case(request: HttpRequest, item_id: int) -> HttpResponse:
+    case = services.open_case(request.user, item_id, request.POST.get("situation", ""))
+    messages.success(request, f"Case #{case.pk} opened.")
+    return redirect("case", case_id=case.pk)
+
+
+@require_POST
+@login_required
+@service_errors
+def item_reply(request: HttpRequest, item_id: int) -> HttpResponse:
+    post = services.draft_reply(request.user, item_id, request.POST.get("text", ""))
+    messages.success(
+        request,
+        f"Reply #{post.pk} drafted and checked. Submit it for approval when it is ready.",
+    )
+    return redirect("post", post_id=post.pk)
+
+
+@require_POST
+@login_required
+@service_errors
+def item_moderate(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = services.moderate(
+        request.user, item_id, request.POST.get("action", ""), request.POST.get("reason", "")
+    )
+    done = "hidden" if item.hidden_at and request.POST.get("action") == "hide" else "deleted"
+    messages.success(
+        request, f"Marked as {done} and recorded. Do the same on {item.channel.name} itself."
+    )
+    return redirect("inbox_item", item_id=item_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@service_errors
+def import_page(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    services.require_inbox(request.user, org)
+    channels = Channel.objects.filter(org=org, active=True)
+    error = ""
+    if request.method == "POST":
+        channel = channels.filter(pk=_int(request.POST.get("channel")) or 0).first()
+        upload = request.FILES.get("file")
+        if channel is None or upload is None:
+            error = "Choose a channel and a file."
+        elif upload.size and upload.size > 10_000_000:
+            error = "The file is larger than 10 MB."
+        else:
+            try:
+                created = services.import_export(
+                    request.user, channel, upload.read(), upload.name or ""
+                )
+            except ServiceError as exc:
+                if exc.status >= 403:
+                    raise
+                error = str(exc)
+            else:
+                messages.success(request, f"Imported {len(created)} new item(s).")
+                return redirect("inbox")
+    return render(
+        request,
+        "inbox/import.html",
+        {"channels": channels, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- the webhook ----------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
+    meta = {k: str(v) for k, v in request.META.items() if k.startswith("HTTP_X_POSTGUARD_")}
+    try:
+        created = hooks.receive(channel_id, request.body, meta)
+    except ServiceError as exc:
+        return JsonResponse({"detail": str(exc)}, status=exc.status)
+    return JsonResponse({"received": len(created), "ids": [i.pk for i in created]}, status=202)
+
+
+@require_POST
+@login_required
+@service_errors
+def webhook_secret(request: HttpRequest, channel_id: int) -> HttpResponse:
+    secret = hooks.rotate_secret(request.user, channel_id)
+    return render(
+        request,
+        "inbox/webhook_secret.html",
+        {
+            "secret": secret,
+            "channel_id": channel_id,
+            "url": request.build_absolute_uri(f"/hooks/inbox/{channel_id}/"),
+        },
+    )
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@service_errors
+def cases(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    state = request.GET.get("state", "")
+    state = state if state in Case.State.values else ""
+    found = services.cases(request.user, org, state).prefetch_related("steps")
+    return render(
+        request,
+        "inbox/cases.html",
+        {"cases": found[:200], "state": state, "states": Case.State.choices},
+    )
+
+
+@require_GET
+@login_required
+@service_errors
+def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    from django.utils import timezone
+
+    case = services.get_case(request.user, case_id)
+    role = orgs.role_of(request.user, case.org)
+    return render(
+        request,
+        "inbox/case.html",
+        {
+            "case": case,
+            "steps": case.steps.select_related("done_by"),
+            "now": timezone.now(),
+            "timeline": services.case_timeline(case),
+            "replies": services.replies_to(case.item) if case.item else [],
+            "templates": services.templates_for(case.item) if case.item else [],
+            "can_close": role in (Role.ADMIN, Role.CHAIR),
+            "role": role,
+        },
+    )
+
+
+@require_POST
+@login_required
+@service_errors
+def case_step_done(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
+    services.complete_step(request.user, case_id, step_id, request.POST.get("note", ""))
+    return redirect("case", case_id=case_id)
+
+
+@require_POST
+@login_required
+@service_errors
+def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.add_note(request.user, case_id, request.POST.get("text", ""))
+    return redirect("case", case_id=case_id)
+
+
+@require_POST
+@login_required
+@service_errors
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.close_case(request.user, case_id, request.POST.get("outcome", ""))
+    messages.success(request, f"Case #{case_id} closed.")
+    return redirect("case", case_id=case_id)
+
+
+# --- playbooks ------------------------------------------------------------------------------
+
+BLANK_STEPS = 3
+
+
+@require_GET
+@login_required
+@service_errors
+def playbooks(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    found = {p.situation: p for p in services.playbooks(request.user, org)}
+    rows = [(value, label, found.get(value)) for value, label in Situation.choices]
+    return render(
+        request,
+        "inbox/playbooks.html",
+        {
+            "rows": rows,
+            "can_edit": orgs.has_role(request.user, org, services.PLAYBOOK_EDITORS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@service_errors
+def playbook_edit(request: HttpRequest, situation: str) -> HttpResponse:
+    org = _org(request)
+    orgs.require_role(request.user, org, services.PLAYBOOK_EDITORS, "edit the playbooks")
+    if situation not in Situation.values:
+        raise Invalid("Unknown situation.")
+    playbook = services.playbooks(request.user, org).filter(situation=situation).first()
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        steps = []
+        for title, owner, due, template in zip(
+            post.getlist("step_title"),
+            post.getlist("step_owner"),
+            post.getlist("step_due"),
+            post.getlist("step_template"),
+            strict=False,
+        ):
+            if not title.strip():
+                continue
+            steps.append(
+                services.StepData(title, owner, _int(due.strip()) or 0, template.replace("\r", ""))
+            )
+        try:
+            services.save_playbook(
+                request.user,
+                org,
+                situation,
+                post.get("name", ""),
+                steps,
+                post.get("description", ""),
+            )
+        except ServiceError as exc:
+            if exc.status >= 403:
+                raise
+            error = str(exc)
+        else:
+            messages.success(request, "Playbook saved.")
+            return redirect("playbooks")
+    existing = list(playbook.steps.all()) if playbook else []
+    return render(
+        request,
+        "inbox/playbook_edit.html",
+        {
+            "situation": situation,
+            "situation_label": Situation(situation).label,
+            "playbook": playbook,
+            "steps": existing,
+            "blank": range(len(existing) + 1, len(existing) + 1 + BLANK_STEPS),
+            "roles": Role.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- escalation rules, endpoints, notifications ----------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@service_errors
+def escalation(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    found = services.rules(request.user, org)
+    error = ""
+    post = request.POST
+    if request.method == "POST":
+        try:
+            if post.get("action") == "delete":
+                services.delete_rule(request.user, org, _int(post.get("rule")) or 0)
+                messages.success(request, "Rule deleted.")
+            elif post.get("action") == "endpoint":
+                services.save_endpoint(
+                    request.user,
+                    org,
+                    name=post.get("name", ""),
+                    kind=post.get("kind", ""),
+                    url=post.get("url", ""),
+                    room=post.get("room", ""),
+                    token=post.get("token", ""),
+                )
+                messages.success(request, "Endpoint added.")
+            else:
+                services.save_rule(
+                    request.user,
+                    org,
+                    name=post.get("name", ""),
+                    categories=post.getlist("categories"),
+                    min_priority=_int(post.get("min_priority")) or 0,
+                    channel_ids=[int(c) for c in post.getlist("channels") if c.isdigit()],
+                    keywords=post.get("keywords", ""),
+                    notify_roles=post.getlist("notify_roles"),
+                    endpoint_ids=[int(e) for e in post.getlist("endpoints") if e.isdigit()],
+                    open_case=bool(post.get("open_case")),
+                    active=bool(post.get("active")),
+                    rule_id=_int(post.get("rule")),
+                )
+                messages.success(request, "Rule saved.")
+        except ServiceError as exc:
+            if exc.status >= 403:
+                raise
+            error = str(exc)
+        else:
+            return redirect("escalation")
+    editing = found.filter(pk=_int(request.GET.get("edit")) or 0).first()
+    return render(
+        request,
+        "inbox/escalation.html",
+        {
+            "rules": found,
+            "editing": editing,
+            "endpoints": services.endpoints(request.user, org),
+            "channels": Channel.objects.filter(org=org),
+            "categories": triage.CATEGORY_LABELS.items(),
+            "priorities": Priority.choices,
+            "roles": Role.choices,
+            "kinds": Endpoint.Kind.choices,
+            "labels": triage.CATEGORY_LABELS,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@login_required
+@service_errors
+def notification_log(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    status = request.GET.get("status", "")
+    status = status if status in Notification.Status.values else ""
+    page = Paginator(services.notifications(request.user, org, status), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inbox/notifications.html",
+        {"page": page, "status": status, "statuses": Notification.Status.choices},
+    )
+
+
+@require_POST
+@login_required
+@service_errors
+def notification_retry(request: HttpRequest, notification_id: int) -> HttpResponse:
+    services.retry_notification(request.user, _org(request), notification_id)
+    messages.success(request, "Delivery tried again; see its status below.")
+    return redirect("notifications")

@@ -1,0 +1,70 @@
+"""Connecting channels. Each view validates its input, calls one service and redirects."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from postguard.web.pages.views import service_errors
+from postguard.web.publishing import services
+
+
+@require_POST
+@login_required
+@service_errors
+def connect(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Connect a Bluesky channel with its handle and an app password."""
+    channel = services.require_channel(request.user, channel_id)
+    services.connect_bluesky(
+        request.user,
+        channel,
+        handle=request.POST.get("handle", ""),
+        app_password=request.POST.get("app_password", ""),
+        service=request.POST.get("service", ""),
+        watch=request.POST.get("watch", ""),
+    )
+    messages.success(request, f"{channel.name} is connected.")
+    return redirect("channel", channel_id=channel.pk)
+
+
+@require_POST
+@login_required
+@service_errors
+def disconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = services.require_channel(request.user, channel_id)
+    services.disconnect(request.user, channel)
+    messages.success(request, f"{channel.name} is disconnected; its credentials are erased.")
+    return redirect("channel", channel_id=channel.pk)
+
+
+@require_POST
+@login_required
+@service_errors
+def oauth_start(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = services.require_channel(request.user, channel_id)
+    url = services.oauth_start(
+        request.user,
+        channel,
+        request.session,
+        request.build_absolute_uri(reverse("oauth_callback")),
+        instance=request.POST.get("instance", "").strip().rstrip("/"),
+    )
+    return redirect(url)
+
+
+@require_GET
+@login_required
+@service_errors
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    channel = services.oauth_callback(
+        request.user,
+        request.session,
+        state=request.GET.get("state", ""),
+        code=request.GET.get("code", ""),
+    )
+    messages.success(request, f"{channel.name} is connected.")
+    return redirect("channel", channel_id=channel.pk)
