@@ -209,6 +209,14 @@ REQUESTS = [
     ("please_call_about_a_partner", "My wife can't get our son to latch. Please ring 07700 900000"),
     ("is_there_someone_who_can", "Is there an IBCLC near Hull who could see us? Nipples shredded."),
     ("pain_described_with_no_ask", "my nipple has a white blister and it's agony when he feeds"),
+    ("the_right_size_for_me", "Which is the right shield size for me? Every session pinches."),
+    ("help_for_a_partner", "My wife needs some help with pumping after her operation"),
+    (
+        "can_i_still_get",
+        "He was tube fed for a month in special care. Can I still get him latching?",
+    ),
+    ("milk_not_in", "Day four after the birth and my milk still hasn't come in."),
+    ("frightened_about_weight", "I'm really frightened about his weight, he dropped again"),
 ]
 
 NOT_REQUESTS = [

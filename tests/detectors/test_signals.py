@@ -44,6 +44,12 @@ NEGATIVE = [
     ("a_representation_jibe", "Yet again only skinny white mums in the picture. Inclusion who?"),
     ("a_soft_service_complaint", "Your drop-in closed early and I was left with nowhere to go."),
     ("a_threat_is_hostile", "Delete this or you'll regret it."),
+    ("mild_disappointment_at_a_post", "What a disappointing campaign from you this month."),
+    ("frustration_with_the_association", "I'm fed-up and frustrated with this association lately."),
+    ("low_regard_for_content", "Meh. The same tired tips again and again."),
+    ("a_price_jibe", "Overpriced study day and the handouts were full of typos."),
+    ("an_insult_noun", "The woman who runs this page is an old hag."),
+    ("lip_service", "Lots of lip service about equity, nothing changes."),
 ]
 
 NOT_NEGATIVE = [
@@ -55,6 +61,20 @@ NOT_NEGATIVE = [
     ("negative_words_as_praise", "This is killing me 😂😂 so accurate"),
     ("a_parent_in_distress_asking_for_help", "my baby still can't latch, it's awful, please help"),
     ("a_baby_in_danger_is_not_hostility", "My baby is limp and won't wake up"),
+    (
+        "despair_is_not_hostility",
+        "I feel so useless and worthless, I keep thinking about ending it all",
+    ),
+    (
+        "a_hard_time_aimed_at_nobody",
+        "I had three rounds of mastitis and a drained abscess last winter.",
+    ),
+    ("praise_in_hostile_words", "You're absolutely killing it with these explainers."),
+    ("a_killer_talk", "Killer keynote on milk biology this morning."),
+    (
+        "frustration_asking_for_care",
+        "So frustrating, he won't latch on the left. Can your team help?",
+    ),
     (
         "thanks_with_dramatic_words",
         "Dreaded pumping at work and your guide killed that dread. Thanks!",
@@ -157,6 +177,14 @@ COMPLAINTS = [
     ("a_no_show_visit", "The consultant from your directory never turned up or rebooked."),
     ("a_request_ignored", "The supporter you sent couldn't help with twins even though I asked."),
     ("a_member_threatened_with_law", "My lawyer will be contacting you about your member's post."),
+    ("wants_to_report_a_member", "I'd like to report one of your IBCLCs for selling me pills."),
+    ("late_and_left_early", "Your peer supporter turned up an hour late and left without a word."),
+    ("demands_a_response", "Your handout gave wrong storage times. I demand an explanation."),
+    ("cancelled_without_notice", "Your office cancelled my membership with no notice."),
+    ("slow_to_respond", "Shocking how long it takes your admin team to reply to anything."),
+    ("nobody_answers", "Paid for the course on Monday and nobody answers the phone."),
+    ("pushed_to_buy", "Your consultant kept pressuring me into buying her tea blend."),
+    ("fix_this", "Two renewal emails, zero access to the portal. Fix this."),
 ]
 
 NOT_COMPLAINTS = [
@@ -170,6 +198,12 @@ NOT_COMPLAINTS = [
         "Your volunteer was so kind to me in front of the whole group.",
     ),
     ("a_legal_threat_about_a_post", "Our lawyers will be in touch about this post."),
+    ("no_complaints", "No complaints at all, the class was lovely."),
+    ("not_complaining", "Not complaining, only asking: is the venue changing?"),
+    ("a_common_complaint", "A common complaint we hear from parents is lack of weekend help."),
+    ("a_call_to_mass_report", "That account is spreading lies, everyone report it."),
+    ("feelings_about_a_post", "This graphic is really unhelpful and made me feel guilty."),
+    ("despair_not_a_missed_visit", "Some days I want to walk away and never come back."),
 ]
 
 
@@ -241,6 +275,53 @@ CRISES = [
     ("not_safe_at_home", "I don't feel safe at home with him", "safeguarding"),
     ("stopped_breathing_briefly", "She keeps stopping breathing in her sleep", "baby-danger"),
     ("a_fall", "He rolled off the bed and hit his head", "baby-danger"),
+    # baby danger: colour, tone, breathing, responsiveness, hydration
+    ("mottled_skin", "Her skin has gone mottled and she feels cold", "baby-danger"),
+    ("pale_and_floppy", "he went pale and floppy in the car seat", "baby-danger"),
+    ("chest_sucking_in", "Every breath his ribs are sucking in, is that ok?", "baby-danger"),
+    ("cannot_rouse", "She won't rouse at all even when I undress her", "baby-danger"),
+    ("no_wees", "No wees since this morning and she's refusing the breast", "baby-danger"),
+    ("hours_without_a_feed", "It's been 9 hours without a feed and he's limp", "baby-danger"),
+    ("fever_in_a_young_baby", "My 4 week old has a temperature of 38.3", "baby-danger"),
+    ("fever_in_a_newborn", "Newborn feels hot to the touch tonight, should I wait?", "baby-danger"),
+    ("jaundice_too_sleepy", "She's yellow and too sleepy to feed, day five", "baby-danger"),
+    ("jaundice_pale_poo", "He's jaundiced and his poo has gone chalky white", "baby-danger"),
+    # third-party framing
+    (
+        "a_cousins_baby",
+        "My cousin's baby is floppy and not feeding, what should she do",
+        "baby-danger",
+    ),
+    ("a_partner_who_wants_to_die", "My wife keeps saying she wants to die.", "self-harm"),
+    (
+        "a_friends_farewell",
+        "A friend just texted that she's saying goodbye to her kids.",
+        "self-harm",
+    ),
+    # safeguarding
+    (
+        "coercive_control",
+        "My husband controls all our money and won't let me see my mum",
+        "safeguarding",
+    ),
+    ("a_neighbour_hitting_a_baby", "I can hear the man next door hitting the baby", "safeguarding"),
+    ("afraid_for_my_life", "I'm afraid for my life if I tell him I'm leaving", "safeguarding"),
+    (
+        "drunk_with_the_baby",
+        "Her boyfriend gets drunk while looking after the baby",
+        "safeguarding",
+    ),
+    # indirect self-harm and harm to the baby
+    ("a_plan_and_a_date", "I've made a plan and a date. Please tell my kids I tried.", "self-harm"),
+    ("stockpiling_tablets", "I have been saving up my tablets for weeks", "self-harm"),
+    ("happier_without_me", "They'd honestly be happier without me.", "self-harm"),
+    ("live_or_die", "No one cares if I live or die", "self-harm"),
+    ("never_wake_up", "I pray I don't wake up tomorrow", "self-harm"),
+    ("not_trusting_myself", "I can't trust myself around the baby anymore", "self-harm"),
+    ("afraid_of_dropping_her", "I'm terrified I'll drop her on purpose", "self-harm"),
+    ("afraid_of_hurting_him", "I'm so scared I'll hurt him when he screams", "self-harm"),
+    ("a_voice", "A voice keeps telling me to leave the baby somewhere", "psychosis"),
+    ("a_swapped_baby", "I'm sure they swapped my baby at the hospital", "psychosis"),
 ]
 
 NOT_CRISES = [
@@ -264,6 +345,29 @@ NOT_CRISES = [
     ("engorgement_not_virality", "My boobs are blowing up like balloons"),
     ("trending_topic_as_praise", "Tongue-tie is a trending topic, great timing for this post!"),
     ("a_university_researcher", "I'm a researcher at a university studying feeding rates"),
+    ("a_nipple_turning_blue", "My nipple turns blue and then red after feeds. Raynaud's?"),
+    ("blue_hands_and_feet", "His feet went a bit blue in the bath, is that normal?"),
+    ("signs_ruled_out", "She's not floppy or blue, just grizzly all evening"),
+    ("no_fever", "No fever and plenty of wet nappies, but he fusses at night"),
+    ("the_mothers_fever", "I have a fever and a sore wedge, my 2 week old feeds fine"),
+    ("mild_jaundice_question", "Tips for a slightly jaundiced baby who's sleepy at feeds?"),
+    ("yellow_poo", "Her poo is mustard yellow and seedy, normal?"),
+    (
+        "jaundice_advice_in_a_post",
+        "If your baby is yellow in the first 24 hours, call your midwife.",
+    ),
+    ("fever_after_the_birth", "Fever on day 9 after the birth, my breast is red and hot"),
+    ("a_recovered_baby_story", "Years ago she went blue during a feed. She's thriving now!"),
+    (
+        "a_recovered_self_harm_story",
+        "I was suicidal after my first. Looking back, I'm in a much better place now.",
+    ),
+    ("ending_breastfeeding", "I'm thinking about ending breastfeeding at a year"),
+    ("goodbye_to_a_shield", "We said goodbye to the nipple shield!"),
+    ("a_drive_into_town", "I'll drive into town for the drop-in"),
+    ("any_point_in_pumping", "Is there any point in carrying on pumping for 20ml?"),
+    ("a_baby_hitting_mum", "She keeps hitting me in the face while she feeds lol"),
+    ("a_supply_that_does_not_respond", "My supply doesn't respond to anything I try"),
 ]
 
 

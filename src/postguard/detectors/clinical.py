@@ -328,8 +328,14 @@ _HELP = _rx(
     r"a problem|a concern|a sign|something to worry|too much|too little|enough|"
     r"true|possible)\b"
     r"|\b(?:is|are|does|do) (?:my|his|her|the baby'?s?|baby'?s?) \w+"
-    r"|\bcan i (?:still |safely )?(?:take|give|use|drink|eat|have|breastfeed|feed|pump|"
-    r"nurse|mix|combine|switch|go back|keep|continue|stop|express)\b"
+    r"|\bcan i (?:still |safely |ever )?(?:take|give|use|drink|eat|have|breastfeed|feed|pump|"
+    r"nurse|mix|combine|switch|go back|keep|continue|stop|express|get|help|try|start|make|"
+    r"increase|boost|fix|relactate)\b"
+    r"|\b(?:what'?s|what is|which'?s|which is) the (?:right|best|correct|normal|ideal|safest) "
+    r"(?:\w+ ){0,2}?for (?:me|my|him|"
+    r"her|us|a)\b"
+    r"|\b(?:needs?|needing|would like|could use) (?:some )?(?:help|advice|support) (?:with|for|"
+    r"on)\b"
     r"|\bshould i (?:be )?\w+|\bwhen should i\b|\bhow (?:do|can|should|"
     r"would|could) i\b|\bhow (?:much|often|long|many) (?:should|do|does|is|can)\b"
     r"|\bwhy (?:is|does|do|won'?t|isn'?t|can'?t|doesn'?t|would|has) (?:my|he|she|baby|the baby|"
@@ -350,6 +356,8 @@ _HELP = _rx(
     r"|\bhow to (?:boost|increase|get|stop|fix|help|treat|ease|cope|manage|make)\b"
     r"|\b(?:i'?m|i am|we'?re|we are) (?:really |so |very )?(?:worried|concerned|scared|panicking)"
     r"\b|\b(?:really |so |very )?worried (?:about|that|because|he|she)\b"
+    r"|\b(?:i'?m|i am) (?:so |really |very )?(?:terrified|frightened|anxious|petrified) "
+    r"(?:of|about|that|by) (?:his|her|my|the|our)\b"
     r"|\b(?:is|are) there (?:any|an|a|anyone|someone|somebody)\b[^.?!]{0,40}\b(?:who|that) "
     r"(?:can|could|would|will)\b",
 )
@@ -359,7 +367,8 @@ _DISTRESS = _rx(
     r"\b(?:agony|agonising|agonizing|excruciating|unbearable|bleeding|bleed|cracked|blistered|"
     r"lump|lumps|fever|feverish|shivering|chills|red and hot|hot and red|pus|"
     r"(?:so|really|very|extremely) (?:painful|sore)|screams? (?:at|during|after|through)|"
-    r"won'?t (?:latch|feed|take|stop)|can'?t (?:latch|feed|get him|get her)|losing weight|"
+    r"won'?t (?:latch|feed|take|stop|breastfeed|nurse|suck)|can'?t (?:latch|feed|get him|get her)|"
+    r"losing weight|(?:milk|supply) (?:still )?(?:hasn'?t|has not|didn'?t|never) (?:come|came) in|"
     r"not gaining|dropped (?:to|below)|(?:struggling|desperate|at my wits)|"
     r"(?:i'?m|i am) (?:so |really )?(?:worried|scared|panicking|lost))\b",
 )

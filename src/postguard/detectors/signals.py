@@ -178,6 +178,79 @@ NEGATIVE_PHRASES = (
     "heads examined",
     "head checked",
     "heads checked",
+    "hag",
+    "hags",
+    "harpy",
+    "harpies",
+    "losers",
+    "liars",
+    "frauds",
+    "scumbag",
+    "scumbags",
+    "vile",
+    "shut up",
+    "stay in your lane",
+    "get a real job",
+    "go back to where you came from",
+    "nobody wants you",
+    "no one wants you",
+    "nobody wants your",
+    "no one wants your",
+    "nobody asked you",
+    "who asked you",
+    # disappointment and low regard that VADER reads as neutral
+    "feels like marketing",
+    "feels like an advert",
+    "feels like a sales pitch",
+    "lip service",
+    "box ticking",
+    "box-ticking",
+    "thumbs down",
+    "👎",
+    "mediocre",
+    "overpriced",
+    "over-priced",
+    "rip off",
+    "rip-off",
+    "ripoff",
+    "cash grab",
+    "money grab",
+    "sloppy",
+    "amateurish",
+    "low effort",
+    "low-effort",
+    "poor effort",
+    "half-hearted",
+    "half hearted",
+    "recycled content",
+    "same old",
+    "read the room",
+    "think before you post",
+    "regret joining",
+    "regret signing up",
+    "regret renewing",
+    "regret paying",
+    "zero action",
+    "all talk",
+    "not a fan",
+    "such a let down",
+    "such a letdown",
+    "what a let down",
+    "what a letdown",
+    "insensitive",
+    "cringe",
+    "cringey",
+    "cringy",
+    "cringeworthy",
+    "meh",
+    "echo chamber",
+    "full of errors",
+    "full of mistakes",
+    "full of typos",
+    "misrepresents",
+    "misrepresenting",
+    "misrepresented",
+    "too many posts",
 )
 # Hostile phrasings with variable words ("shite advice", "typical —").
 _HOSTILE = _rx(
@@ -204,6 +277,44 @@ _GRATEFUL = _rx(
     r"loved it|brilliant|amazing|life[- ]?saver|lifesaver|game[- ]?changer)\b"
     r"|[❤💕💖💗🥰😍🙏💛💚💙💜]",
 )
+# Praise in hostile words ("you're killing it", "a killer talk").
+_PRAISE_IDIOM = _rx(
+    r"\b(?:killing it|killed it|smashing it|smashed it|nailed it|slay(?:ed|ing|s)?|"
+    r"killer (?:talk|presentation|post|session|workshop|webinar|keynote|content|thread|line-?up))\b"
+)
+# Milder disappointment counts when it is aimed at the association, its people
+# or its posts ("I'm frustrated with this association", "your webinar was boring").
+_MILD_NEGATIVE = _rx(
+    r"\b(?:disappoint\w*|frustrat\w*|annoy\w*|angry|upset|let down|letdown|unhelpful|"
+    r"not (?:at all |very |that |really )?(?:helpful|useful|impressed)|useless|boring|"
+    r"made me feel (?:terrible|awful|worse|guilty|like a failure|judged|bad|inadequate|stupid|"
+    r"small)|felt judged|out of date|outdated|errors|inaccurate|misleading|overpriced|"
+    r"expensive|badly (?:organi[sz]ed|designed|written|run|managed)|a mess|confusing|"
+    r"one-sided|biased|regret|a waste|waste of|worse|poor|lacking|no longer|used to (?:be|feel)|"
+    r"can'?t believe|clearly (?:don'?t|do not|doesn'?t|have no)|no idea (?:how|what)|"
+    r"claims? to|only (?:talk|cater|care|post)|not enough|too many|too much|"
+    r"where (?:was|were|is|are) (?:the|your|you)|ignor\w*)\b"
+)
+_TARGET = _rx(
+    r"\b(?:your|yours|ipala|you(?:'re| are| guys| lot| people| all)|you (?:clearly|obviously|only|"
+    r"never|always|just|don'?t|didn'?t|keep|ignore\w*|cancel\w*|charg\w*|remov\w*|delet\w*|"
+    r"advertis\w*|post\w*|promis\w*)|posts like (?:this|these)|posting|infographics?|"
+    r"(?:this|that|the|these|those|"
+    r"such an?|another|an) (?:\w+ )?(?:post|posts|page|association|organi[sz]ation|charity|"
+    r"campaign|message|messaging|video|graphic|infographic|article|statement|content|webinar|"
+    r"event|conference|newsletter|website|site|logo|format|survey|workshop|course|membership|"
+    r"speakers?|board|committee|helpline|group|session|advice|leaflet|talk|stance|tone|"
+    r"caption|reel|thread|update|announcement|policy|member benefits|benefits|service))\b"
+)
+# Any aim at all, for VADER's reading: a story of one's own hard time
+# ("I had mastitis three times") is not feedback about anyone.
+_ANY_TARGET = _rx(
+    r"\b(?:you|your|yours|u|ur|ipala|this|that|these|those|post|posts|page|association|"
+    r"organi[sz]ation|charity|committee|board|webinar|conference|event|course|workshop|"
+    r"helpline|volunteers?|consultants?|members?|staff|admin|speakers?|they|them|people|"
+    r"everyone|nobody|no one|who|whoever|anyone)\b"
+)
+_FIRST_PERSON = _rx(r"\b(?:i|i'?m|i'?ve|i'?d|my|me|we|our|us)\b")
 #: Crisis kinds that are hostile to the association (a sick baby is not).
 _HOSTILE_CRISES = frozenset({"violence", "legal", "viral"})
 
@@ -366,6 +477,25 @@ class NegativeDetector(Detector):
             raise DetectorConfigError(f"detector {self.name!r}: threshold must be in [-1, 0)")
         self.phrases = PhraseMatcher(NEGATIVE_PHRASES)
 
+    def _mild(self, doc: Document) -> list[Hit]:
+        """Milder disappointment aimed at the association, not in praise or a request for care."""
+        text = doc.text
+        found = _MILD_NEGATIVE.search(text)
+        if found is None or not _TARGET.search(text):
+            return []
+        if _GRATEFUL.search(text) or _PRAISE_IDIOM.search(text) or _asks_for_care(doc):
+            return []
+        return [
+            Hit(
+                category="signal.negative",
+                start=found.start(),
+                end=found.end(),
+                evidence=found.group(0),
+                score=0.6,
+                note="disappointment aimed at the association",
+            )
+        ]
+
     def detect(self, doc: Document) -> list[Hit]:
         text = doc.text
         hits = [
@@ -379,6 +509,10 @@ class NegativeDetector(Detector):
             )
             for m in self.phrases.find(doc.lower)
         ]
+        if hits and not _TARGET.search(text) and _CRISIS_ANY.search(text):
+            kinds = {kind for kind, *_ in crisis_matches(text)}
+            if kinds and not kinds & _HOSTILE_CRISES:
+                hits = []  # "I feel worthless" in a crisis is about oneself
         hits.extend(
             Hit(
                 category="signal.negative",
@@ -416,11 +550,17 @@ class NegativeDetector(Detector):
                             note=kind,
                         )
                     )
+        if not hits:
+            hits.extend(self._mild(doc))
         if hits:
             hits.sort(key=lambda h: (h.start or 0, h.end or 0))
             return hits
-        if _GRATEFUL.search(text):
+        if _GRATEFUL.search(text) or _PRAISE_IDIOM.search(text):
             return []  # thanks with dramatic words ("killed that fear dead") is praise
+        if not _ANY_TARGET.search(text) and _FIRST_PERSON.search(text):
+            return []  # one's own hard time, aimed at nobody
+        if any(kind not in _HOSTILE_CRISES for kind, *_ in crisis_matches(text)):
+            return []  # despair or a sick baby is a crisis, not hostility
         vader = _vader()
         limit = self.threshold
         if not _vader_could_reach(text, vader, limit):
@@ -464,7 +604,8 @@ _COMPLAINT = _rx(
     r"|\b(?:refund|refunded|reimburse\w*|charged me|overcharged|double charged|"
     r"money back|chargeback|took my money|paid for nothing|still not paid|never paid)\b"
     r"|\b(?:i|we)\s*(?:'ve|have|will|'ll|'m|am|are|'re|'m going to|am going to|will be|"
-    r"have been|'ve been|already|just)?\s+(?:report|reported|reporting)\b"
+    r"have been|'ve been|already|just|want to|would like to|'d like to|need to|wish to|"
+    r"intend to|plan to)?\s+(?:report|reported|reporting)\b"
     r"|\breport(?:ed|ing)? (?:you|her|him|them|this|"
     r"the consultant|the ibclc|to (?:iblce|the board|the regulator|trading standards|the council|"
     r"the ombudsman|ipala))\b"
@@ -487,7 +628,23 @@ _COMPLAINT = _rx(
     r"confirmation|call|callback|answer|email|receipt|certificate|apology)\b"
     r"|\b(?:\w+ )?(?:weeks|days|months) since (?:i|we) (?:applied|emailed|booked|paid|wrote|"
     r"called|rang|messaged|contacted|asked|complained|enquired|registered)\b"
-    r"|\b(?:i|we) want (?:a|an|my) (?:refund|apology|explanation)\b"
+    r"|\b(?:i|we) (?:want|demand|expect|deserve|am owed|are owed|need) (?:a|an|my|some|our|"
+    r"proper|full) (?:refund|apology|explanation|response|answer|answers|investigation)\b"
+    r"|\b(?:i|we) (?:want|demand|would like|need|wish) to (?:speak|talk) (?:to|with) "
+    r"(?:someone|somebody|whoever(?:'s| is)?|the person|a manager|your manager|a supervisor|"
+    r"the board|your board)(?: (?:senior|in charge|responsible))?\b"
+    r"|\b(?:i|we) want (?:this|it) (?:on (?:the )?record|investigated|looked into|escalated)\b"
+    r"|\b(?:\d+|an hour|two hours|half an hour|forty|thirty|ninety|twenty) (?:minutes|mins|"
+    r"hours?) late\b|\b(?:turned up|arrived|showed up) (?:very |so |really )?late\b"
+    r"|\bhow long it (?:takes|took|is taking) (?:you|your(?: \w+){1,2}|them|ipala) to "
+    r"(?:respond|reply|answer|get back|process|sort)\b"
+    r"|\b(?:took|taken|take) (?:my|our) (?:money|payment|fee|deposit)\b"
+    r"|\bsent (?:me|us) the wrong\b"
+    r"|\b(?:we were|i was) (?:relying|counting|depending) on (?:you|them|her|him|your \w+)\b"
+    r"|\bcaused (?:my baby|my son|my daughter|me|us|him|her) (?:harm|to lose weight|"
+    r"distress)\b|\b(?:harmed|hurt) my (?:baby|son|daughter)\b"
+    r"|(?:^|[.!?]\s*)(?:please\s+)?(?:fix|sort) (?:this|it)(?: out)?(?: now| asap| immediately)?"
+    r"\s*(?:[.!]|$)"
     r"|\bnot good enough\b|\bvery let down\b|\bfeel let down\b"
     r"|\b(?:hung up|put the phone down|slammed the phone down) on (?:me|us)\b"
     r"|\b(?:treated (?:me|us) (?:like|badly|terribly|poorly|awfully|with contempt)|"
@@ -497,6 +654,8 @@ _COMPLAINT = _rx(
     r"responded|got|get|call|ring|phone|email|came|come|turned|showed)\s+(?:me |us )?"
     r"(?:back|up)\b"
     r"|\b(?:no one|nobody) has (?:replied|responded|answered|got back|called|rang)\b"
+    r"|\b(?:no one|nobody) (?:ever )?(?:responds|replies|answers|gets back|calls back|rings back|"
+    r"picks up)\b"
     r"|\bleft (?:\d+|two|three|four|several|multiple) (?:messages|voicemails|emails)\b"
     r"|\b(?:waited|waiting|been waiting|on hold for) (?:over |more than |nearly |almost )?"
     r"(?:\d+|an|two|three|forty|thirty) (?:minutes|mins|hours|days|weeks)\b|\bon hold\b"
@@ -519,7 +678,16 @@ _SOFT_COMPLAINT = _rx(
     r"\bin front of (?:everyone|everybody|the (?:whole )?(?:group|room|class)|other (?:mums|moms|"
     r"parents|people)|my (?:partner|husband|family|mum|mom))\b"
     r"|\b(?:left|leaving|walked out|went home) (?:in tears|crying)\b|\bmade me cry\b"
-    r"|\bnot (?:ok|okay|acceptable|on|right|fair)\s*(?:[.!]|$)"
+    r"|\bnot (?:ok|okay|acceptable|on|right|fair)\s*(?:[.!,]|$)"
+    r"|\b(?:with no|without (?:any )?|no) (?:notice|warning|explanation)\b"
+    r"|\bcancell?ed (?:my|our) (?:membership|booking|appointment|place|registration|visit|"
+    r"session|order|subscription)\b"
+    r"|\bpressur\w* (?:me|us) (?:to|into)\b|\bpushy\b|\bpush(?:ed|ing)? (?:me|us) (?:to|into) "
+    r"(?:buy|pay|sign|book)"
+    r"|\b(?:won'?t|will not|doesn'?t|don'?t|never) (?:answer|reply|respond|pick up|get back)\b"
+    r"|\b(?:wrong (?:book|item|order|size|product|link|date|time|certificate|invoice)|"
+    r"never (?:got|received|arrived) (?:the|my|a) (?:link|book|order|certificate|receipt))\b"
+    r"|\bleft without\b|\bpromised\b[^.!?]{0,60}\b(?:cancell?ed|never|didn'?t|did not|then)\b"
     r"|\b(?:very|so|really|totally) let down\b"
     r"|\b(?:closed|shut|finished|ended|hung up) early\b"
     r"|\bleft (?:me )?with no(?: ?one|body|where|thing)\b"
@@ -548,7 +716,10 @@ _OUR_SERVICE = _rx(
     r"peer[- ]supporters?|supporters?|ibclcs?|consultants?|helpline|team|staff|admin|office|"
     r"website|site|course|workshop|class|classes|webinar|events?|group|groups|caf[eé]s?|"
     r"sessions?|counsell?ors?|facilitators?|trainers?|speakers?|directory|service|bursary|"
-    r"booking|membership|drop-?in|clinic|visit)\b"
+    r"booking|membership|drop-?in|clinic|visit|shop|store|process|system|portal|app|"
+    r"payments?|renewal|newsletter|leaflets?|board|secretary|office|chair|president|"
+    r"association|organi[sz]ation|charity|conference|study day|home visits?)\b"
+    r"|\b(?:this|the) (?:association|organi[sz]ation|charity)\b|\bipala\b"
     r"|\b(?:volunteer|peer[- ]supporter|ibclc|consultant|counsell?or|facilitator|supporter)s?\s+"
     r"(?:you sent|from your|at your|on your|in your)\b"
     r"|\b(?:through|via|from|on) your\b"
@@ -568,11 +739,77 @@ _ABOUT_MEMBER = _rx(
 )
 
 
+# "No complaints here", "I'm not complaining", "the complaint I hear most":
+# the word without a complaint.
+_NOT_COMPLAINING = re.compile(
+    r"\b(?:no|not|not a|never|can'?t|cannot|nothing to|zero|without|any)\s+(?:\w+\s+)?$"
+    r"|\b(?:common|usual|main|biggest|top|most frequent|number one|only|a|one)\s+$"
+    r"|^\W*the\s+$",
+    re.I,
+)
+_GENERIC_COMPLAINT = re.compile(
+    r"^\s*(?:(?:i|we) (?:hear|get|see)|(?:from|about|among|by) (?:parents|mums|moms|families|"
+    r"clients|women|people)|is that|are that)\b",
+    re.I,
+)
+# A call on others to report someone is mass reporting (viral), not a complaint.
+_CALL_TO_REPORT = re.compile(
+    r"\b(?:everyone|everybody|y'?all|all of you|you all|people|guys|go|pls|please)\s+$", re.I
+)
+# Feelings about a post ("this post made me feel judged", "really unhelpful")
+# are negative feedback; they are a complaint when they concern people or a service.
+_FEELING = re.compile(
+    r"made me feel|felt |expected better|not what (?:i|we) expected|unhelpful|condescending|"
+    r"patronis|patroniz|judg|belittl|dismissive|disrespectful|inappropriate|upset",
+    re.I,
+)
+_CONTENT = re.compile(
+    r"\b(?:post|posts|posting|infographics?|graphics?|tone|message|messaging|campaign|video|"
+    r"article|caption|content|statement|page|feed|meme|reel|tweet|thread)\b",
+    re.I,
+)
+_PEOPLE = re.compile(
+    r"\b(?:consultants?|volunteers?|ibclcs?|lcs?|staff|members?|helpline|counsell?ors?|"
+    r"supporters?|facilitators?|she|he|her|him|nurse|midwife|trainers?|speakers?|person|lady|"
+    r"woman|man|admin|office|team|service|session|visit|appointment|booking|class|workshop)\b",
+    re.I,
+)
+
+
+def _real_complaint(text: str, start: int, end: int, evidence: str) -> bool:
+    lower = evidence.lower()
+    before = text[max(0, start - 30) : start]
+    if "complain" in lower and (
+        _NOT_COMPLAINING.search(before) or _GENERIC_COMPLAINT.search(text[end : end + 30])
+    ):
+        return False
+    return not (lower.startswith("report") and _CALL_TO_REPORT.search(before))
+
+
 def complaint_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, evidence) of each complaint phrasing in ``text``."""
     spans: list[tuple[int, int, str]] = []
     if _COMPLAINT_HINT.search(text):
-        spans.extend((m.start(), m.end(), m.group(0)) for m in _COMPLAINT.finditer(text))
+        spans.extend(
+            (m.start(), m.end(), m.group(0))
+            for m in _COMPLAINT.finditer(text)
+            if _real_complaint(text, m.start(), m.end(), m.group(0))
+        )
+        if (
+            spans
+            and all(_FEELING.search(evidence) for _, _, evidence in spans)
+            and _CONTENT.search(text)
+            and not _PEOPLE.search(text)
+        ):
+            spans = []  # feelings about a post: negative feedback, not a complaint
+    if spans and _CRISIS_ANY.search(text):
+        # "run away and never come back" is part of a crisis, not a missed visit.
+        crises = [
+            (start, end) for kind, start, end, _ in crisis_matches(text) if kind in _STORY_KINDS
+        ]
+        spans = [
+            span for span in spans if not any(s <= span[0] and span[1] <= e for s, e in crises)
+        ]
     if not spans and _OUR_SERVICE.search(text) and not _PRAISE.search(text):
         spans.extend((m.start(), m.end(), m.group(0)) for m in _SOFT_COMPLAINT.finditer(text))
         if not spans and _ABOUT_MEMBER.search(text):
@@ -592,7 +829,9 @@ _COMPLAINT_HINT = _rx(
     r"grievance|escalate|manager|condescend|patronis|patroniz|judg|unhelpful|useless|nasty|"
     r"cold|abrupt|unkind|hostile|racist|sexist|homophob|inappropriate|disrespect|belittl|"
     r"aggressive|nobody|no one|left|wait|hold|slow|twice|without|take|expected|so.called|"
-    r"professional|phone|hospital|advice|privately|nowhere|since|apolog|admin|let down|hung up",
+    r"professional|phone|hospital|advice|privately|nowhere|since|apolog|admin|let down|hung up|"
+    r"want|demand|expect|deserve|owed|record|late|how long|took|sent|relying|counting|depend|"
+    r"caused|harm|hurt|fix|sort|respond|repl|answer|speak to|talk to",
 )
 
 
@@ -641,7 +880,10 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"(?:dropping|hurting|harming|shaking|smothering|suffocating|drowning|throwing|hitting|"
         r"squeezing)\s+(?:him|her|them|the baby|my baby|baby|my son|my daughter|myself)\b"
         r"|\b(?:scared|afraid|terrified|frightened) (?:of myself|of what i (?:might|could|'?ll) do|"
-        r"(?:that |)i (?:might|could|will|'?ll) (?:hurt|harm|do something))\b"
+        r"(?:that |)i(?: might| could| will|'ll|ll) (?:hurt|harm|do something|drop|shake|smother|"
+        r"suffocate|hit|throw|drown))\b"
+        r"|\b(?:if|wish|hope|hoping|pray|praying) (?:that )?i (?:could )?(?:never|didn'?t|"
+        r"wouldn'?t|don'?t) (?:woke|wake|waking) up\b"
         r"|\b(?:everyone|everybody|they|my family|my kids|my children|he|she)(?:'d| would) be "
         r"better off\b|\b(?:can'?t|cannot) see (?:a|any) way (?:out|forward)\b|\bno way out\b"
         r"|\b(?:want|need) (?:it all|everything|the pain) to (?:stop|end)\b"
@@ -652,11 +894,66 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"(?:no|no point|no reason) (?:in |to )?(?:living|go on|going on|to live)|"
         r"don'?t want to (?:be here|live|wake up|exist) ?(?:anymore|any more)?|"
         r"wish i (?:was|were) dead|wish i (?:could )?(?:disappear|wasn'?t here|didn'?t exist)|"
-        r"want to (?:die|disappear)|i want out|nothing to live for|overdose|"
+        r"wants? to (?:die|disappear)|wanting to die|i want out|nothing to live for|"
+        r"overdos(?:e|es|ed|ing)|"
         r"(?:thoughts|thinking) (?:of|about) (?:hurting|harming) (?:myself|my baby|the baby)|"
-        r"intrusive thoughts|walk into traffic|drive into|jump off|"
+        r"intrusive thoughts|"
         r"(?:nobody|no one) would (?:even )?(?:notice|care|miss me)|"
         r"if i (?:just )?(?:disappeared|wasn'?t here|was gone|were gone|died))\b"
+        # ways and means: a method, or the means at hand ("the pills in my hand",
+        # "all my tablets at once", "jumping off the bridge", "driving into a wall")
+        r"|\b(?:walk(?:s|ed|ing)?|step(?:s|ped|ping)?|throw(?:ing)? myself) (?:out )?"
+        r"(?:into|in front of) (?:the |a |an )?(?:traffic|train|bus|lorry|truck|car|sea|river|"
+        r"canal)\b"
+        r"|\b(?:driv(?:e|es|ing)|drove|crash(?:ing)?) (?:the car |my car |us |myself )?"
+        r"(?:into|off) (?:a|the) (?:wall|tree|river|lake|bridge|cliff|lorry|truck|bus|motorway|"
+        r"barrier)\b"
+        r"|\bjump(?:s|ed|ing)? (?:off|from|in front of) (?:a|the|that|our|my) "
+        r"(?:bridge|building|roof|cliff|balcony|car park|multi-?storey|window|train|platform)\b"
+        r"|\b(?:(?:the|my|some|a handful of|a bottle of|a box of|a stash of|all (?:my|the|of my|"
+        r"of the|those)) (?:sleeping )?(?:pills|tablets|painkillers|meds) (?:in my hand|at once|"
+        r"in one go|lined up|ready|saved up|stockpiled|counted out)|"
+        r"(?:sav|hoard|stockpil|collect)(?:ing|ed) (?:up )?(?:my |the |some )?(?:pills|tablets|"
+        r"painkillers|meds)|(?:take|taking|took|swallow(?:ing|ed)?) (?:all|every one) of "
+        r"(?:my|the|them)|(?:take|taking|took|swallow(?:ing|ed)?) (?:all|a handful of|the whole "
+        r"(?:box|bottle|packet) of) (?:my |the )?(?:sleeping )?(?:pills|tablets|painkillers|meds|"
+        r"medication|paracetamol))\b"
+        r"|\b(?:stairs|balcony|window|bridge|ledge|edge|roof|cliff|railing)\b[^.!?]{0,60}"
+        r"\b(?:letting go|let go|drop(?:ping)? (?:her|him|the baby|myself)|jump\w*)\b"
+        # indirect wording: a farewell, a plan, "end it", a burden, "live or die"
+        r"|\b(?:think|thinks|thinking|thought|dream|dreaming|fantasi[sz]e|fantasi[sz]ing) "
+        r"(?:about|of) (?:just )?(?:ending (?:it|it all|my life|things|everything)|dying|"
+        r"not (?:being here|waking up|existing)|killing myself|disappearing for good|"
+        r"taking my (?:own )?life|overdosing)\b"
+        r"|\b(?:i'?ll|i will|i'?m going to|im going to|gonna|i might|i may|i could|i want to|"
+        r"going to) (?:just )?end it(?: all)?\s*(?:[.!…]|$|tonight|now|today|for good|soon)"
+        r"|\b(?:whether|if) i (?:live|lived) or (?:die|died)\b|\blive or die\b"
+        r"|\b(?:happier|better|easier) (?:off )?without me\b"
+        r"|\b(?:a|such a|just a) burden (?:to|on) (?:everyone|everybody|my family|them all|"
+        r"all of them|the people i love)\b"
+        r"|\b(?:there'?s|there is|is there any|what'?s the) (?:no )?point (?:any ?more|in "
+        r"(?:anything|any of it|living|me being here|being alive))\b"
+        r"|\b(?:written|wrote|writing|left|leaving) (?:a |the )?(?:goodbye |farewell )?"
+        r"(?:letters?|notes?) (?:to|for) (?:my|the|her|his) (?:kids|children|family|husband|"
+        r"partner|wife|baby|babies|son|daughter|mum|mom|parents)\b"
+        r"|\b(?:goodbye|farewell|suicide) (?:letters?|notes?|messages?|posts?)\b"
+        r"|\b(?:saying|said|says|say) (?:goodbye|goodbyes|her goodbyes|his goodbyes|my goodbyes) "
+        r"(?:to )?(?:everyone|everybody|us all|all of us|the kids|her kids|his kids|my kids|"
+        r"her family|his family|my family)\s*(?:[.!…,]|$)"
+        r"|\bgiving away (?:all )?(?:my|her|his) (?:things|stuff|belongings|possessions)\b"
+        r"|\b(?:i'?ve|i have|i'?ve got|i have got|she'?s got|he'?s got|she has|he has) "
+        r"(?:got |made )?(?:a plan and a date|a plan (?:for|to) (?:end|do) it|picked a date|"
+        r"chosen a date|set a date to)\b"
+        r"|\b(?:talk(?:s|ed|ing)?|spoke|speaks|speaking|post(?:s|ed|ing)?|text(?:s|ed|ing)?) "
+        r"about (?:ending (?:it|her life|his life|my life)|killing (?:herself|himself|myself)|"
+        r"suicide|dying|not (?:being here|wanting to (?:live|be here)))\b"
+        r"|\b(?:kill(?:s|ed|ing)?|harm(?:s|ed|ing)?) "
+        r"(?:herself|himself|themselves)\b"
+        r"|\b(?:run|ran|running|walk|walking|drive|driving) (?:away|off|out) and (?:never|not) "
+        r"(?:come|coming|came) back\b"
+        # harm to the baby: a parent afraid of being alone with them
+        r"|\b(?:don'?t|do not|can'?t|cannot|no longer) trust (?:myself|me) (?:alone )?(?:with|"
+        r"around|near) (?:him|her|them|the baby|my baby|my son|my daughter|the kids|my kids)\b"
     ),
     "violence": (
         r"\b(?:i'?ll|i will|i'?m going to|im going to|gonna|i'?d like to|i want to|"
@@ -777,6 +1074,63 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"(?:fitting|shaking)|(?:hasn'?t|has not|not) (?:fed|eaten|had a feed|fed properly) "
         r"(?:in|for) (?:\d+|over|more than|nearly|almost|twelve|ten|eight|six)|"
         r"(?:not|isn'?t|is not|wasn'?t) responding|unrousable|can'?t rouse)\b"
+        # colour: grey, mottled, dusky or blue skin on the baby (a nipple that
+        # turns blue is Raynaud's: see _BENIGN_COLOUR)
+        r"|\b(?:baby|he|she|lo|newborn|son|daughter|grandson|granddaughter|nephew|niece|"
+        r"skin|face|lips|tongue|body|chest|he'?s|she'?s)\s+(?:is\s+|was\s+|'s\s+|looks?\s+|"
+        r"looked\s+|seems?\s+|went\s+|has gone\s+|'s gone\s+|turned\s+|keeps going\s+|goes\s+)"
+        r"(?:very\s+|really\s+|so\s+|quite\s+|a bit\s+|all\s+|kind of\s+|sort of\s+)?"
+        r"(?:grey|gray|ashen|mottled|blotchy and cold|dusky|blue|purple|pale and floppy|"
+        r"white and floppy|pale and limp)\b"
+        r"|\b(?:mottled|dusky|ashen|grey|gray|bluish|blue-ish|blue|purple) (?:skin|lips|face|"
+        r"colou?r|tinge|patches)\b|\bcolou?r (?:has )?(?:drained|gone|changed) (?:from|out of) "
+        r"(?:his|her) face\b|\blost (?:all )?(?:his|her) colou?r\b"
+        # tone: floppy, like a rag doll
+        r"|\b(?:like a )?rag ?doll\b|\bno (?:muscle )?tone\b|\bfloppier\b|\bgone all floppy\b"
+        r"|\b(?:arms|legs|body|head) (?:are |is |just )?(?:flopp\w*|limp)\b"
+        # breathing
+        r"|\b(?:gasping|fighting for breath|struggling for breath|working hard to breathe|"
+        r"labou?red breathing|difficulty breathing|trouble breathing|hard to breathe|"
+        r"(?:ribs|chest|tummy|skin between (?:his|her) ribs) (?:is |are )?(?:sucking|pulling|"
+        r"caving) in|nostrils (?:are )?flaring|flaring (?:his|her )?nostrils|"
+        r"grunting (?:with|on|after) (?:each|every) breath|stops? breathing|"
+        r"(?:choked|choking) and (?:went|turned|going|goes) (?:blue|grey|gray|floppy|limp|quiet)|"
+        r"can'?t catch (?:his|her) breath)\b"
+        # responsiveness
+        r"|\b(?:he|she|baby|lo|newborn|he'?s|she'?s|he is|she is)\s+(?:won'?t|will not|"
+        r"doesn'?t|didn'?t|can'?t|cannot|couldn'?t|not|isn'?t) "
+        r"(?:rouse|wake|respond|react)\w* (?:at all|even when|when i|to (?:anything|touch|"
+        r"my voice|me|us))"
+        r"|\b(?:difficult|impossible|really hard|very hard|so hard) to (?:wake|rouse)\b"
+        r"|\beyes (?:are |keep )?(?:rolling|rolled) (?:back|up)\b|\bglassy[- ]eyed\b"
+        r"|\b(?:baby|he|she|lo|newborn|he'?s|she'?s)\s+"
+        r"(?:is\s+|seems\s+|has been\s+|'s\s+|looks\s+)?"
+        r"(?:very\s+|really\s+|so\s+|extremely\s+|quite\s+)?(?:lethargic|listless)\b"
+        r"|\b(?:too|so|very|extremely) (?:sleepy|drowsy) to (?:feed|wake|eat|latch|suck)\b"
+        # hydration: no wees, a sunken soft spot, dry for hours
+        r"|\bno (?:wees?|pees?|wet ones?|urine)(?: at all)? (?:all day|since|for|today|"
+        r"in (?:\d+|over|more than|the last|twelve|twenty|24))"
+        r"|\b(?:sunken|dipped|sunk) (?:soft spot|fontanel\w*)\b"
+        r"|\b(?:soft spot|fontanel\w*) (?:is |has |looks )?(?:sunken|sunk|dipped|bulging)\b"
+        r"|\b(?:dry|no) (?:nappy|nappies|diaper|diapers) (?:since|for) (?:\d+|over|more than|"
+        r"yesterday|last night|this morning|twelve|eight|ten|six)"
+        # long without a feed
+        r"|\b(?:not|hasn'?t|has not|won'?t|isn'?t|refus\w+)\s+(?:been\s+)?(?:fed|feeding|feed|"
+        r"eaten|eating|latched|latching|taken (?:a|any) (?:feed|bottle|milk)|"
+        r"had (?:a|any) (?:feed|milk))\s+"
+        r"(?:at all\s+)?(?:for|in|since)\s+(?:\d+|over|more than|nearly|almost|six|seven|eight|"
+        r"nine|ten|eleven|twelve|a whole|the whole|hours|all day|all night|yesterday|last night)"
+        r"|\b(?:\d+|six|seven|eight|nine|ten|eleven|twelve)\+? (?:hours|hrs) (?:without|since) "
+        r"(?:a|any|his|her|the last|the) (?:feed|feeding|milk|wet nappy|wee)\b"
+        # other red flags in a baby
+        r"|\b(?:bulging (?:soft spot|fontanel\w*)|non[- ]blanching rash|rash that doesn'?t fade|"
+        r"doesn'?t fade (?:under|with) (?:a|the) glass|high[- ]pitched (?:cry|crying|scream\w*)|"
+        r"bile|vomiting bile|(?:bright )?green (?:sick|vomit))\b"
+        r"|\b(?:he|she|baby|lo) (?:has|had|'s had) (?:a )?(?:fit|seizure)\b"
+        # third-party alarm: someone else's baby in danger
+        r"|\b(?:my |her |his |their )?(?:sister'?s|friend'?s|neighbou?r'?s|cousin'?s|brother'?s|"
+        r"daughter'?s|son'?s) (?:baby|newborn|little one|lo)\b[^.!?]{0,60}\b(?:not breathing|"
+        r"floppy|limp|blue|grey|gray|won'?t wake|unresponsive|not feeding|hasn'?t fed|no wet)\b"
     ),
     "viral": (
         r"\b(?:going viral|gone viral|went viral|go viral|viral thread|viral post|"
@@ -816,12 +1170,69 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"him|her) alone (?:for|all)|(?:baby|he|she) (?:is being|was|has been) "
         r"(?:neglected|abused|starved)|neglect(?:ed|ing)? (?:the|my|her|his|their) "
         r"(?:baby|child|children|kids))\b"
+        # a partner, relative or other adult who hurts, controls or threatens
+        r"|\b(?:my|her|his|the|our) (?:partner|husband|hubby|boyfriend|bf|fianc[eé]e?|ex|wife|"
+        r"girlfriend|gf|dad|father|stepdad|step-dad|mother-in-law|father-in-law|mil|fil|"
+        r"brother-in-law|in-laws|uncle|lodger|flatmate|mum'?s boyfriend|mom'?s boyfriend)'?s? "
+        r"(?:\w+ )?(?:hits|hit|beats|beat|chokes|choked|strangles|strangled|punches|punched|"
+        r"slaps|slapped|kicks|kicked|pushed|shoved|threw|throws|grabbed|shakes|shook|shouts at|"
+        r"screams at|threatens|threatened|locks|locked|controls|won'?t let|doesn'?t let|"
+        r"took|takes|smashed|hurts|hurt|bit|bites|burned|burnt) (?:me|us|the baby|my baby|our "
+        r"baby|the kids|my kids|the children|my son|my daughter|him|her|my phone|my money|"
+        r"our money|all (?:my|the|our) money|my bank|my keys|me in)\b"
+        r"|\b(?:he|she|they) (?:\w+ )?(?:beats me|beat me up|choked me|chokes me|strangled me|"
+        r"punched me|threatened to (?:kill|hurt|take)|threatens to (?:kill|hurt|take)|"
+        r"locks me in|locked me in|won'?t let me (?:leave|see (?:my|anyone)|have (?:any )?money|"
+        r"call|go out)|took my phone|takes my phone|controls (?:all )?(?:my|our|the) money)\b"
+        r"|\b(?:coercive control|controlling (?:partner|husband|boyfriend|relationship|ex)|"
+        r"sexually assaulted|assaulted (?:me|her|us)|(?:was|been|got) assaulted|raped|rape|"
+        r"strangulation|"
+        r"unexplained (?:bruis\w*|marks|injur\w*)|"
+        r"bruis\w* (?:on|all over) (?:the baby|my baby|his|her|the) (?:\w+ )?(?:face|arms?|legs?|"
+        r"body|back|cheeks?|chest|ribs|head|ears?|bottom|neck)|"
+        r"(?:afraid|scared|terrified|fear) for my (?:life|safety|baby'?s safety|children'?s safety|"
+        r"kids'? safety)|(?:scared|afraid|terrified) (?:he|she|they)(?:'ll| will| might| would) "
+        r"(?:kill|hurt|harm|take) (?:me|us|the baby|my baby|the kids|her|him)|"
+        r"(?:i'?m|i am|we'?re|we are) not safe|(?:i|we) (?:don'?t|do not|no longer) feel safe|"
+        r"fled (?:my|our|the) (?:home|house|partner|husband)|(?:in|at|to) a (?:women'?s )?refuge|"
+        r"(?:call|ring|calling|ringing|phone|contact|contacting|tell|telling|involve|report "
+        r"(?:it|this|them|her|him) to) (?:social services|children'?s services|cps|"
+        r"child protective services|child protection)|"
+        r"(?:drunk|high|wasted|stoned|off (?:his|her|their) face|passed out)\s+(?:\w+\s+){0,3}?"
+        r"(?:with|looking after|holding|in charge of|alone with|caring for|while (?:feeding|"
+        r"holding|caring for|looking after)) (?:the|her|his|their|my|our) (?:baby|newborn|kids|"
+        r"children|child)|"
+        r"(?:hits|hit|hitting|beats|beat|beating|slaps|slapped|slapping|punches|punched|punching|"
+        r"kicks|kicked|kicking|shakes|shook|shaking|shaken|smacks|smacked|smacking|hurting) "
+        r"(?:the|her|his|their|my|our) (?:baby|newborn|infant|toddler|"
+        r"little one)|"
+        r"(?:left|leaves|leaving) (?:the|her|his|their|my|our) (?:baby|newborn|kids|children) "
+        r"(?:alone|unattended|on (?:her|his|their) own)|"
+        r"(?:baby|newborn|child|kids|children) (?:is|are|was|were|being|has been|have been) "
+        r"(?:left alone|left unattended|starved|hit|beaten|hurt by))\b"
+    ),
+    "psychosis": (
+        r"\b(?:hearing voices|hear voices|(?:the |a )?voices? (?:in my head )?(?:tell|tells|told|"
+        r"telling|say|says|said|are telling|keep telling|keeps telling) me|"
+        r"(?:the|my|this) baby (?:isn'?t|is not|wasn'?t|was not) (?:really )?(?:mine|my (?:real )?"
+        r"baby)|(?:isn'?t|is not|not) my real baby|"
+        r"(?:swapped|switched|replaced) (?:my|the|our) baby|"
+        r"(?:god|the devil|a voice|the voice|something|someone) (?:is )?(?:telling|told|tells) me "
+        r"to (?:hurt|kill|harm|drown|drop|leave|sacrifice)|"
+        r"(?:they|people|the nurses|the midwives|the neighbou?rs|everyone|someone)"
+        r"(?:'re| are| is)? (?:trying to (?:poison|take|steal|hurt|kill)|poisoning|"
+        r"plotting against) (?:me|us|my baby|the baby|her|him)|"
+        r"(?:the )?(?:baby|she|he) is (?:evil|possessed|the devil))\b"
     ),
 }
 # One RE2 search over all kinds says whether there is anything to find (the
 # common case is nothing); then each kind's own, smaller pattern finds the spans,
 # which on a matching text is about twice as fast as one pattern with named groups.
-_CRISIS_ANY = _rx("|".join(f"(?:{p})" for p in CRISIS_PATTERNS.values()))
+_BIG_OPTIONS = re2.Options()
+_BIG_OPTIONS.case_sensitive = False
+_BIG_OPTIONS.never_capture = True
+_BIG_OPTIONS.max_mem = 64 << 20  # the union is large: room for its DFA
+_CRISIS_ANY = re2.compile("|".join(f"(?:{p})" for p in CRISIS_PATTERNS.values()), _BIG_OPTIONS)
 _CRISIS_KINDS = tuple((kind, _rx(p)) for kind, p in CRISIS_PATTERNS.items())
 
 
@@ -859,12 +1270,172 @@ def _negated(text: str, start: int) -> bool:
     return _NEGATOR.search(before) is not None
 
 
+# --- baby danger: context a single phrase cannot carry ------------------------------
+
+# A colour change on the mother's body or on hands and feet is not a danger
+# sign ("my nipple turns blue after feeds" is Raynaud's; blue hands and feet are
+# common in newborns): the colour must be the baby's face, lips or skin.
+_COLOUR = re.compile(r"\b(?:blue|grey|gray|purple|white|pale|dusky|mottled|bluish)\b", re.I)
+_BENIGN_COLOUR = re.compile(
+    r"\b(?:nipples?|breasts?|boobs?|areolas?|hands?|feet|foot|fingers?|toes?|nails?|milk|"
+    r"poo|poos|poop|stools?|veins?|bruises?|pump|flange|bottle|eyes|sky|cardigan|onesie|"
+    r"blanket|hat|dress|vest|sleepsuit|babygrow|toy|dummy|monday|mood)\b[^.!?]{0,25}$",
+    re.I,
+)
+# "She's not floppy", "no fever", "he isn't lethargic or grey": a sign the
+# parent rules out. Only the clause right before the sign counts, and not when
+# it is unsure ("I don't know why she's so floppy").
+_STATE_NEGATION = re.compile(
+    r"\b(?:not|isn'?t|wasn'?t|aren'?t|no|never|nor|without)\s+(?:(?:very|really|too|at all|"
+    r"remotely|particularly|a bit|any|\w+ or|\w+,)\s+){0,2}$",
+    re.I,
+)
+_UNSURE = re.compile(r"\b(?:know|sure|think|tell|if|whether|why|how|what|reckon)\b", re.I)
+# Signs that start with their own negation ("not breathing", "no wet nappy").
+_SELF_NEGATED = re.compile(
+    r"^(?:not|no|isn'?t|hasn'?t|won'?t|can'?t|wasn'?t|doesn'?t|didn'?t|stop)", re.I
+)
+
+
+def _sign_ruled_out(text: str, start: int) -> bool:
+    """Whether the words right before ``start`` rule the sign out ("she's not floppy")."""
+    before = text[max(0, start - 40) : start].replace("’", "'")
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    if breaks:
+        before = before[breaks[-1] :]
+    m = _STATE_NEGATION.search(before)
+    return m is not None and not _UNSURE.search(before[: m.start()] + before[m.end() :])
+
+
+# Fever matters by age: any fever in a baby under three months needs a doctor now.
+_FEVER = _rx(
+    r"\b(?:fever|feverish|high temp(?:erature)?|a temp(?:erature)?|temp(?:erature)?:? ?(?:of |"
+    r"is |was |at |reading |of over |over |above |now |up to )?(?:3[89]|4[01]|10[0-5])|"
+    r"(?:3[89]|4[01])(?:[.,]\d)?\s*(?:°|degrees|deg)\s*c?|10[0-5](?:\.\d)?\s*(?:°|degrees|deg)"
+    r"\s*f?|hot to (?:the )?touch|burning up|feels? (?:really |very |so |quite )?(?:hot|"
+    r"feverish|clammy))\b"
+)
+_YOUNG = _rx(
+    r"\b(?:newborn|new-born|neonate|(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|a few)\s*(?:-\s*)?(?:days?|d)[- ]old|(?:[1-9]|1[0-2]|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:-\s*)?(?:weeks?|wks?"
+    r"|w)[- ]old|(?:he|she|baby|lo)(?:'s| is) (?:only |just )?(?:[1-9]|1[0-2]|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve) (?:weeks?|wks?)\b|(?:1|2|one|two)\s*"
+    r"(?:-\s*)?months?[- ]old|(?:he|she|baby|lo)(?:'s| is) (?:only |just )?(?:a|one|two|\d{1,2}) "
+    r"days?\b)"
+)
+# The mother's own fever ("I have a temperature and a red lump") is a mastitis
+# question, not the baby's danger sign.
+_MY_FEVER = re.compile(
+    r"\b(?:i|i'?ve|i'?m|me|my)\b(?!\s+(?:baby|son|daughter|lo|little|newborn|boy|girl|"
+    r"\d))[^.!?]{0,30}$",
+    re.I,
+)
+_THE_BABY = re.compile(r"\b(?:he|she|baby|lo|him|her|son|daughter|newborn|his|they)\b", re.I)
+# Jaundice with a baby too sleepy to feed, pale poo or dark wee.
+_JAUNDICE = _rx(
+    r"\b(?:jaundic\w*|bilirubin|bili|yellow all over|yellow (?:skin|eyes|whites|colou?r|tinge)|"
+    r"whites of (?:his|her) eyes (?:are |look )?yellow|(?:skin|face|chest|tummy|belly|legs|"
+    r"he|she|baby|he'?s|she'?s|he is|she is) (?:is |are |looks? |has gone |'s gone |went |"
+    r"turning |gone |getting )?(?:very |really |so |quite |more |bright |a bit |really quite )?"
+    r"(?:yellow|orange)\b)"
+)
+_JAUNDICE_RED_FLAG = _rx(
+    r"\b(?:(?:so|too|very|really|extremely) (?:sleepy|drowsy)\b[^.!?]{0,30}\b(?:won'?t|can'?t|"
+    r"isn'?t|not|doesn'?t|hasn'?t|barely|never)\s+(?:\w+\s+)?(?:feed|feeding|fed|wake|waking|"
+    r"eat|latch\w*|suck\w*|rouse)|(?:won'?t|can'?t|not|isn'?t|hasn'?t|refus\w+)\s+(?:been\s+)?"
+    r"(?:feed|feeding|fed|eat|eating|wake|waking|latch\w*)\s+(?:at all|properly for|for \w+ "
+    r"hours)|hard to wake|difficult to wake|won'?t wake (?:up )?(?:for|to) (?:feeds?|eat)|"
+    r"(?:sleeping|slept|sleeps) through (?:feeds|every feed|(?:all )?(?:his|her) feeds)|"
+    r"lethargic|floppy|limp|(?:pale|white|chalky|grey|gray|clay)(?:[- ]colou?red)? "
+    r"(?:poo|poos|poop|stools?)|(?:poo|poos|poop|stools?) (?:is |are |has gone |have gone |"
+    r"looks? |went )?(?:very |really |quite )?(?:pale|white|chalky|grey|gray|clay)|"
+    r"dark (?:wee|urine|pee)|(?:first|1st) (?:24 hours|day)|"
+    r"yellow (?:on|from) (?:day (?:one|1)|the first day))"
+)
+
+# A story that ended well is not a live crisis ("she went blue once, that was a
+# year ago and she's thriving now"): it needs distance in time or a clear
+# recovery, and nothing that sounds live (a question, "right now", "help").
+_RECOVERED = _rx(
+    r"\b(?:made a (?:full )?recovery|fully recovered|(?:is|'s|are|'re|am|'m) (?:now )?"
+    r"(?:thriving|doing (?:brilliantly|amazingly|great|so well|really well)|happy and healthy|"
+    r"perfectly healthy|in a (?:much )?better place)|now (?:a )?(?:thriving|healthy|happy|"
+    r"cheeky|chunky|bouncing)|(?:is|'s) now (?:\d+|one|two|three|four|five|six|a) (?:months?|"
+    r"years?)|(?:\d+|one|two|three|four|five|six|a few|several|many) (?:months|years) (?:ago|"
+    r"later|on)|last year|a year ago|back then|looking back|came out the other side|"
+    r"got (?:through|past) (?:it|that|those)|(?:so|really) much better now)\b"
+)
+_LIVE = _rx(
+    r"\?|\b(?:right now|tonight|at the moment|currently|still (?:not|isn'?t|hasn'?t|won'?t|"
+    r"floppy|blue|limp|grey|having|feel|want|thinking)|please help|help me|help!|what (?:do|"
+    r"should|can) (?:i|we) do|emergency|urgent|again (?:now|today|tonight)|this morning|today)\b"
+)
+#: Kinds whose story can be over: the parent is telling us how it went.
+_STORY_KINDS = frozenset({"self-harm", "baby-danger", "safeguarding", "psychosis"})
+
+
+def _recovered(text: str) -> bool:
+    return _RECOVERED.search(text) is not None and _LIVE.search(text) is None
+
+
+def _baby_danger_sign_ok(text: str, start: int, evidence: str) -> bool:
+    """Whether a baby-danger phrase stands once its context is read."""
+    if _COLOUR.search(evidence) and not re.search(r"\b(?:lips|face|skin|mouth)\b", evidence, re.I):
+        before = text[max(0, start - 40) : start]
+        if _BENIGN_COLOUR.search(before + evidence):
+            return False
+    if _FEVER.search(evidence) and _MY_FEVER.search(text[max(0, start - 40) : start]):
+        return False  # the mother's fever
+    # a sign ruled out just before it ("not floppy"), unless it carries its own "not"
+    return bool(_SELF_NEGATED.match(evidence)) or not _sign_ruled_out(text, start)
+
+
+def _combined_baby_danger(text: str) -> list[tuple[str, int, int, str]]:
+    """Signs that are dangerous only together: fever at a young age, jaundice with sleepiness."""
+    out: list[tuple[str, int, int, str]] = []
+    young = _YOUNG.search(text)
+    if young is not None:
+        for m in _FEVER.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            if _MY_FEVER.search(before) and not _THE_BABY.search(before.split(" i")[-1]):
+                continue
+            if _sign_ruled_out(text, m.start()):
+                continue
+            out.append(("baby-danger", m.start(), m.end(), m.group(0)))
+            break
+    jaundice = _JAUNDICE.search(text)
+    if jaundice is not None:
+        for m in _JAUNDICE_RED_FLAG.finditer(text):
+            if _sign_ruled_out(text, m.start()) or abs(m.start() - jaundice.start()) > 120:
+                continue
+            clause = text[max(0, min(m.start(), jaundice.start()) - 40) : m.start()]
+            if _CONDITIONAL.search(clause.split(".")[-1]):
+                continue  # "if your baby is yellow in the first 24 hours, call": advice
+            start, end = min(jaundice.start(), m.start()), max(jaundice.end(), m.end())
+            out.append(("baby-danger", start, end, text[start:end]))
+            break
+    return out
+
+
+_CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case)\b", re.I)
+_COMBINED_HINT = _rx(r"fever|temp|hot|burning up|clammy|°|degrees|jaundic|yellow|bili")
+
+
+_AFRAID_OF_ONESELF = re.compile(
+    r"\b(?:scared|afraid|terrified|frightened|worried|fear|panicking|petrified)\s+(?:that\s+)?$",
+    re.I,
+)
+
+
 def crisis_matches(text: str) -> list[tuple[str, int, int, str]]:
     """(kind, start, end, evidence) for each crisis phrase that is not negated."""
-    if not _CRISIS_ANY.search(text):
+    combined = _combined_baby_danger(text) if _COMBINED_HINT.search(text) else []
+    phrases = _CRISIS_ANY.search(text) is not None
+    if not combined and not phrases:
         return []
     out: list[tuple[str, int, int, str]] = []
-    for kind, pattern in _CRISIS_KINDS:
+    for kind, pattern in _CRISIS_KINDS if phrases else ():
         for m in pattern.finditer(text):
             if kind in _NEGATABLE and _negated(text, m.start()):
                 continue
@@ -872,7 +1443,17 @@ def crisis_matches(text: str) -> list[tuple[str, int, int, str]]:
                 after = text[m.end() : m.end() + 60]
                 if _GIVE_UP_FEEDING.search(after) and not _CRISIS_ANY.search(after):
                     continue
+            if kind == "baby-danger" and not _baby_danger_sign_ok(text, m.start(), m.group(0)):
+                continue
+            if kind == "violence" and _AFRAID_OF_ONESELF.search(
+                text[max(0, m.start() - 30) : m.start()]
+            ):
+                kind = "self-harm"  # "I'm scared I'll hurt him": a parent's fear, not a threat
             out.append((kind, m.start(), m.end(), m.group(0)))
+    seen = {(start, end) for _, start, end, _ in out}
+    out.extend(found for found in combined if (found[1], found[2]) not in seen)
+    if out and all(kind in _STORY_KINDS for kind, *_ in out) and _recovered(text):
+        return []  # a story with a good ending, told in the past
     out.sort(key=lambda found: (found[1], found[2]))
     return out
 
