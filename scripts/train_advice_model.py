@@ -8,8 +8,10 @@ threshold are chosen by 5-fold cross-validation on the training split only,
 so the dev figures are an honest estimate.
 
 scikit-learn is used here only. The exported JSON (vocabulary -> idf and
-weight, bias, threshold, tokenizer id) is evaluated in pure Python by
-``postguard.detectors._advice_model``; this script checks that the two agree
+weight, bias, threshold, tokenizer id) is evaluated in pure Python by the
+shared ``postguard.detectors._linear_model``, whose feature function for the
+exported tokenizer id is also the analyzer given to scikit-learn here; this
+script checks that the single and the batched scorer agree with scikit-learn
 on every dev sentence (max abs difference < 1e-6) and times the pure-Python
 scorer.
 
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from postguard.detectors import _advice_model as am  # noqa: E402
+from postguard.detectors import _linear_model as lm  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "advice-emnlp2020"
 DEFAULT_OUT = ROOT / "src" / "postguard" / "data" / "advice_model.json"
@@ -46,9 +49,11 @@ MAX_FEATURES = 40_000
 MIN_DF = 2
 C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0)
 SEED = 20201116  # EMNLP 2020 opening day; any fixed value would do
+#: The feature spec exported with the model (word 1-2grams, no char n-grams).
+SPEC: dict[str, Any] = {"tokenizer": lm.TOKENIZER}
 
 # The corpus is PTB-tokenized ("do n't", "I 'd", "it ,"); real posts are not.
-# Re-attach clitics so that both split the same way under am.tokens().
+# Re-attach clitics so that both split the same way under lm.tokens().
 _CLITIC = re.compile(r"(\w) (n't|'(?:s|d|ll|re|ve|m))\b", re.IGNORECASE)
 
 
@@ -132,10 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev_x, dev_y = read_split(data, "dev")
     print(f"train: {len(train_x)} sentences ({sum(train_y)} advice); dev: {len(dev_x)}")
     y = np.array(train_y)
+    analyzer = lm.feature_spec(SPEC).features
 
     def vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
         return TfidfVectorizer(
-            analyzer=am.features,
+            analyzer=analyzer,
             min_df=1 if vocabulary else MIN_DF,
             sublinear_tf=True,
             vocabulary=vocabulary,
@@ -175,17 +181,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     coef = clf.coef_[0]
     blob: dict[str, Any] = {
         "format": am.FORMAT,
-        "tokenizer": am.TOKENIZER,
-        "features": "word 1-2grams of postguard.detectors._advice_model.tokens",
+        **SPEC,
+        "features": "word 1-2grams of postguard.detectors._linear_model.tokens",
         "sublinear_tf": True,
         "norm": "l2",
         "bias": sig(float(clf.intercept_[0])),
         "threshold": threshold,
         "terms": {t: [sig(float(idf[i])), sig(float(coef[i]))] for i, t in enumerate(kept)},
     }
-    model = am.from_json(json.loads(json.dumps(blob)))
+    model = lm.linear_model_from_json(json.loads(json.dumps(blob)), am.FORMAT)
     py_prob = [model.score(t) for t in dev_x]
-    max_diff = max(abs(a - b) for a, b in zip(py_prob, dev_prob.tolist(), strict=True))
+    batched = model.score_many(dev_x)
+    max_diff = max(
+        abs(a - b)
+        for probs in (py_prob, batched)
+        for a, b in zip(probs, dev_prob.tolist(), strict=True)
+    )
     if max_diff >= 1e-6:
         print(f"FAILED: pure-Python scores differ from scikit-learn by {max_diff:.2e}")
         return 1

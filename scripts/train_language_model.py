@@ -13,7 +13,7 @@ Data:
   sample weight, so that it widens the vocabulary without swamping the
   domain data. Its weight (0 = not used) is a hyperparameter.
 
-The model scores the same spans the detector scores (``_language_model.units``:
+The model scores the same spans the detector scores (``language.units``:
 a short post whole, a long one in sentence pairs); an item's score is its
 highest span score. Negative items give one training row per span; a
 positive item with several spans gives its highest-scoring span (from a
@@ -26,7 +26,9 @@ the best mean average precision of out-of-fold item scores; the threshold is
 the lowest whose out-of-fold precision is at least 0.9.
 
 scikit-learn is used here only. The exported JSON is evaluated in pure
-Python by ``postguard.detectors._language_model``; this script checks that it
+Python by ``postguard.detectors._linear_model`` (whose feature function for
+the exported tokenizer id is also the analyzer given to scikit-learn here);
+this script checks that it
 reproduces scikit-learn's probabilities on every training span (max abs
 difference < 1e-6), for both the single and the batched scorer.
 
@@ -57,7 +59,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from postguard.detectors import _language_model as lm  # noqa: E402
+from postguard.detectors import _linear_model as lm  # noqa: E402
+from postguard.detectors import language  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 SPLITS = ("posts-dev.jsonl", "posts-dev2.jsonl", "posts-dev3.jsonl")
@@ -72,6 +75,8 @@ MAX_FEATURES = 20_000
 TARGET_PRECISION = 0.9
 FOLDS = 5
 SEED = 20170515  # ICWSM 2017 opening day; any fixed value would do
+#: The feature spec exported with the model (w:/b: words, in-word char 3-5grams).
+SPEC: dict[str, Any] = {"tokenizer": lm.LANGUAGE_TOKENIZER}
 
 
 @dataclass
@@ -91,7 +96,7 @@ def read_corpus() -> list[Item]:
             obj = json.loads(line)
             text = str(obj["text"])
             label = int(bool(POSITIVE & set(obj.get("labels", []))))
-            spans = [text[a:b] for a, b in lm.units(text)] or [text]
+            spans = [text[a:b] for a, b in language.units(text)] or [text]
             items.append(Item(f"{name}:{obj['id']}", text, label, spans))
     return items
 
@@ -184,10 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sum(len(i.spans) for i in items)} spans; davidson sample: {len(tweets)} tweets"
     )
     weights_grid = DAVIDSON_WEIGHTS if use_davidson else (0.0,)
+    analyzer = lm.feature_spec(SPEC).features
 
     def vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
         return TfidfVectorizer(
-            analyzer=lm.features,
+            analyzer=analyzer,
             min_df=1 if vocabulary else MIN_DF,
             sublinear_tf=True,
             vocabulary=vocabulary,
@@ -304,19 +310,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     idf = vec.idf_
     coef = clf.coef_[0]
     blob: dict[str, Any] = {
-        "format": lm.FORMAT,
-        "tokenizer": lm.TOKENIZER,
+        "format": language.LANGUAGE_MODEL_FORMAT,
+        **SPEC,
         "features": "word 1-2grams and in-word char 3-5grams (postguard.detectors."
-        "_language_model.features)",
+        "_linear_model, tokenizer postguard-language-features/1)",
         "sublinear_tf": True,
         "norm": "l2",
         "bias": sig(float(clf.intercept_[0])),
         "threshold": threshold,
         "terms": {t: [sig(float(idf[i])), sig(float(coef[i]))] for i, t in enumerate(kept)},
     }
-    model = lm.from_json(json.loads(json.dumps(blob)))
+    model = lm.linear_model_from_json(json.loads(json.dumps(blob)), language.LANGUAGE_MODEL_FORMAT)
     single = [model.score(s) for s in spans]
-    batched = model.scores(spans)
+    batched = model.score_many(spans)
     diff_single = max(abs(a - b) for a, b in zip(single, sk_prob.tolist(), strict=True))
     diff_batch = max(abs(a - b) for a, b in zip(batched, sk_prob.tolist(), strict=True))
     max_diff = max(diff_single, diff_batch)
@@ -324,10 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"FAILED: pure-Python scores differ from scikit-learn by {max_diff:.2e}")
         return 1
     sample = [s for s in spans if 150 <= len(s) <= 250][:300]
-    model.scores(sample)
+    model.score_many(sample)
     start = time.perf_counter()
     for _ in range(5):
-        model.scores(sample)
+        model.score_many(sample)
     batch_us = (time.perf_counter() - start) / (5 * len(sample)) * 1e6
 
     import sklearn
@@ -409,7 +415,7 @@ def render_note(
 A small TF-IDF + logistic-regression classifier used by
 `postguard.detectors.language` as a complement to the hand-written
 harassment and bias rules. It is evaluated by
-`postguard.detectors._language_model` (pure Python, numpy for batches): no
+`postguard.detectors._linear_model` (pure Python, numpy for batches): no
 scikit-learn and no pickle at run time.
 
 How the detectors use it (conservatively): only on a document the rules did

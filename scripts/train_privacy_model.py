@@ -19,7 +19,8 @@ findings the rules missed). A leave-one-split-out estimate is reported too.
 
 scikit-learn is used here only. The exported JSON is evaluated in pure Python
 by ``postguard.detectors._linear_model.LinearModel``; the script checks that
-the two agree on every training text (max abs difference < 1e-6).
+its single and batched scorers agree with scikit-learn on every training text
+(max abs difference < 1e-6).
 
 Usage (from the project root)::
 
@@ -49,6 +50,8 @@ DEFAULT_CORPUS = tuple(ROOT / "corpus" / f"posts-{name}.jsonl" for name in ("dev
 DEFAULT_OUT = ROOT / "src" / "postguard" / "data" / "privacy_model.json"
 HEADS = {"health": "privacy.health", "quasi": "privacy.quasi_identifier"}
 CHAR_NGRAMS = (4, 4)
+#: The feature spec exported with the model (and given to scikit-learn).
+SPEC: dict[str, Any] = {"tokenizer": lm.TOKENIZER, "char_ngrams": list(CHAR_NGRAMS)}
 MIN_DF = 2
 MAX_FEATURES = 20_000
 C_GRID = (1.0, 4.0, 16.0, 64.0)
@@ -139,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(items)} outbound items from {', '.join(p.name for p in paths)}; "
         + ", ".join(f"{h}: {int(y.sum())} positive" for h, y in ys.items())
     )
-    analyzer = lm.analyzer(*CHAR_NGRAMS)
+    analyzer = lm.feature_spec(SPEC).features
 
     def vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -232,9 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     heads = list(HEADS)
     blob: dict[str, Any] = {
         "format": FORMAT,
-        "tokenizer": lm.TOKENIZER,
+        "tokenizer": SPEC["tokenizer"],
         "features": "word 1-2grams + char 4-grams of postguard.detectors._linear_model.tokens",
-        "char_ngrams": list(CHAR_NGRAMS),
+        "char_ngrams": SPEC["char_ngrams"],
         "sublinear_tf": True,
         "norm": "l2",
         "heads": heads,
@@ -248,6 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = lm.linear_model_from_json(json.loads(json.dumps(blob)), FORMAT)
     py = [model.scores(t) for t in texts]
     max_diff = max(abs(py[i][h] - float(sk_prob[h][i])) for i in range(len(texts)) for h in heads)
+    for h in heads:
+        batched = model.score_many(texts, h)
+        max_diff = max(
+            max_diff, *(abs(a - float(b)) for a, b in zip(batched, sk_prob[h], strict=True))
+        )
     if max_diff >= 1e-6:
         print(f"FAILED: pure-Python scores differ from scikit-learn by {max_diff:.2e}")
         return 1

@@ -6,7 +6,7 @@ import pytest
 from profanity_check import predict_prob
 
 from postguard.content import Content, Context
-from postguard.detectors import _language_model, language
+from postguard.detectors import _linear_model, language
 from postguard.detectors.base import DetectorConfigError, Document, Hit
 from postguard.detectors.language import (
     BiasDetector,
@@ -330,7 +330,7 @@ def test_it_reports_only_the_characteristics_a_rule_selects() -> None:
 
 
 def test_the_shipped_language_model_loads_with_provenance() -> None:
-    model = _language_model.load()
+    model = language.load_language_model()
     assert len(model.vocabulary) > 1000
     assert 0.0 < model.threshold < 1.0
     assert model.provenance["trained_with"].startswith("scikit-learn")
@@ -338,20 +338,20 @@ def test_the_shipped_language_model_loads_with_provenance() -> None:
 
 
 def test_the_language_model_file_is_plain_json_and_small() -> None:
-    blob = _language_model.MODEL_PATH.read_text("utf-8")
+    blob = language.LANGUAGE_MODEL_PATH.read_text("utf-8")
     assert blob.startswith("{")
     assert len(blob.encode()) < 3_000_000
 
 
 def test_the_language_model_scores_contempt_above_kindness() -> None:
-    model = _language_model.load()
+    model = language.load_language_model()
     hostile = model.score("You lot are pathetic, a disgrace to the profession. Sit down.")
     kind = model.score("Thank you to our volunteers for a lovely picnic on Saturday.")
     assert 0.0 <= kind < 0.5 < hostile <= 1.0
 
 
 def test_the_batched_scorer_agrees_with_the_single_scorer() -> None:
-    model = _language_model.load()
+    model = language.load_language_model()
     texts = [
         "What an absolute joke of a midwife, honestly.",
         "Feeding cues: rooting, hands to mouth, lip smacking.",
@@ -359,22 +359,24 @@ def test_the_batched_scorer_agrees_with_the_single_scorer() -> None:
         "🙄🙄",
         "Typical of them, they never listen 2 anyone",
     ]
-    batched = model.scores(texts)
+    batched = model.score_many(texts)
     for text, score in zip(texts, batched, strict=True):
         assert abs(model.score(text) - score) < 1e-9
 
 
 def test_a_language_model_of_another_format_is_refused() -> None:
     with pytest.raises(ValueError, match="format"):
-        _language_model.from_json({"format": "something-else/9"})
+        _linear_model.linear_model_from_json(
+            {"format": "something-else/9"}, language.LANGUAGE_MODEL_FORMAT
+        )
 
 
 def test_long_texts_are_scored_in_spans_that_cover_them() -> None:
     text = " ".join(["A sentence about feeding cues that goes on for a while."] * 20)
-    spans = _language_model.units(text)
+    spans = language.units(text)
     assert len(spans) > 1
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(end - start <= _language_model.UNIT_CHARS for start, end in spans)
+    assert all(end - start <= language.UNIT_CHARS for start, end in spans)
 
 
 def _confident_model(monkeypatch: pytest.MonkeyPatch, score: float) -> None:

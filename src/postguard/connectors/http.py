@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -156,6 +156,40 @@ class HttpConnector(Connector):
 
     def retry_after(self, response: httpx.Response) -> float | None:
         return retry_after_seconds(response.headers.get("retry-after"))
+
+    def exchange_refresh_token(
+        self, send: Callable[[], httpx.Response], refresh_token: str
+    ) -> Credentials:
+        """Finish an OAuth 2 refresh: ``send`` posts the form to the token endpoint.
+
+        A 400 or 401 means the refresh token itself is no longer accepted
+        (:class:`TokenExpired`: the channel must be reconnected); other failures
+        map as usual. The new tokens replace the old ones in ``credentials``; a
+        network that does not rotate the refresh token keeps the old one.
+        """
+        try:
+            response = send()
+        except httpx.TransportError:
+            raise TransientError(
+                f"{self.display_name} could not be reached to refresh the token"
+            ) from None
+        if response.status_code in (400, 401):
+            raise TokenExpired(
+                f"{self.display_name} no longer accepts this channel's refresh token: "
+                "reconnect the channel"
+            )
+        if not response.is_success:
+            raise self.classify(response, "refreshing the token")
+        data = response.json()
+        self.credentials = Credentials(
+            secrets={
+                **self.credentials.secrets,
+                "access_token": data["access_token"],
+                "refresh_token": data.get("refresh_token", refresh_token),
+            },
+            expires_at=self.expiry_from(data.get("expires_in")),
+        )
+        return self.credentials
 
     def expiry_from(self, expires_in: Any, now: datetime | None = None) -> datetime | None:
         try:

@@ -38,8 +38,6 @@ from postguard.connectors.base import (
     PermanentError,
     PostMetrics,
     Published,
-    TokenExpired,
-    TransientError,
     compose_text,
     normalize_for_match,
     utcnow,
@@ -125,34 +123,15 @@ class LinkedInConnector(HttpConnector):
         refresh_token = self.credentials.secrets.get("refresh_token")
         if not refresh_token:
             return super().refresh()
-        try:
-            response = self.http.post(
-                TOKEN_URL,
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh_token,
-                    "client_id": self.credentials.get("client_id"),
-                    "client_secret": self.credentials.get("client_secret"),
-                },
-            )
-        except httpx.TransportError:
-            raise TransientError("LinkedIn could not be reached to refresh the token") from None
-        if response.status_code in (400, 401):
-            raise TokenExpired(
-                "LinkedIn no longer accepts this channel's refresh token: reconnect the channel"
-            )
-        if not response.is_success:
-            raise self.classify(response, "refreshing the token")
-        data = response.json()
-        self.credentials = Credentials(
-            secrets={
-                **self.credentials.secrets,
-                "access_token": data["access_token"],
-                "refresh_token": data.get("refresh_token", refresh_token),
-            },
-            expires_at=self.expiry_from(data.get("expires_in")),
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": self.credentials.get("client_id"),
+            "client_secret": self.credentials.get("client_secret"),
+        }
+        return self.exchange_refresh_token(
+            lambda: self.http.post(TOKEN_URL, data=form), refresh_token
         )
-        return self.credentials
 
     # -- publishing -------------------------------------------------------------------------
     def _upload(self, data: bytes, mime: str) -> str:

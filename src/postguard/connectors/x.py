@@ -36,8 +36,6 @@ from postguard.connectors.base import (
     PermanentError,
     PostMetrics,
     Published,
-    TokenExpired,
-    TransientError,
     check_limits,
     compose_text,
     normalize_for_match,
@@ -160,31 +158,13 @@ class XConnector(HttpConnector):
             "client_id": client_id,
         }
         secret = self.credentials.secrets.get("client_secret")
-        try:
+
+        def send() -> httpx.Response:
             if secret:  # a confidential client authenticates itself
-                response = self.http.post(
-                    TOKEN_URL, data=form, auth=httpx.BasicAuth(client_id, secret)
-                )
-            else:
-                response = self.http.post(TOKEN_URL, data=form)
-        except httpx.TransportError:
-            raise TransientError("X could not be reached to refresh the token") from None
-        if response.status_code in (400, 401):
-            raise TokenExpired(
-                "X no longer accepts this channel's refresh token: reconnect the channel"
-            )
-        if not response.is_success:
-            raise self.classify(response, "refreshing the token")
-        data = response.json()
-        self.credentials = Credentials(
-            secrets={
-                **self.credentials.secrets,
-                "access_token": data["access_token"],
-                "refresh_token": data.get("refresh_token", refresh_token),
-            },
-            expires_at=self.expiry_from(data.get("expires_in")),
-        )
-        return self.credentials
+                return self.http.post(TOKEN_URL, data=form, auth=httpx.BasicAuth(client_id, secret))
+            return self.http.post(TOKEN_URL, data=form)
+
+        return self.exchange_refresh_token(send, refresh_token)
 
     # -- publishing -------------------------------------------------------------------------
     def _upload(self, data: bytes, mime: str, alt: str) -> str:

@@ -14,7 +14,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.base import (
+    Detector,
+    DetectorConfigError,
+    Document,
+    Hit,
+    span_hit,
+    take_params,
+)
 from postguard.detectors.text import PhraseMatcher, sentence_bounds
 
 _NOUNS = (
@@ -321,13 +328,8 @@ class MissingAttributionDetector(Detector):
                 continue
             last_end = end
             hits.append(
-                Hit(
-                    category="attribution.missing",
-                    start=start,
-                    end=end,
-                    evidence=text[start:end],
-                    score=_SCORES[kind],
-                    note=_NOTES[kind],
+                span_hit(
+                    "attribution.missing", text, start, end, score=_SCORES[kind], note=_NOTES[kind]
                 )
             )
         return hits

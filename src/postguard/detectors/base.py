@@ -44,6 +44,13 @@ class Hit:
     note: str = ""
 
 
+def span_hit(
+    category: str, text: str, start: int, end: int, *, score: float = 1.0, note: str = ""
+) -> Hit:
+    """A hit on ``text[start:end]``, the span being its own evidence."""
+    return Hit(category, start, end, text[start:end], score, note=note)
+
+
 class Document:
     """The text being checked, with lazily computed views shared by detectors."""
 

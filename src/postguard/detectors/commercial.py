@@ -17,7 +17,14 @@ from typing import Any
 
 import ahocorasick
 
-from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.base import (
+    Detector,
+    DetectorConfigError,
+    Document,
+    Hit,
+    span_hit,
+    take_params,
+)
 from postguard.detectors.language import load_lexicon
 from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences
 
@@ -401,12 +408,8 @@ class UndisclosedInterestDetector(Detector):
             if endorse is None or _PRODUCT_WORD.search(text) is None:
                 return None
             start, end = min(brand.start(), endorse.start()), max(brand.end(), endorse.end())
-            return Hit(
-                category="commercial.undisclosed_interest",
-                start=start,
-                end=end,
-                evidence=text[start:end],
-                note="brand promotion",
+            return span_hit(
+                "commercial.undisclosed_interest", text, start, end, note="brand promotion"
             )
         return None
 
@@ -505,12 +508,8 @@ def _bms_trip(doc: Document) -> Hit | None:
     if payoff is None:
         return None
     start, end = min(trip.start(), payoff.start()), max(trip.end(), payoff.end())
-    return Hit(
-        category="commercial.bms_marketing",
-        start=start,
-        end=end,
-        evidence=doc.text[start:end],
-        note="sponsorship: a maker's trip",
+    return span_hit(
+        "commercial.bms_marketing", doc.text, start, end, note="sponsorship: a maker's trip"
     )
 
 
@@ -634,11 +633,11 @@ class BmsMarketingDetector(Detector):
             mention = min(mentions, key=lambda m: abs(m.start - cue.start))
             start, end = min(mention.start, cue.start), max(mention.end, cue.end)
             hits.append(
-                Hit(
-                    category="commercial.bms_marketing",
-                    start=start,
-                    end=end,
-                    evidence=doc.text[start:end],
+                span_hit(
+                    "commercial.bms_marketing",
+                    doc.text,
+                    start,
+                    end,
                     note=f"{aspect}: {mention.phrase}",
                 )
             )

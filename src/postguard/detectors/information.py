@@ -22,7 +22,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.base import (
+    Detector,
+    DetectorConfigError,
+    Document,
+    Hit,
+    span_hit,
+    take_params,
+)
 from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentence_bounds
 
 # --------------------------------------------------------------------------
@@ -255,11 +262,11 @@ class ConfidentialDetector(Detector):
 
     @staticmethod
     def _hit(start: int, end: int, text: str, kind: str, score: float) -> Hit:
-        return Hit(
-            category="information.confidential",
-            start=start,
-            end=end,
-            evidence=text[start:end],
+        return span_hit(
+            "information.confidential",
+            text,
+            start,
+            end,
             score=score,
             note=_CONFIDENTIAL_NOTES[kind],
         )
@@ -530,11 +537,11 @@ class UnapprovedTopicDetector(Detector):
                 if match.phrase == "sue" and text[match.start] == "S":
                     continue  # "Sue" is a name far more often than a verb here.
                 hits.append(
-                    Hit(
-                        category="information.unapproved",
-                        start=match.start,
-                        end=match.end,
-                        evidence=text[match.start : match.end],
+                    span_hit(
+                        "information.unapproved",
+                        text,
+                        match.start,
+                        match.end,
                         score=0.8 if strong else 0.6,
                         note=f"topic: {topic}",
                     )

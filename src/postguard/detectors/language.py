@@ -13,19 +13,28 @@ candidates pay for regexes or the statistical model. Lactation vocabulary
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
 import numpy as np
 from numpy.typing import NDArray
 
-from postguard.detectors import _language_model
-from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors import _linear_model
+from postguard.detectors.base import (
+    Detector,
+    DetectorConfigError,
+    Document,
+    Hit,
+    span_hit,
+    take_params,
+)
 from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences, word_regex
 
 __all__ = [
@@ -317,14 +326,7 @@ class ProfanityDetector(Detector):
         return excused
 
     def _hit(self, doc: Document, start: int, end: int, how: str, score: float = 1.0) -> Hit:
-        return Hit(
-            category="language.profanity",
-            start=start,
-            end=end,
-            evidence=doc.text[start:end],
-            score=score,
-            note=how,
-        )
+        return span_hit("language.profanity", doc.text, start, end, score=score, note=how)
 
 
 def _covered(hits: list[Hit], pos: int) -> bool:
@@ -389,13 +391,66 @@ def _profanity_tables(
 # --------------------------------------------------------------------------
 # the learned harassment/bias model
 
+#: The model (``scripts/train_language_model.py``; see language_model.md).
+LANGUAGE_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "language_model.json"
+#: Bumped when the feature function or the JSON layout changes incompatibly.
+LANGUAGE_MODEL_FORMAT = "postguard-language-logreg/1"
+
+
+@cache
+def load_language_model() -> _linear_model.LinearModel:
+    """The shipped harassment/bias model (loaded once per process)."""
+    blob = LANGUAGE_MODEL_PATH.read_text("utf-8")
+    return _linear_model.linear_model_from_json(json.loads(blob), LANGUAGE_MODEL_FORMAT)
+
+
+#: Texts up to this long are scored whole; longer ones in windows.
+UNIT_CHARS = 300
+_WINDOW_STEP = 150
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """The spans the model scores: the whole text when it is short, else
+    each sentence with the one after it (capped at ``UNIT_CHARS``), and
+    overlapping windows inside an over-long unpunctuated sentence."""
+    if len(text) <= UNIT_CHARS:
+        return [(0, len(text))] if text.strip() else []
+    bounds = list(sentences(text))
+    out: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(bounds):
+        if end - start > UNIT_CHARS:
+            out.extend(_windows(text, start, end))
+            continue
+        if index + 1 < len(bounds) and bounds[index + 1][1] - start <= UNIT_CHARS:
+            out.append((start, bounds[index + 1][1]))
+        elif not out or out[-1][1] < end:
+            out.append((start, end))
+    return out
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    cursor = start
+    while cursor < end:
+        stop = min(end, cursor + UNIT_CHARS)
+        if stop < end:
+            space = text.rfind(" ", cursor + _WINDOW_STEP, stop)
+            stop = space if space > cursor else stop
+        out.append((cursor, stop))
+        if stop >= end:
+            break
+        step = text.find(" ", cursor + _WINDOW_STEP, stop)
+        cursor = step + 1 if step > cursor else stop
+    return out
+
+
 _SCORES_KEY = "_language_model_scores"
 
 
 def score_spans(requests: Sequence[tuple[Document, int, int]]) -> list[float]:
     """The language model's probability for each (document, start, end).
 
-    Spans come from ``_language_model.units`` (what the model was trained
+    Spans come from :func:`units` (what the model was trained
     on). Only candidate spans are asked for, so most posts never reach the
     model; scores are kept on the document, so the harassment and bias
     detectors share them, and the missing ones are scored in one batch.
@@ -407,7 +462,7 @@ def score_spans(requests: Sequence[tuple[Document, int, int]]) -> list[float]:
             missing[(id(doc), start, end)] = doc.text[start:end]
     if missing:
         scored = dict(
-            zip(missing, _language_model.load().scores(list(missing.values())), strict=True)
+            zip(missing, load_language_model().score_many(list(missing.values())), strict=True)
         )
         for (doc, start, end), memo in zip(requests, memos, strict=True):
             if (start, end) not in memo:
@@ -764,7 +819,7 @@ def _model_floor(name: str, p: dict[str, Any]) -> float | None:
         if not 0.0 < floor <= 1.0:
             raise DetectorConfigError(f"detector {name!r}: model_threshold must be in (0, 1]")
         return floor
-    _language_model.load()  # fail at configuration time if the model is missing
+    load_language_model()  # fail at configuration time if the model is missing
     return _MODEL_FLOOR
 
 
@@ -814,13 +869,7 @@ def _evidence(text: str, start: int, end: int, limit: int = 160) -> str:
 
 
 def _harassment(text: str, start: int, end: int, note: str) -> Hit:
-    return Hit(
-        category="language.harassment",
-        start=start,
-        end=end,
-        evidence=text[start:end],
-        note=note,
-    )
+    return span_hit("language.harassment", text, start, end, note=note)
 
 
 class HarassmentDetector(Detector):
@@ -884,7 +933,7 @@ class HarassmentDetector(Detector):
             text = docs[i].text
             candidates.extend(
                 (i, start, end)
-                for start, end in _language_model.units(text)
+                for start, end in units(text)
                 if any(start <= c < end for c in weighty) and _addresses_person(text, start, end)
             )
         scores = score_spans([(docs[i], start, end) for i, start, end in candidates])
@@ -1197,7 +1246,7 @@ class BiasDetector(Detector):
             if hits or not maybe:
                 continue
             text = docs[i].text
-            for start, end in _language_model.units(text):
+            for start, end in units(text):
                 group = _names_group(text, start, end)
                 if (
                     group is not None
@@ -1290,12 +1339,8 @@ class BiasDetector(Detector):
             group = groups[0]
             start, end = min(group.start, cue.start), max(group.end, cue.end)
             hits.append(
-                Hit(
-                    category="language.bias",
-                    start=start,
-                    end=end,
-                    evidence=doc.text[start:end],
-                    note=group.label.removeprefix("group:"),
+                span_hit(
+                    "language.bias", doc.text, start, end, note=group.label.removeprefix("group:")
                 )
             )
         return hits, True

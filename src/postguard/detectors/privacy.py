@@ -37,6 +37,7 @@ from postguard.detectors.base import (
     DetectorConfigError,
     Document,
     Hit,
+    span_hit,
     take_params,
 )
 from postguard.detectors.text import PhraseMatch, drop_overlaps, sentences
@@ -874,7 +875,7 @@ def _word_before(text: str, pos: int, span: int = 40) -> str:
 
 
 def _hit(category: str, text: str, start: int, end: int, score: float, note: str) -> Hit:
-    return Hit(category, start, end, text[start:end], round(score, 2), note=note)
+    return span_hit(category, text, start, end, score=round(score, 2), note=note)
 
 
 # --------------------------------------------------------------------------

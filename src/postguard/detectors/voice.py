@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.base import (
+    Detector,
+    DetectorConfigError,
+    Document,
+    Hit,
+    span_hit,
+    take_params,
+)
 from postguard.detectors.text import PhraseMatcher
 
 # --------------------------------------------------------------------------
@@ -156,11 +163,11 @@ class OrgVoiceDetector(Detector):
             matches = [m for m in matches if m.label != "role" or named]
         text = doc.text
         return [
-            Hit(
-                category="voice.org_endorsement",
-                start=m.start,
-                end=m.end,
-                evidence=text[m.start : m.end],
+            span_hit(
+                "voice.org_endorsement",
+                text,
+                m.start,
+                m.end,
                 score=0.85,
                 note="a personal post speaking for the association",
             )
@@ -241,11 +248,11 @@ class ImpliedEndorsementDetector(Detector):
         matches = self._matcher.find(doc.plain)
         text = doc.text
         hits = [
-            Hit(
-                category="voice.org_endorsement",
-                start=m.start,
-                end=m.end,
-                evidence=text[m.start : m.end],
+            span_hit(
+                "voice.org_endorsement",
+                text,
+                m.start,
+                m.end,
                 score=0.7,
                 note="acknowledging someone else's post implies endorsing it",
             )
@@ -354,11 +361,11 @@ class PersonalOpinionDetector(Detector):
             ):
                 continue
             hits.append(
-                Hit(
-                    category="voice.personal_opinion",
-                    start=m.start,
-                    end=m.end,
-                    evidence=text[m.start : m.end],
+                span_hit(
+                    "voice.personal_opinion",
+                    text,
+                    m.start,
+                    m.end,
                     score=0.75,
                     note="a personal opinion on an official account",
                 )
