@@ -257,3 +257,24 @@ def test_the_request_span_is_the_asking_sentence() -> None:
     text = "My 3 week old won't latch. What should I do?"
     (hit,) = request(text)
     assert text[hit.start : hit.end] == "What should I do?"
+
+
+# --- requests in other registers and the learned complement ---------------------------
+
+REGISTER_REQUESTS = [
+    ("texting", "wen shud i start pumping b4 going back 2 work? hw much do i need"),
+    ("hinglish", "Mera doodh kam ho raha hai since I started office. Kya karna chahiye?"),
+    ("taglish", "Pwede po ba mag-breastfeed kahit may lagnat ako? Salamat po"),
+    ("no_question_mark", "5 months and he only feeds in a dark room now. How do we get past this"),
+    ("medication", "On codeine after my c-section. Safe to keep feeding"),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), REGISTER_REQUESTS, ids=[c for c, _ in REGISTER_REQUESTS])
+def test_it_reads_requests_in_other_registers(case: str, text: str) -> None:
+    assert request(text), case
+
+
+def test_a_model_request_needs_an_ask_and_an_anchor() -> None:
+    assert request("Our baby turned 3 weeks today and is feeding beautifully.") == []
+    assert request("Lovely infographic on paced bottle feeding, thanks!") == []

@@ -400,3 +400,91 @@ def test_the_registry_finds_the_signal_detectors() -> None:
     assert detector_class("signal.negative") is NegativeDetector
     assert detector_class("signal.complaint") is ComplaintDetector
     assert detector_class("signal.crisis") is CrisisDetector
+
+
+# --- varied registers and the learned complement -------------------------------------
+
+REGISTER_CRISES = [
+    ("texting_euphemism", "ngl been thinking about how to unalive myself since the birth"),
+    ("abbreviation", "3 wks of no sleep. kms fr, i mean it"),
+    ("tired_of_existing", "so tired of being alive, every feed feels like a year"),
+    ("cutting", "I've been cutting myself again where my partner can't see."),
+    ("means_at_hand", "Keep counting how many of my sleeping pills it would take. Just counting."),
+    ("third_party_bleach", "My cousin says she will drink the bleach, her baby cries all day."),
+    ("stairs_let_go", "Was on the landing by the stairs for ages wondering about just letting go."),
+    ("taglish_despair", "Pagod na ako. Sana mawala na lang ako, ayoko na talaga."),
+    ("hinglish_despair", "Kabhi kabhi lagta hai sab khatam kar doon, kuch samajh nahi aata."),
+    ("pidgin_despair", "I don tire for this life. I wan comot for this world."),
+    ("seizure_signs", "Her legs were jerking for ages and now she's really sleepy."),
+    ("dropped_baby", "I dropped him on the tiles this morning, he's 3 weeks."),
+    ("green_vomit", "He keeps vomiting dark green after feeds, 6 days old."),
+    ("non_fading_spots", "Little red dots on his tummy that don't fade when I press a glass."),
+    (
+        "coercive_control",
+        "He checks my phone every night. Can I get help without my husband knowing?",
+    ),
+    ("brick_threat", "Someone will put a brick through your clinic window soon."),
+    ("walk_to_car", "Your chair would be wise to have someone walk her to her car."),
+    ("consumer_court", "We will see you in consumer court over the course fees."),
+    ("blog_statement", "I run a parenting blog in Accra and would like an official statement."),
+    ("radio", "Our radio station wants someone from IPALA on the breakfast show."),
+    ("protest", "We're organising a protest outside your AGM next week."),
+    ("forum_pile_on", "People are furious, the Mumsnet thread about this post is 30 pages long."),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), REGISTER_CRISES, ids=[c for c, _ in REGISTER_CRISES])
+def test_it_reads_crises_in_other_registers(case: str, text: str) -> None:
+    assert CrisisDetector().detect(doc(text)), case
+
+
+REGISTER_COMPLAINTS = [
+    ("escalate", "Your helpline ignored three emails about my invoice. Please escalate."),
+    ("auto_replies", "Paid for your course last month and still no access. Only get auto-replies."),
+    ("time_passed", "Your office promised a call back on Monday. That was 12 days ago."),
+    ("taglish", "Hindi po maayos ang serbisyo ng volunteer niyo, sana maaksyunan."),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text"), REGISTER_COMPLAINTS, ids=[c for c, _ in REGISTER_COMPLAINTS]
+)
+def test_it_reads_complaints_in_plain_words(case: str, text: str) -> None:
+    assert ComplaintDetector().detect(doc(text)), case
+
+
+def test_the_shipped_signal_model_loads_and_scores_sensibly() -> None:
+    from postguard.detectors.signals import load_signal_model
+
+    loaded = load_signal_model()
+    assert loaded is not None
+    assert set(loaded.model.heads) >= {"crisis", "consult"}
+    assert loaded.confident["crisis"] >= loaded.model.thresholds["crisis"]
+    alarming = "i can't keep going like this, nobody would notice if i was gone tonight"
+    happy = "Loved the webinar on Tuesday, thank you to all the speakers!"
+    assert loaded.says(alarming, "crisis")[0] > loaded.says(happy, "crisis")[0]
+    assert loaded.says(happy, "crisis")[1] is False
+    asking = "my 4 week old keeps falling asleep at the breast, how do I keep her awake?"
+    assert loaded.says(asking, "consult")[1] is True
+
+
+def test_the_model_stays_out_of_outbound_text() -> None:
+    from postguard.detectors.signals import model_crisis
+
+    outbound = Document(Content("nobody would notice if I was gone", context=Context()))
+    assert model_crisis(outbound) is None
+
+
+MODEL_GUARDED = [
+    ("recovered_story", "Two years ago I felt so alone and scared every night. Now I'm thriving."),
+    ("laughter", "this thread has me dead, I'm so done lol 😂"),
+    ("ruled_out_phrase", "I'm not going to sue anyone, just sharing how scared I felt."),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), MODEL_GUARDED, ids=[c for c, _ in MODEL_GUARDED])
+def test_the_rule_guards_apply_to_model_hits(case: str, text: str) -> None:
+    from postguard.detectors.signals import model_crisis
+
+    assert model_crisis(doc(text)) is None, case
+    assert CrisisDetector().detect(doc(text)) == [], case

@@ -30,7 +30,7 @@ import re2
 
 from postguard.detectors import _advice_model
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
-from postguard.detectors.signals import CRISIS_PATTERNS
+from postguard.detectors.signals import CRISIS_PATTERNS, load_signal_model
 from postguard.detectors.text import sentences
 
 # --- vocabularies -----------------------------------------------------------------
@@ -425,6 +425,54 @@ _ORG_TOPIC = _rx(
 )
 
 
+# The model's consultation requests need an anchor in the writer's own care:
+# first person, their own baby, or a relative's baby they are asking about.
+_ANCHOR = _rx(
+    r"\b(?:i|i'?m|i'?ve|i'?d|me|my|we|we'?re|our|us|mera|meri|mujhe|ako|ko|si baby|"
+    r"my pikin|mi pikin)\b|\b\d+\s*(?:-\s*)?(?:days?|d|weeks?|wks?|w|months?|mo)\b"
+)
+
+
+# Something asked or wanted, however informally ("hw much", "kya karna chahiye").
+_MODEL_ASK = _rx(
+    r"\?|\b(?:how|hw|what|wat|wetin|why|y|when|wen|which|where|should|could|can|would|safe|"
+    r"realistic|anything|any|anyone|someone|somebody|help|pls|plz|please|advi[cs]e|wondering|"
+    r"need|needs|kya|kaise|kyun|chahiye|paano|ano|pwede|ba|po|abeg|biko|ideas?|tips?)\b"
+)
+
+
+def _model_consult(doc: Document) -> list[Hit]:
+    """A request the rules missed but the model reads, with a first-person anchor."""
+    if doc.context.direction != "inbound":
+        return []
+    loaded = load_signal_model()
+    if loaded is None:
+        return []
+    text = doc.text
+    if _PRESS.search(text) or (_THANKS.search(text) and "?" not in text):
+        return []
+    anchor = _PERSONAL.search(text) or _ANCHOR.search(text)
+    if anchor is None:
+        return []
+    if not (_MODEL_ASK.search(text) or _DISTRESS.search(text) or _SYMPTOM.search(text)):
+        return []  # "my baby is 3 weeks old and feeding well": news, not a request
+    score, above, _confident = loaded.says(text, "consult")
+    if not above:
+        return []
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    return [
+        Hit(
+            category="clinical.consult_request",
+            start=start,
+            end=end,
+            evidence=text[start:end][:200],
+            score=round(min(0.8, score), 3),
+            note=f"model {score:.2f} about {anchor.group(0)!r}",
+        )
+    ]
+
+
 class ConsultRequestDetector(Detector):
     """A request for individual help with one's own or one's baby's feeding or care."""
 
@@ -436,6 +484,9 @@ class ConsultRequestDetector(Detector):
     )
 
     def detect(self, doc: Document) -> list[Hit]:
+        return self._rules(doc) or _model_consult(doc)
+
+    def _rules(self, doc: Document) -> list[Hit]:
         text = doc.text
         clinical = _clinical(text)
         symptom = None if clinical is not None else _SYMPTOM.search(text)

@@ -20,14 +20,17 @@ They work on any text; the packs apply them to inbound comments.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar
 
 import re2
 
+from postguard.detectors import _linear_model
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.text import PhraseMatcher
 
@@ -591,6 +594,37 @@ class NegativeDetector(Detector):
 
 # --- complaints --------------------------------------------------------------------
 
+# Service failures in plainer or code-switched words ("please escalate", "sort
+# your directory out", "that was 10 days ago", "hindi po maayos ang serbisyo").
+_COMPLAINT_EXTRA = (
+    r"|\bplease (?:escalate|investigate|look into this)\b|\bescalat(?:e|ing) (?:this|it|my)\b"
+    r"|\bignored (?:\w+ ){0,2}(?:emails|messages|calls|voicemails|texts|requests|letters)\b"
+    r"|\bnever (?:even )?(?:got|received|had) (?:a|an|any) (?:rejection|reply|response|answer|"
+    r"acknowledgement|acknowledgment|email|call)\b"
+    r"|\bnot (?:even )?(?:a|an|one) (?:acknowledgement|acknowledgment|reply|response|answer|"
+    r"apology|word)\b"
+    r"|\bsort (?:your|the) (?:\w+ ){0,2}out\b|\bget your act together\b"
+    r"|\bthat was (?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months) ago\b"
+    r"|\bno thanks to (?:you|your|ipala|them)\b|\bbadly run\b"
+    r"|\bnothing (?:happened|was done|has been done|changed)\b"
+    r"|\bstill no (?:access|link|login|refund|certificate|recording|reply|response)\b"
+    r"|\b(?:only|just) (?:sends?|sent|gives?|get) (?:an? )?auto[- ]?(?:replies|reply|responses?|"
+    r"emails?)\b"
+    r"|\b(?:i'?d|i would|we'?d|we would) like (?:an|a proper|some) (?:explanation|answer|"
+    r"apology|refund)\b|\bno (?:explanation|notice|warning|apology)\b"
+    r"|\b(?:members|we|parents|mums|people) (?:are|were) paying for\b"
+    r"|\b(?:deleted|removed|hid|hidden|censored) my (?:comment|post|question|review)\b"
+    r"|\bcensorship\b|\bmisgender\w*\b"
+    r"|\b(?:hindi|di) (?:po )?maayos\b|\bsana (?:po )?(?:maaksyunan|aksyunan)\b|\bpinagalitan\b"
+    r"|\b(?:koi|kisi ne) (?:jawab|reply) nahi\b|\bbekaar (?:service|seva)\b"
+    r"|\b(?:collect|chop|take|took) my (?:money|moni|cash)\b|\bno show\b"
+    r"|\beven though (?:i|we) (?:ticked|asked|booked|requested|paid|told|explained|said)\b"
+    r"|\bthat'?s not (?:support|help|ok|okay|good enough|professional|acceptable)\b"
+    r"|\bfor a (?:professional|so-called) (?:association|body|organi[sz]ation)\b"
+    r"|\b(?:for|in) (?:small claims|court|consumer court|a tribunal)\b"
+)
+
+
 _COMPLAINT = _rx(
     r"\b(?:make|making|made|file|filing|filed|lodge|lodging|lodged|submit|submitted|raise|"
     r"raising|raised|put in|register)\s+(?:a\s+|an\s+|my\s+|official\s+|formal\s+)*complaint\b"
@@ -669,7 +703,7 @@ _COMPLAINT = _rx(
     r"|\b(?:tried to|trying to) (?:raise|resolve|sort) this\b|\bgot nowhere\b"
     r"|\b(?:ombudsman|trading standards|formal grievance|grievance|escalate this|"
     r"speak to (?:a|your) manager|your manager|who do i complain to|"
-    r"not good enough|this is not ok|this isn'?t ok)\b",
+    r"not good enough|this is not ok|this isn'?t ok)\b" + _COMPLAINT_EXTRA,
 )
 # Failures that are complaints only when they concern the association's people
 # or services ("in front of everyone", "closed early", "not OK"): the same
@@ -831,7 +865,9 @@ _COMPLAINT_HINT = _rx(
     r"aggressive|nobody|no one|left|wait|hold|slow|twice|without|take|expected|so.called|"
     r"professional|phone|hospital|advice|privately|nowhere|since|apolog|admin|let down|hung up|"
     r"want|demand|expect|deserve|owed|record|late|how long|took|sent|relying|counting|depend|"
-    r"caused|harm|hurt|fix|sort|respond|repl|answer|speak to|talk to",
+    r"caused|harm|hurt|fix|sort|respond|repl|answer|speak to|talk to|escalat|auto|explanation|"
+    r"ago|happened|paying|deleted|removed|hid|censor|misgender|maayos|aksyunan|pinagalitan|"
+    r"jawab|bekaar|collect|chop|show|though|support|claims|court|tribunal|notice|apolog",
 )
 
 
@@ -1225,6 +1261,169 @@ CRISIS_PATTERNS: dict[str, str] = {
         r"(?:the )?(?:baby|she|he) is (?:evil|possessed|the devil))\b"
     ),
 }
+# Shapes the phrase lists above miss, written as general forms: euphemisms and
+# texting ("unalive", "kms", "not wake up"), code-switched wording (Taglish,
+# Hinglish, Pidgin), someone worried about a third person, regulators, courts
+# and tribunals, and media of every kind (blogs, radio, forums, group chats).
+_CRISIS_EXTRA: dict[str, str] = {
+    "self-harm": (
+        r"\b(?:unalive\w*|kms|kys myself|sewer ?slide|self[- ]?delet\w*|"
+        r"(?:tired|sick|weary) of (?:being alive|living|life|existing)|"
+        r"(?:done|finished) with (?:life|living|being alive|everything)|"
+        r"(?:planning|plan for|planned) (?:my|their|her|his) (?:own )?(?:exit|death|way out)|"
+        r"exit plan|not long for this world|(?:manage|cope|be fine|be ok|be okay) without me|"
+        r"(?:leave|comot (?:for|from)|go from) (?:this|the) (?:world|life)|"
+        r"(?:i )?don tire for (?:this )?life|wan (?:just )?die|"
+        r"(?:sana )?mawala na (?:lang )?ako|ayoko na(?: mabuhay)?|gusto ko (?:nang )?mamatay|"
+        r"(?:sab|sabkuch|sab kuch) khatam kar (?:doon|du|dun|dena|lu|loon)|"
+        r"mar (?:jaana|jana|jaun|jaaun|jaoon) (?:chahti|chahta)|jeena nahi|"
+        r"(?:started|start|been|am|i'?m) cutting (?:again|myself)|cutting again|"
+        r"(?:rope|noose|belt) in the (?:garage|loft|attic|shed|wardrobe|cupboard)|"
+        r"how many (?:of )?(?:my |the |these |her )?(?:sleeping )?(?:pills|tablets|painkillers|"
+        r"meds|paracetamol|co-?codamol)[^.!?]{0,30}(?:too many|would (?:kill|do it|be enough)|"
+        r"it takes|to die)|"
+        r"(?:swallow|take|drink|down)(?:ing|s)? (?:the )?(?:whole|entire|full) (?:box|bottle|"
+        r"packet|strip|pack) of|"
+        r"(?:sav|hoard|stockpil|collect)(?:ing|ed) (?:up )?(?:her|his|their) (?:pills|tablets|"
+        r"painkillers|meds)|"
+        r"(?:drink|drinking|swallow|swallowing|take|taking) (?:the |some |a bottle of )?"
+        r"(?:jik|bleach|poison|rat poison|pesticide|weedkiller|weed killer|dettol|kerosene|"
+        r"insecticide|sniper)|"
+        r"(?:imagin|pictur|think|dream)\w* (?:about |of )?crash\w* (?:the|my) car|"
+        r"(?:don'?t|do not|can'?t|cannot) trust my (?:own )?(?:head|mind|brain|thoughts)|"
+        r"(?:i )?(?:can'?t|cannot|cant) do (?:another|one more) (?:night|day)|"
+        r"(?:affairs|things|everything) (?:is |are )?(?:all )?(?:in order|sorted) for "
+        r"(?:when|after)|"
+        r"(?:put|putting|got|get|getting) my affairs in order|life insurance (?:is )?(?:all )?"
+        r"(?:sorted|in order|paid up)|whoever (?:has|gets|takes|raises) (?:her|him|them|the baby)|"
+        r"(?:everything|all) they'?ll need from me|"
+        r"(?:saying|said|says) (?:goodbye|goodbyes|bye) to (?:people|friends|everyone|her friends|"
+        r"his friends)|just in case['’\"”]?\s*(?:[.!]|$)[^?]{0,60}goodbye)\b"
+        r"|(?:^|[.!?]\s*)goodbye (?:everyone|all|everybody|world)\b"
+        r"|\b(?:stairs|balcony|window|bridge|ledge|edge|roof|cliff|railing)\b[^.!?]{0,100}"
+        r"\b(?:just let go|letting go|let myself (?:go|fall))\b"
+        r"|\bnot (?:to )?wake up\b[^.!?]{0,40}\b(?:tomorrow|again|ever|in the morning)\b"
+        r"|\b(?:go to sleep|sleep|fall asleep)\b[^.!?]{0,20}\b(?:not|never) wake up\b"
+    ),
+    "baby-danger": (
+        r"\b(?:won'?t|wont|will not|doesn'?t|can'?t|cannot) rouse\b"
+        r"|\beyes (?:\w+ )?(?:roll|rolls|rolled|rolling)\b"
+        r"|\b(?:went|goes|gone|going|is) (?:all )?(?:stiff|rigid)\b"
+        r"|\b(?:arms?|legs?|body|limbs) (?:was |were |are |is |kept |keep )?"
+        r"(?:jerking|twitching|shaking|jerked)\b|\bjerking (?:movements|for)\b"
+        r"|\b(?:spots|dots|rash|marks|blotches)\b[^.!?]{0,30}\b(?:don'?t|do not|doesn'?t|won'?t) "
+        r"(?:fade|go away|disappear) (?:when|under|with)\b"
+        r"|\b(?:i )?dropped (?:him|her|the baby|my baby|baby)\s*(?:[.!,]|on|onto|down)"
+        r"|\bhit (?:the|his|her) (?:floor|head)\b"
+        r"|\bgrunt\w*\b[^.!?]{0,25}\b(?:each|every) breath\b"
+        r"|\bsucking in (?:under|between|below) (?:his|her|the) ribs\b"
+        r"|\bvomit\w* (?:bright |dark |all )?green\b|\bgreen (?:bile|puke|spit ?up)\b"
+        r"|\bpaus\w* (?:his|her|in (?:his|her)) breath\w*\b"
+        r"|\bhigh[- ]pitched (?:squeal\w*|shriek\w*|wail\w*|squeak\w*|noise)\b"
+        r"|\b(?:nappies|nappy|diapers?) (?:are|is|have been|has been) (?:all )?(?:still )?dry\b"
+        r"|\bbarely (?:opens|open|opening) (?:his|her) eyes\b"
+        r"|\btoo weak to (?:suck|feed|cry|latch|nurse|drink)\b|\blike (?:a )?cloth\b"
+        r"|\b(?:💙|🥶)+\s*lips\b|\blips\s*(?:💙|🥶)"
+        r"|\b(?:grey|gray|blue|purple|ashen|dusky)(?:ish)? colou?r (?:after|when|during)\b"
+        r"|\bbreath\w* (?:all )?(?:raspy|rattly|wheezy|funny|weird)\b"
+        r"|\bbreathing (?:really |very |so )?fast like panting|panting\b[^.!?]{0,30}\bfeed"
+        r"|\b(?:feels?|is|he'?s|she'?s) (?:so |really |very |ice )?cold even\b"
+        r"|\b(?:hot|burning) like fire\b|\bbody dey hot\b|\bno gree (?:suck|feed|chop)\b"
+        r"|\b(?:feed|doodh) (?:bhi )?nahi (?:le|pee|pi) (?:raha|rahi)\b"
+        r"|\b(?:hindi|di) na (?:nagigising|gumigising|dumedede)\b"
+        r"|\bstopped breathing for\b|\bfor (?:a|an) (?:while|bit|few seconds)\b[^.!?]{0,20}"
+        r"\bnot breathing\b"
+    ),
+    "safeguarding": (
+        r"\bask for angela\b"
+        r"|\b(?:without|don'?t want) my (?:partner|husband|hubby|boyfriend|bf|fianc[eé]e?) "
+        r"(?:knowing|to know|finding out)\b"
+        r"|\b(?:he|she|they) (?:reads|checks|goes through|read|checked|tracks) my "
+        r"(?:messages|texts|phone|emails|location)\b"
+        r"|\bthings at home (?:aren'?t|are not|arent) (?:good|ok|okay|great|safe)\b"
+        r"|\b(?:he|she) (?:comes|goes) (?:with me )?everywhere (?:with me|i go)\b|\bcomes with me "
+        r"everywhere\b"
+        r"|\bif i stop replying\b"
+        r"|\bbruis\w* (?:he|she|they) (?:left|gave)\b"
+        r"|\b(?:grab\w*|yank\w*|shook|shak\w*|throw\w*|threw) (?:his|her|their|the|a) "
+        r"(?:baby|newborn|son|daughter|kid|child) (?:roughly|hard|by the)\b"
+        r"|\bshut (?:her|him|the baby|it) up (?:himself|herself|for good|permanently|properly)\b"
+        r"|\b(?:1[0-5]|twelve|thirteen|fourteen|fifteen)[- ]?(?:yr|yrs|year|years)[- ]?old "
+        r"(?:\w+ )?(?:just )?(?:had a baby|is pregnant|got pregnant|gave birth|is a mum)\b"
+        r"|\b(?:left|leaves|leaving) (?:her|his|their|the|my) (?:\w+ ){0,3}?(?:old|baby|newborn|"
+        r"kids|children|toddler) alone\b"
+        r"|\b(?:my|her|his) mother[- ]in[- ]law (?:\w+ )?(?:slaps|hits|beats|kicks|slapped|hit|"
+        r"beat|kicked) me\b"
+        r"|\bnowhere (?:else )?(?:to go|safe)\b"
+    ),
+    "violence": (
+        r"\b(?:burn\w*|set fire to) (?:down )?(?:your|the|her|his|their) "
+        r"(?:office|house|home|clinic|building|car|place)"
+        r"|\b(?:office|house|home|clinic|building) burn\w* down\b"
+        r"|\b(?:brick|rock|stone|bottle|petrol bomb)s? through (?:your|the|her|his|their)\b"
+        r"|\b(?:i'?ll|i will|i'?m going to|gonna|i go|we'?ll|we will)\s+(?:\w+\s+)?"
+        r"(?:break|batter|deal with|sort out|slap|smack|knock|wreck)\s+(?:you|u|her|him|them|am|"
+        r"una|your|all of you|the \w+)\b"
+        r"|\b(?:sort|deal with) (?:it|this|you|them|her|him) (?:out )?(?:properly|physically|"
+        r"ourselves|myself|outside)\b"
+        r"|\bwith (?:a few|some|my|the) (?:of my )?(?:mates|lads|boys|friends)\b[^.!?]{0,40}"
+        r"\b(?:sort|deal|settle|see|teach)\b"
+        r"|\bsleep with one eye open\b|\bconsider (?:yourselves?|yourself|this|it) warned\b|"
+        r"\byou (?:have|'ve) been warned\b|\bdon'?t test me\b"
+        r"|\b(?:wise|smart|best|safer) to have someone walk (?:her|him|you|them)\b"
+        r"|\bwalk (?:her|him|you|them) to (?:her|his|your|their) car\b"
+        r"|\bi know (?:exactly )?(?:which|what|where) (?:clinic|house|street|office|car|school|"
+        r"road|estate|building)\b"
+        r"|\b(?:lives?|works?) (?:a couple of|a few|two|three|just a few|just) streets? "
+        r"(?:from|away from) me\b"
+        r"|\byou know what you did\b|\bwhen i catch (?:am|her|him|you|them)\b"
+        r"|\b(?:make|let) (?:she|he|them|una) wait\b"
+    ),
+    "legal": (
+        r"\b(?:consumer|small claims|district|county|family|high|magistrates'?) court\b"
+        r"|\b(?:explain|see you|answer|meet you) (?:for|in|at) court\b"
+        r"|\blegal notice\b|\b(?:is |are )?(?:negligent and )?actionable\b"
+        r"|\b(?:talking|speaking|spoken|talked) (?:to|with) (?:a|my|our) (?:lawyer|solicitor|"
+        r"attorney|barrister|advocate)\b|\blawyer (?:dey|is|are) (?:come|coming)\b"
+        r"|\b(?:take|taking) (?:it|this|things|the matter) (?:further|to (?:a |the )?(?:tribunal|"
+        r"court|courts))\b"
+        r"|\b(?:tribunal|ombudsman|regulator)\b[^.!?]{0,30}\b(?:claim|complaint|case|hearing)\b"
+    ),
+    "press": (
+        r"\bi (?:write|run|host|produce|edit|present) (?:the |a |an )?(?:[\w'’-]+ ){0,3}?"
+        r"(?:blog|podcast|newsletter|column|show|programme|program|channel|vlog|substack)\b"
+        r"|\b(?:radio|tv|television) station\b|\b(?:morning|breakfast|evening|talk) show\b"
+        r"|\bcurrent affairs\b|\b(?:talk|speak|appear) on (?:camera|air|the show|our show)\b"
+        r"|\bwho (?:handles|deals with|looks after|do (?:we|i) (?:contact|speak to) (?:for|about)) "
+        r"(?:the )?(?:media|press|interviews|comms)\b"
+        r"|\b(?:will|can|may|could) (?:i )?quote you\b|\bofficial (?:statement|comment|response)\b"
+        r"|\b(?:going|planning|willing|prepared) to comment on\b"
+        r"|\b(?:follow-?up|piece|story|article|feature) (?:for|in|on) (?:an?|our|my|the) "
+        r"(?:online |local |national )?(?:outlet|site|paper|magazine|publication|blog|podcast)\b"
+        r"|\b(?:online|news) outlet\b"
+    ),
+    "viral": (
+        r"\b(?:organi[sz]ing|planning|holding|staging|there'?ll be|join(?:ing)? (?:the|a|our)) "
+        r"(?:a )?(?:protest|demo|demonstration|picket|march|sit-in|rally)\b"
+        r"|\bprotest (?:outside|at) (?:your|the)\b|\bcoaches booked\b"
+        r"|\b(?:gone|going|went|doing the) rounds?\b[^.!?]{0,40}\b(?:groups?|chats?|whatsapp|"
+        r"facebook|forums?|mums|moms|town|city|school gates?)\b"
+        r"|\bfront page of (?:reddit|the internet|the paper|mumsnet|tiktok|twitter)\b"
+        r"|\b(?:\d+(?:[.,]\d+)?\s*(?:k|m)?\+?|hundreds of|thousands of) (?:upvotes|downvotes|"
+        r"duets|stitches|screenshots|quote posts)\b"
+        r"|\b(?:mumsnet|reddit|netmums|whatsapp|facebook|tiktok|twitter|instagram|threads|"
+        r"forum)\b[^.!?]{0,30}\b(?:thread|post|group|video)\b[^.!?]{0,40}\b(?:\d+ pages|"
+        r"about (?:this|you|your|ipala)|calling you out|blowing up)\b"
+        r"|\bthread about (?:this|you|your|ipala)\b[^.!?]{0,30}\b\d+ pages\b"
+        r"|\bpeople are (?:furious|livid|fuming|outraged|raging|seething)\b"
+        r"|\b(?:everyone|everybody|people)(?:'s| is| are) (?:cancell?ing|quitting|leaving|"
+        r"unfollowing|boycotting)\b"
+        r"|\bcalling you out\b"
+    ),
+}
+for _kind, _extra in _CRISIS_EXTRA.items():
+    CRISIS_PATTERNS[_kind] = f"{CRISIS_PATTERNS[_kind]}|{_extra}"
+
 # One RE2 search over all kinds says whether there is anything to find (the
 # common case is nothing); then each kind's own, smaller pattern finds the spans,
 # which on a matching text is about twice as fast as one pattern with named groups.
@@ -1458,6 +1657,105 @@ def crisis_matches(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
+# --- the learned complement ---------------------------------------------------------
+
+#: The inbound signal model (``scripts/train_signal_model.py``; see signal_model.md).
+SIGNAL_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "signal_model.json"
+SIGNAL_MODEL_FORMAT = "postguard-signal-logreg/1"
+
+
+@dataclass(frozen=True, slots=True)
+class SignalModel:
+    """The shared linear model plus the crisis head's "confident" threshold."""
+
+    model: _linear_model.LinearModel
+    #: head -> a score at or above it may flag on its own (crisis only).
+    confident: dict[str, float]
+
+    def says(self, text: str, head: str) -> tuple[float, bool, bool]:
+        """(score, at or above the threshold, at or above the confident threshold)."""
+        score = self.model.score_many([text], head)[0]
+        threshold = self.model.thresholds.get(head, 1.0)
+        return score, score >= threshold, score >= self.confident.get(head, 2.0)
+
+
+@cache
+def load_signal_model() -> SignalModel | None:
+    """The shipped inbound signal model, or ``None`` when it is not installed.
+
+    Without it the detectors fall back to the rules alone.
+    """
+    try:
+        blob = json.loads(SIGNAL_MODEL_PATH.read_text("utf-8"))
+    except OSError:
+        return None
+    model = _linear_model.linear_model_from_json(blob, SIGNAL_MODEL_FORMAT)
+    confident = {str(k): float(v) for k, v in blob.get("confident_thresholds", {}).items()}
+    return SignalModel(model=model, confident=confident)
+
+
+# A borderline crisis score counts only beside one of these weak cues: words of
+# despair, danger, threat, law, press or a crowd, none of which is enough alone.
+_WEAK_CRISIS_CUE = _rx(
+    r"\b(?:scared|afraid|terrified|frightened|panic\w*|alone|exhausted|die|dying|dead|"
+    r"death|pills?|tablets|hurt\w*|harm|blood|bruis\w*|safe|unsafe|shout\w*|police|ambulance|"
+    r"a&e|999|911|emergency|urgent|tonight|breath\w*|blue|grey|gray|cold|floppy|limp|weak|"
+    r"stiff|drowsy|fever|yellow|vomit\w*|rash|lawyer|solicitor|court|legal|sue|compensation|"
+    r"journalist|reporter|media|press|interview|statement|viral|thousands|shares|warn\w*|"
+    r"regret|mates|deserve|burn\w*|kill\w*)\b"
+)
+# Words of the negatable kinds (law, press, threats): negated, they rule the
+# model out as they rule the phrases out ("I'm not going to sue anyone").
+_NEGATABLE_CUE = _rx(
+    r"\b(?:sue|suing|lawyers?|solicitors?|court|legal|journalists?|reporters?|press|media|"
+    r"interview|statement|viral|threat\w*|hurt|harm|kill|burn|warn\w*)\b"
+)
+_MODEL_CUE_CHARS = 500
+_CRISIS_PRAISE = _rx(r"\b(?:killed me|dead 😂|i'?m dead|lol|lmao|haha\w*)\b|😂|🤣")
+
+
+def model_crisis(doc: Document) -> Hit | None:
+    """A crisis the rules missed but the model reads, on inbound text only.
+
+    A confident score flags alone; a borderline one needs a weak cue. The
+    rules' guards still apply: a crisis phrase the rules ruled out (negated,
+    a story with a good ending) or a recovered story stays out, and so does
+    laughter without anything live.
+    """
+    if doc.context.direction != "inbound":
+        return None
+    loaded = load_signal_model()
+    if loaded is None:
+        return None
+    text = doc.text
+    if _CRISIS_ANY.search(text) is not None:
+        return None  # the rules saw a crisis phrase and ruled it out
+    if _recovered(text) or (_CRISIS_PRAISE.search(text) and not _LIVE.search(text)):
+        return None
+    if any(_negated(text, m.start()) for m in _NEGATABLE_CUE.finditer(text)):
+        return None
+    score, above, confident = loaded.says(text, "crisis")
+    if not above:
+        return None
+    # A long text (the model learned from short comments) needs a confident score.
+    # A negated cue ("not a journalist") is no cue.
+    cues = _WEAK_CRISIS_CUE.finditer(text) if len(text) <= _MODEL_CUE_CHARS else iter(())
+    cue = next((m for m in cues if not _negated(text, m.start())), None)
+    if not confident and cue is None:
+        return None
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    return Hit(
+        category="signal.crisis",
+        start=start,
+        end=end,
+        evidence=text[start:end][:200],
+        score=round(min(0.85, score), 3),
+        note=f"model {score:.2f}"
+        + ("" if confident else f" with cue {cue.group(0)!r}" if cue else ""),
+    )
+
+
 class CrisisDetector(Detector):
     """Items that need a person now; the hit note names the crisis kind."""
 
@@ -1470,6 +1768,10 @@ class CrisisDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         text = doc.text
+        found = crisis_matches(text)
+        if not found:
+            hit = model_crisis(doc)
+            return [hit] if hit is not None else []
         return [
             Hit(
                 category="signal.crisis",
@@ -1479,5 +1781,5 @@ class CrisisDetector(Detector):
                 score=0.9,
                 note=kind,
             )
-            for kind, start, end, evidence in crisis_matches(text)
+            for kind, start, end, evidence in found
         ]
