@@ -1,7 +1,8 @@
 """Train the inbound signal model (crisis, consultation request, complaint) and export JSON.
 
 Data: the project's own labelled corpus, TUNING splits only: the inbound
-comments of ``corpus/comments-dev.jsonl`` and ``comments-dev2.jsonl`` and the
+comments of ``corpus/comments-dev.jsonl``, ``comments-dev2.jsonl`` and
+``comments-dev3.jsonl`` and the
 inbound items of ``corpus/posts-dev*.jsonl``. The held-out test splits are
 never read: the script refuses any path whose name mentions "test". Labels
 are item-level: an item is positive for a head when the corpus gives it that
@@ -17,8 +18,8 @@ threshold maximises recall subject to out-of-fold precision >= 0.85 (a missed
 crisis is the worst error); a second, higher "confident" crisis threshold is
 the lowest one whose out-of-fold precision reaches 0.95 (a score above it may
 flag a crisis on its own). For the other heads the threshold maximises F1.
-A leave-one-split-out estimate (train on comments-dev, test on comments-dev2
-and vice versa) is reported as the honest generalisation figure.
+A leave-one-split-out estimate (train on two comment splits, test on the
+third, for each) is reported as the honest generalisation figure.
 
 scikit-learn is used here only. The script checks that the exported JSON's
 pure-Python and batched scorers agree with scikit-learn on every training
@@ -49,7 +50,7 @@ from postguard.detectors import _linear_model as lm  # noqa: E402
 
 FORMAT = "postguard-signal-logreg/1"
 DEFAULT_CORPUS = (
-    *(ROOT / "corpus" / f"comments-{name}.jsonl" for name in ("dev", "dev2")),
+    *(ROOT / "corpus" / f"comments-{name}.jsonl" for name in ("dev", "dev2", "dev3")),
     *(ROOT / "corpus" / f"posts-{name}.jsonl" for name in ("dev", "dev2", "dev3")),
 )
 DEFAULT_OUT = ROOT / "src" / "postguard" / "data" / "signal_model.json"
@@ -68,7 +69,7 @@ FOLDS = 5
 MIN_PRECISION = 0.85  # crisis: maximise recall at this precision
 CONFIDENT_PRECISION = 0.95  # crisis: a score this sure may flag alone
 SEED = 20261121
-LOSO = ("comments-dev", "comments-dev2")
+LOSO = ("comments-dev", "comments-dev2", "comments-dev3")
 
 
 def read_items(paths: Sequence[Path]) -> list[tuple[str, str, dict[str, int]]]:
@@ -241,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         for name, fig in per_split.items():
             print(
-                f"    tested on {name} (trained on the other comment split): "
+                f"    tested on {name} (trained on the other comment splits): "
                 f"P {fig['precision']:.3f} R {fig['recall']:.3f} F1 {fig['f1']:.3f}"
             )
 
@@ -387,9 +388,9 @@ Cross-validation (out-of-fold, item level, at the chosen threshold):
 
 {conf_line}
 
-Leave one split out (trained on the other comment split only, same C and
-threshold; the honest generalisation estimate, as the two comment splits
-differ in register):
+Leave one split out (trained on the other two comment splits only, same C
+and threshold; the honest generalisation estimate, as the three comment
+splits differ in register):
 
 | head | held split | precision | recall | F1 |
 |---|---|---:|---:|---:|

@@ -180,6 +180,17 @@ def test_the_model_file_is_plain_json_and_small() -> None:
 # --- consultation requests ----------------------------------------------------------
 
 REQUESTS = [
+    (
+        "a_formal_wonder",
+        "I wonder whether a weaker let-down on one breast is usual. Our daughter is six weeks.",
+    ),
+    ("a_view_welcomed", "Midwife and new mum: I'd welcome a view on my son's green stools."),
+    ("worth_pursuing", "My eight-week-old clicks at the breast. Is an assessment worth pursuing?"),
+    (
+        "a_danger_sign_before_an_events_question",
+        "Lovely page. My baby hasn't had a wet nappy since last night and is very sleepy. "
+        "Also, when is your next webinar?",
+    ),
     ("advice_asked_for_politely", "Evening ma, my baby cries after every feed. Please advice"),
     ("a_home_visit_asked_for", "Can a feeding nurse come to us today? Baby not latching at all"),
     ("a_question_in_tagalog", "Mahina daw ang gatas ko sabi ni mama, ano po dapat gawin?"),

@@ -322,9 +322,55 @@ CRISES = [
     ("afraid_of_hurting_him", "I'm so scared I'll hurt him when he screams", "self-harm"),
     ("a_voice", "A voice keeps telling me to leave the baby somewhere", "psychosis"),
     ("a_swapped_baby", "I'm sure they swapped my baby at the hospital", "psychosis"),
+    # understated, formal or second-language wording
+    (
+        "a_calm_thought_of_going",
+        "Some evenings I think how peaceful it would be to just disappear, then I feel daft.",
+        "self-harm",
+    ),
+    ("a_stash_of_pills", "I have been stockpiling my tramadol for a while now.", "self-harm"),
+    ("plain_words_about_life", "Sometimes I think to finish my life, it is too hard.", "self-harm"),
+    (
+        "a_long_note_with_the_flag_inside",
+        "Loved the webinar last week, the slides were great. Between us, I've been reading up on"
+        " ways to end things lately. Anyway, when is the next one?",
+        "self-harm",
+    ),
+    ("a_veiled_brake_threat", "Your volunteer should check her tyres before driving.", "violence"),
+    ("a_broken_face", "Say that again and I will smash your face, I promise.", "violence"),
+    ("a_formal_solicitor", "I have now instructed a solicitor about the use of my image.", "legal"),
+    (
+        "no_option_but_law",
+        "Unless this is corrected I will have no option but to take legal advice.",
+        "legal",
+    ),
+    ("a_picture_desk", "Picture desk here, could we send a photographer on Friday?", "press"),
+    (
+        "a_stepfather_hitting_mum",
+        "my step-dad punches my mum when the baby cries, what do i do",
+        "safeguarding",
+    ),
+    ("a_locked_door", "My husband locks the door when he leaves, I can't go out.", "safeguarding"),
+    (
+        "an_adult_and_a_minor",
+        "My niece is 14 and is expecting with a man who is 30. Nobody says anything.",
+        "safeguarding",
+    ),
+    ("a_sunken_soft_spot", "The soft spot on his head looks sunken today", "baby-danger"),
+    ("a_swallowed_battery", "I think he swallowed a little battery from the remote", "baby-danger"),
+    ("a_fever_number_first", "My 4 week old has 39.1 temperature since lunch", "baby-danger"),
+    (
+        "everyone_angry_elsewhere",
+        "This post is all over the school WhatsApp, the parents are furious.",
+        "viral",
+    ),
 ]
 
 NOT_CRISES = [
+    ("legal_advice_not_needed", "No legal advice needed, just a thank you from me."),
+    ("a_soft_spot_that_is_fine", "Is it normal to see the soft spot pulse? It isn't sunken."),
+    ("a_school_question", "Which school does your volunteer training run from?"),
+    ("a_documentary_watched", "We watched a documentary about milk banks last night, fascinating."),
     (
         "worn_out_by_feeding_and_asking_for_tips",
         "pumping every 2 hours and I can't do this anymore, any tips before I stop?",

@@ -359,7 +359,22 @@ _HELP = _rx(
     r"|\b(?:i'?m|i am) (?:so |really |very )?(?:terrified|frightened|anxious|petrified) "
     r"(?:of|about|that|by) (?:his|her|my|the|our)\b"
     r"|\b(?:is|are) there (?:any|an|a|anyone|someone|somebody)\b[^.?!]{0,40}\b(?:who|that) "
-    r"(?:can|could|would|will)\b",
+    r"(?:can|could|would|will)\b"
+    # understated and formal asks: "I wonder whether", "I'd welcome a view",
+    # "is it worth pursuing", "would that be a recognised thing", "ok to wait?"
+    r"|\b(?:i )?wonder(?:ed)? (?:if|whether)\b"
+    r"|\b(?:i'?d|i would|we'?d|we would) (?:welcome|appreciate|value|be grateful for) (?:a|an|any|"
+    r"your|some)\b"
+    r"|\bworth (?:pursuing|acting on|worrying about|getting (?:checked|looked at)|mentioning)\b"
+    r"|\b(?:would|could|might|is) (?:that|this|it) (?:be )?(?:a |an )?(?:recogni[sz]ed|known|"
+    r"normal|common|real|usual)\b"
+    r"|\b(?:ok|okay|safe|fine|alright) to wait\b|\b(?:it )?is (?:ok|okay|safe|fine) to\b"
+    r"|\b(?:tell me|am i) (?:i'?m )?(?:not )?(?:overreacting|being paranoid|"
+    r"worrying over nothing)\b"
+    r"|\b(?:so )?what now\s*\?|\bnow what\s*\?"
+    r"|\bany (?:actual|real|other|practical|further|more) (?:advice|tips|ideas|suggestions)\b"
+    r"|\b(?:i'?m|i am|we'?re|we are) (?:a (?:little|bit|touch)|slightly|somewhat|rather|a little "
+    r"bit) (?:concerned|worried|anxious)\b",
 )
 # Pain or a worrying sign described about oneself or one's baby, with no thanks
 # or praise around it, is a request for help even when nothing is asked.
@@ -492,8 +507,11 @@ class ConsultRequestDetector(Detector):
         symptom = None if clinical is not None else _SYMPTOM.search(text)
         if clinical is None and symptom is None:
             return []
-        asks = list(_HELP.finditer(text))
         personal = _PERSONAL.search(text)
+        # A baby in danger is the request, whatever else the comment asks about
+        # (a long comment may end on an events question).
+        danger = list(_DANGER.finditer(text)) if personal is not None else []
+        asks = danger + list(_HELP.finditer(text))
         if not asks and personal is not None:
             # "call me pls, my baby won't stop screaming"; "my 2 week old has
             # gone blue around the lips"; "... my nipples are itchy. Thrush?";
@@ -524,7 +542,9 @@ class ConsultRequestDetector(Detector):
                 if not (_clinical(near) or _SYMPTOM.search(near)):
                     continue
             weak = ask.re is not _HELP  # a bare "?" or "please call", not a request word
-            if _ORG_TOPIC.search(sentence) and (not _PERSONAL.search(sentence) or weak):
+            if ask.re is _DANGER:
+                pass
+            elif _ORG_TOPIC.search(sentence) and (not _PERSONAL.search(sentence) or weak):
                 continue  # "can I still register for the breastfeeding course?"
             lead = len(sentence) - len(sentence.lstrip())
             context = personal or clinical or symptom

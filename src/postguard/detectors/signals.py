@@ -1424,6 +1424,99 @@ _CRISIS_EXTRA: dict[str, str] = {
 for _kind, _extra in _CRISIS_EXTRA.items():
     CRISIS_PATTERNS[_kind] = f"{CRISIS_PATTERNS[_kind]}|{_extra}"
 
+# Understated, formal and second-language shapes: the red flag said calmly
+# ("how easy it would be to just go", "I've instructed a solicitor"), veiled
+# threats, a minor with an adult, an adult messaging a child, a partner who
+# locks the door, a crowd that is angry somewhere else.
+_CRISIS_UNDERSTATED: dict[str, str] = {
+    "self-harm": (
+        r"\b(?:easy|quiet|peaceful|simple|tempting) (?:and \w+ )?it would be to (?:just )?"
+        r"(?:go|disappear|end (?:it|things)|stop|let go|not (?:be here|wake up)|step (?:off|out)|"
+        r"jump|fall)\b"
+        r"|\b(?:saving|hoarding|stockpiling|stashing|collecting) (?:up )?(?:my|her|his) "
+        r"(?:[\w-]+ )?(?:co-?codamol|codeine|tramadol|paracetamol|sertraline|diazepam|zopiclone|"
+        r"oxycodone|insulin|meds|medication|medicines?|prescriptions?|pills|tablets|painkillers)\b"
+        r"|\bworked out (?:exactly )?how many(?: (?:i'?d|i would) need| it would take)?\s*[.!]"
+        r"|\b(?:finish|end|stop|take) (?:my|her|his) (?:own )?life\b"
+        r"|\b(?:think|thinking|thought) (?:to|of) (?:die|dying|finish (?:my|her|his) life)\b"
+        r"|\b(?:car|garage)\b[^.!?]{0,60}\bengine (?:running|on)\b"
+        r"|\b(?:search\w*|look\w*|googl\w*|research\w*|read\w*) (?:up )?(?:for |on |about )?"
+        r"(?:ways|how) to (?:end (?:it|things|my life|it all|everything)|die|not wake up|"
+        r"disappear)\b"
+        r"|\b(?:wouldn'?t|won'?t|doesn'?t|don'?t) (?:look|seem) (?:deliberate|intentional|"
+        r"like suicide)\b|\blook like an accident\b"
+    ),
+    "violence": (
+        r"\b(?:check|watch) (?:her|his|their|your) (?:brakes|tyres|tires)\b"
+        r"|\b(?:she|he|they|you)(?:'ll| will)? (?:won'?t|will not|wouldn'?t) (?:be )?"
+        r"(?:walking|walk) away from\b"
+        r"|\b(?:shows?|know|knows|found|find|work(?:ed)? out)\b[^.!?]{0,30}\b(?:which|what) "
+        r"(?:nursery|school|daycare|creche|childminder|street|road) (?:your|her|his|their)\b"
+        r"|\b(?:work|worked|find|found|figure|figured) out (?:someone'?s|your|her|his|their) "
+        r"(?:street|address|house|home|school|nursery)\b"
+        r"|\b(?:torched|torching|set fire to|firebomb\w*|petrol[- ]bomb\w*)\b"
+        r"|\b(?:break|smash|bash|kick|punch|cave) (?:your|her|his|their) (?:stupid |ugly )?"
+        r"(?:face|legs?|neck|nose|jaw|head|teeth|skull)\b"
+        r"|\b(?:i'?ll|i will|i'?m going to) be (?:waiting )?outside (?:your|the)\b"
+    ),
+    "legal": (
+        r"\b(?:instructed|instructing|engaged|retained) (?:a|my|our) (?:solicitor|lawyer|"
+        r"attorney|barrister|legal team)\b"
+        r"|\bclaim for (?:infringement|damages|copyright|breach)\b"
+        r"|\b(?:copyright|trademark) infringement\b"
+        r"|\b(?:defence|defense) union\b"
+        r"|\b(?:report\w*|refer\w*)\b[^.!?]{0,60}\bto (?:the )?(?:ico|information commissioner|"
+        r"charity commission|data protection (?:authority|commission\w*))\b"
+    ),
+    "press": (
+        r"\b(?:production company|picture desk|photo desk|features desk)\b"
+        r"|\b(?:interview|film|photograph) (?:your|one of your) (?:chief executive|ceo|president|"
+        r"chair|spokesperson|director)\b"
+        r"|\bsend (?:a|our) (?:photographer|camera crew|film crew|reporter)\b"
+    ),
+    "safeguarding": (
+        r"\b(?:stepdad|step-dad|stepfather|dad|father|husband|partner|boyfriend|uncle|brother)\b"
+        r"[^.!?]{0,20}\b(?:hits|hit|beats|punches|kicks|slaps|chokes|strangles) (?:my|her|his|our) "
+        r"(?:mum|mom|mother|sister|wife|partner|nan|gran)\b"
+        r"|\b(?:asking|asked|asks|wants?|wanted) (?:(?:her|him|them|my \w+) )?to "
+        r"(?:meet (?:up )?|come (?:round|over) )?(?:alone|in secret|"
+        r"without (?:telling|her parents|his parents|us))\b"
+        r"|\bsafeguarding (?:lead|team|officer)\b"
+        r"|\b(?:he|husband|partner|boyfriend)\b[^.!?]{0,15}\block(?:s|ed)? (?:the (?:front )?door|"
+        r"me in|us in)\b"
+        r"|\b(?:he|she|husband|partner|boyfriend)\b[^.!?]{0,10}\b(?:take|takes|took|hide|hides|"
+        r"hid) (?:away )?my (?:phone|passport|money|keys|documents|bank card)\b"
+        r"|\b(?:bed[- ]?shar|co[- ]?sleep)\w*[^.!?]{0,60}\b(?:after|while) (?:\w+ ){0,4}"
+        r"(?:drunk|drinking|wine|beers?|vodka|alcohol|high|stoned)\b"
+        r"|\b(?:find|found|finding) (?:the|her|his|their) (?:baby|newborn|kids|children) "
+        r"(?:on (?:his|her|their) own|alone)\b"
+        r"|\b(?:1[0-5]|thirteen|fourteen|fifteen)(?: years old|[- ]year[- ]old)?\b[^.!?]{0,60}"
+        r"\b(?:with|by|and) (?:a|an|this|some) (?:man|guy|bloke|boyfriend|adult)\b[^.!?]{0,20}"
+        r"\b(?:[2-9]\d|twenty|thirty|forty)\b"
+        r"|\b(?:twist\w*|grabb?\w*|yank\w*|pinn\w*|drag\w*) (?:his|her|their) (?:partner|wife|"
+        r"girlfriend|husband|boyfriend)'?s? (?:arm|wrist|neck|hair|throat)\b"
+    ),
+    "baby-danger": (
+        r"\b(?:soft spot|fontanel\w*)\b[^.!?]{0,25}\b(?:sunken|sunk|dipped|dipping|sinking|"
+        r"bulging)\b"
+        r"|\bonly (?:one|1|a single) wet (?:nappy|nappies|diaper|diapers)\b"
+        r"|\b(?:swallowed|swallow|eaten|ate)\b[^.!?]{0,60}\b(?:batter(?:y|ies)|magnets?|"
+        r"dishwasher tablet|washing (?:pod|tablet)|detergent|bleach)\b"
+        r"|\b(?:button|coin|round|lithium) batter(?:y|ies)\b[^.!?]{0,40}\bswallow\w*"
+    ),
+    "viral": (
+        r"\b(?:shared|sharing|posted|reposted|posting) (?:this|it) (?:to|with) (?:my|our|all my) "
+        r"(?:\d+(?:[.,]\d+)?\s*(?:k|m)|thousands of|hundreds of|\d{3,}) (?:followers|subscribers)\b"
+        r"|\b(?:this|your|the) (?:post|video|statement|page|campaign)(?:'s| is) (?:now )?"
+        r"(?:everywhere|all over)\b"
+        r"|\b(?:all the|the|so many) (?:\w+ )?(?:groups|mums|moms|parents|followers) (?:are|were) "
+        r"(?:all )?(?:angry|furious|livid|fuming|outraged|raging|up in arms)\b"
+        r"|\bplacards?\b|\bwe'?ll be outside (?:your|the)\b"
+    ),
+}
+for _kind, _extra in _CRISIS_UNDERSTATED.items():
+    CRISIS_PATTERNS[_kind] = f"{CRISIS_PATTERNS[_kind]}|{_extra}"
+
 # One RE2 search over all kinds says whether there is anything to find (the
 # common case is nothing); then each kind's own, smaller pattern finds the spans,
 # which on a matching text is about twice as fast as one pattern with named groups.
@@ -1442,7 +1535,9 @@ _NEGATOR = re.compile(
     r"\b(?:not|never|no|won'?t|wouldn'?t|don'?t|didn'?t|isn'?t|aren'?t|nobody|no one|"
     r"without|nothing)\b[^\n]{0,24}$"
 )
-_NOT_NEGATION = re.compile(r"\b(?:if|unless|don'?t make me|or)\b")
+_NOT_NEGATION = re.compile(
+    r"\b(?:if|unless|don'?t make me|or)\b|\bno (?:option|choice|alternative) (?:but|other than)\b"
+)
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\n—–]")
 
 
@@ -1511,8 +1606,9 @@ _FEVER = _rx(
     r"\b(?:fever|feverish|high temp(?:erature)?|a temp(?:erature)?|temp(?:erature)?:? ?(?:of |"
     r"is |was |at |reading |of over |over |above |now |up to )?(?:3[89]|4[01]|10[0-5])|"
     r"(?:3[89]|4[01])(?:[.,]\d)?\s*(?:°|degrees|deg)\s*c?|10[0-5](?:\.\d)?\s*(?:°|degrees|deg)"
-    r"\s*f?|hot to (?:the )?touch|burning up|feels? (?:really |very |so |quite )?(?:hot|"
-    r"feverish|clammy))\b"
+    r"\s*f?|"
+    r"(?:3[89]|4[01])[.,]\d\s*(?:°c?\s*)?(?:temp(?:erature)?|fever)|hot to (?:the )?touch|"
+    r"burning up|feels? (?:really |very |so |quite )?(?:hot|feverish|clammy))\b"
 )
 _YOUNG = _rx(
     r"\b(?:newborn|new-born|neonate|(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
