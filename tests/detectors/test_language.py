@@ -190,6 +190,16 @@ HARASSING = [
     ),
     ("We tracked down her home address, just so you know", "tracked down her home address"),
     ("You lot are going to pay for that post", "are going to pay"),
+    ("Somebody ought to set fire to their clinic one night.", "set fire to their clinic"),
+    ("Say that again and I'll smash your teeth in.", "smash your teeth"),
+    ("Tell your moderator to watch her back at the AGM.", "watch her back"),
+    ("She will regret it, mark my words.", "she will regret it"),
+    ("I know which school her son goes to.", "which school her son goes"),
+    ("That midwife is a scheming fraud.", "fraud"),
+    (
+        "Whoever moderates this group is a sanctimonious prig.",
+        "whoever moderates this group is a sanctimonious",
+    ),
 ]
 
 # Mockery without an insult word: two weighed cues and a person in view.
@@ -202,6 +212,14 @@ MOCKING = [
     "My colleague thinks colostrum is optional. Lord help us 🤡",
     "Look at these two pretending they know more than the midwives 🤣",
     "Oh look, another 'sleep expert' selling a course. Sit down, Kayleigh.",
+    "@Ruth_W the attention span of a gnat, clearly. Did you read the post?",
+    "Your midwife sounds about as clued-up as a chocolate teapot, and as useful as my kettle.",
+    "Your reply reads like it was typed by a sleepy toddler.",
+    "Bless you, sweetie. Do try to keep up.",
+    "Maybe leave the science to the grown-ups, pal.",
+    "Oh look, she's back again with her hot takes. Nobody asked, hun.",
+    "Wow, what a genius idea. Stick to what you know, honey.",
+    "@DadOfTwo you are exactly why nobody takes this group seriously. Pipe down.",
 ]
 
 # Eye-rolls and sarcasm words alone, or aimed at things, are not harassment.
@@ -215,6 +233,12 @@ NOT_MOCKING = [
     "Everyone go and leave a comment on the consultation before Friday.",
     "She's the reason people don't give up: a brilliant peer supporter.",
     "My toddler is a little dinosaur at bedtime 😂",
+    "Bless you, love, I hope the next feed goes better.",
+    "Wow, what a brilliant idea for the summer picnic!",
+    "I'm sure your husband is thrilled to have you both home again.",
+    "Stick to the plan the midwife gave you, it does get easier.",
+    "Do try to keep up with the evening feeds during a growth spurt.",
+    "We leave the tongue-tie checks to the professionals at the clinic.",
 ]
 
 RESPECTFUL = [
@@ -234,6 +258,12 @@ RESPECTFUL = [
     "Shame on you NHSE for cutting the infant feeding budget.",
     "Try a different hold and see what happens.",
     "That so-called expert advice about formula top-ups came from an ad.",
+    "Shame on you for cancelling the Tuesday drop-in.",
+    "The new membership fees are a joke.",
+    "What a pointless update, the newsletter said nothing new.",
+    "Everyone thought I was crazy for feeding him on the bus.",
+    "The smoke alarm went off and we had to leave the clinic building in a hurry.",
+    "The old office burnt down years ago, so we moved to the library.",
 ]
 
 

@@ -508,6 +508,7 @@ _TARGET_BEFORE = re.compile(
     rf"|\b{_DET}\s+(?:[\w'’-]+\s+){{0,3}}{_QUOTE}{_PERSON_NOUNS}{_QUOTE}"
     rf"(?:\s+[^\s.!?;:]+){{0,6}}?\s*{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
     # "anyone who still recommends X is"
+    rf"|\bwhoever\s+(?:[^\s.!?;:]+\s+){{1,6}}?{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
     rf"|\b(?:anyone|anybody|everyone|everybody|whoever|someone|somebody|people|those)"
     rf"\s+(?:who|that)\s+(?:[^\s.!?;:]+\s+){{0,10}}?{_COPULA}\s*(?:{_MOD}\s+){{0,3}}"
     rf"|\bwhat\s+(?:an?\s+)?(?:{_MOD}\s+){{0,2}}"
@@ -622,13 +623,99 @@ _SHAPES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         ),
     ),
     (
-        # "Imagine being a paediatrician in 2024 and still ..."
+        # "Imagine being a paediatrician in 2024 and still ...", "imagine being
+        # so rude and so sure of yourself"
         "mockery",
         ("imagine",),
         re.compile(
             r"\bimagine\s+(?:being|thinking|believing|still)\b[^.!?\n]{0,90}?"
             r"\b(?:and\s+still|still\s+(?:think|thinking|believ|telling|saying|recommend)"
-            r"|in\s+(?:19|20)\d\d)",
+            r"|in\s+(?:19|20)\d\d)"
+            r"|\bimagine\s+being\s+(?:this|that|so)\s+[a-z]+\s+and\s+(?:this|that|so)\s+[a-z]+",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Violence against a person or their premises: "I'll smash your
+        # teeth in", "someone should set fire to their clinic", "a rock
+        # through your window", "she'll go home in an ambulance".
+        "threat",
+        (
+            "break",
+            "smash",
+            "burn",
+            "torch",
+            "fire to",
+            "brick",
+            "rock through",
+            "ambulance",
+            "body bag",
+            "sense into",
+        ),
+        re.compile(
+            r"\b(?:break|breaks|broke|smash|smashes|smashed|snap)\s+(?:your|her|his|their|ya)"
+            r"\s+(?:\w+\s+)?(?:face|faces|hands?|legs?|arms?|neck|nose|jaw|teeth|skull|head|fingers)"
+            r"\b|\b(?:burn|burns|burned|burnt|burning|torch|torches|torched|set\s+fire\s+to)"
+            r"\s+(?:down\s+)?(?:your|her|his|their|that|the|this)\s+(?:\w+\s+)?(?:office|offices"
+            r"|house|home|clinic|car|building|premises|place)\b(?!\s+(?:fire|alarm|drill|safety))"
+            r"|\b(?:your|her|his|their)\s+(?:\w+\s+)?(?:office|house|home|clinic|car|building"
+            r"|premises)\s+(?:\w+\s+){0,3}?burnt\s+down"
+            r"|\b(?:brick|rock|stone)s?\s+through\s+(?:your|her|his|their|that|the)\b"
+            r"|\b(?:leav\w*|go\w*|end\s+up|carried\s+out|come\s+out|walk\w*\s+out)\s+"
+            r"(?:\w+\s+){0,2}in\s+(?:an\s+ambulance|a\s+body\s*bag|a\s+box)"
+            r"|\b(?:slap|knock|beat|punch|smack)\w*\s+(?:some\s+)?sense\s+into\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Veiled menace: "watch your back", "sleep with one eye open", "not a
+        # threat, a promise", "I'll find you", "when I catch her outside",
+        # "have someone walk her to her car", "check her brakes", "(you|she)
+        # will regret it", "a conversation she won't walk away from".
+        "threat",
+        (
+            "watch your back",
+            "watch her back",
+            "watch his back",
+            "eye open",
+            "a threat",
+            "find you",
+            "find her",
+            "find him",
+            "find the",
+            "catch",
+            "to her car",
+            "to his car",
+            "to your car",
+            "brakes",
+            "regret it",
+            "regret this",
+            "walk away from",
+            "walking away from",
+            "goes to",
+            "go to school",
+            "street from",
+            "address from",
+        ),
+        re.compile(
+            r"\bwatch\s+(?:your|her|his|their)\s+backs?\b|\bsleep\s+with\s+one\s+eye\s+open"
+            r"|\bnot\s+a\s+threat\W+(?:\w+\W+)?(?:a\s+)?promise"
+            r"|\bi\s*(?:'ll|’ll|will|go|am\s+going\s+to|'m\s+going\s+to)?\s*(?:find|hunt\s+down"
+            r"|track\s+down)\s+(?:you|her|him|them|the\s+(?:woman|man|lady|girl|one|person|nurse"
+            r"|midwife|consultant|lc|ibclc))\b(?![^.!?\n]{0,40}\b(?:helpful|useful|informative"
+            r"|interesting|online|on\s+\w+book|here)\b)"
+            r"|\bwhen\s+i\s+(?:catch|see|find|get)\s+(?:you|her|him|them|am|una)\s+(?:outside"
+            r"|alone|on\s+(?:my|her|your|his)\s+own)\b"
+            r"|\b(?:walk|escort|accompany)\s+(?:you|her|him|them)\s+to\s+(?:your|her|his|their)"
+            r"\s+cars?\b"
+            r"|\bcheck\s+(?:your|her|his|their)\s+brakes\b"
+            r"|\b(?:you|she|he|they|you\s+lot)\s*(?:'ll|’ll|will|shall|are\s+going\s+to)\s+"
+            r"(?:(?:really|truly|so|all)\s+)?regret\s+(?:it|this)\b"
+            r"|\b(?:won'?t|won’t|will\s+not|not)\s+(?:be\s+)?walk(?:ing)?\s+away\s+from\b"
+            r"|\bwhich\s+(?:nursery|school|creche|daycare|street|house)\s+(?:your|her|his|their)"
+            r"\s+(?:\w+\s+)?(?:goes|go|lives?|is|are)\b"
+            r"|\b(?:work\s+out|find|figure\s+out)\s+(?:someone'?s|someone’s|your|her|his|their)"
+            r"\s+(?:home\s+)?(?:street|address|house)\s+from\b",
             re.IGNORECASE,
         ),
     ),
@@ -646,8 +733,10 @@ _SCARE_ROLE = re.compile(
 )
 # Dismissals set off as their own clause: "..., sit down.", "go home."
 _DISMISSAL = re.compile(
-    r"(?:^|[,.!?;:—–-]\s*)(?:sit\s+down|go\s+home|grow\s+up|get\s+a\s+grip|retire\s+already"
-    r"|bye|next|move\s+on|stay\s+mad|keep\s+crying)\s*(?:[,.!?]|$)",
+    r"(?:^|[,.!?;:—–-]\s*)(?:(?:do|just|now|go\s+and|please)\s+)?(?:sit\s+down|go\s+home"
+    r"|grow\s+up|get\s+a\s+grip|retire\s+already|bye|next|move\s+on|stay\s+mad|keep\s+crying"
+    r"|pipe\s+down|nobody\s+asked|no\s+one\s+asked|yawn|stay\s+in\s+your\s+lane)"
+    r"\s*(?:,\s*@\w+\s*)?(?:[,.!?]|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _VOCATIVE = re.compile(
@@ -699,6 +788,74 @@ _STRUCTURED_GATES = (
     "stay mad",
     "keep crying",
     "cares",
+    "pipe down",
+    "nobody asked",
+    "no one asked",
+    "yawn",
+    "lane",
+    "brain of",
+    "brains of",
+    "brain cells of",
+    "iq of",
+    "intellect of",
+    "attention span of",
+    "common sense of",
+    "informed as",
+    "clever as",
+    "bright as",
+    "smart as",
+    "sharp as",
+    "useful as",
+    "qualified as",
+    "knowledgeable as",
+    "written by",
+    "typed by",
+    "made up by",
+    "put together by",
+    "cereal box",
+    "cracker",
+    "lucky dip",
+    "crisp packet",
+    "raffle",
+    "vending machine",
+    "grown-ups",
+    "grownups",
+    "adults",
+    "professionals",
+    "experts",
+    "people who",
+    "those who",
+    "big girls",
+    "big boys",
+    "stick to",
+    "sticks to",
+    "keep up",
+    "oh look",
+    "ah yes",
+    "oh yes",
+    "like yourself",
+    "like you",
+    "like her",
+    "like him",
+    "belongs in",
+    "belong in",
+    "genius",
+    "groundbreaking",
+    "revolutionary",
+    "exactly why",
+    "precisely why",
+    "literally why",
+    "exactly the reason",
+    "lot of you",
+    "lot of them",
+    "pair of you",
+    "pair of them",
+    "bunch of you",
+    "respects you",
+    "likes you",
+    "wants you",
+    "listens to you",
+    "takes you",
 )
 _SHAPE_KEYS = tuple(
     (("shape", str(index)), kind, pattern) for index, (kind, _, pattern) in enumerate(_SHAPES)
@@ -736,6 +893,22 @@ _REBUTTAL = re.compile(
 )
 
 
+# The insult's subject is a thing ("the member benefits are a joke").
+_THINGS = (
+    r"(?:benefits?|posts?|advice|fees?|polic(?:y|ies)|rules?|comments?|stance|statements?"
+    r"|content|ideas?|articles?|videos?|service|app|website|guidelines?|resources?|answers?"
+    r"|responses?|repl(?:y|ies)|webinars?|conference|events?|course|training|stud(?:y|ies)"
+    r"|research|evidence|leaflets?|campaign|survey|update|newsletter|system|process)"
+)
+_THING_SUBJECT = re.compile(rf"\b{_THINGS}\s*{_COPULA}\s*(?:{_MOD}\s+){{0,3}}\Z", re.I)
+_THING_AFTER = re.compile(rf"\s+(?:[\w-]+\s+)?{_THINGS}\b", re.IGNORECASE)
+# Others' opinion reported, not the writer's: "everyone thought she was crazy".
+_REPORTED_BELIEF = re.compile(
+    r"\b(?:everyone|everybody|people|they|others|family|relatives|friends|some)\s+(?:\w+\s+)?"
+    r"(?:thought|think|assumed|believed)\b[^.!?\n]*\Z",
+    re.IGNORECASE,
+)
+_ARTICLE_ADJECTIVE = re.compile(r"\ban?\s+(?P<adj>[a-z][\w'’-]*\s+)\Z", re.IGNORECASE)
 _CUE_WEIGHTS = {"strong": 2.0, "weak": 1.0}
 _NOT_A_COMMAND = re.compile(
     r"(?:\b(?:doesn'?t|doesn’t|don'?t|don’t|didn'?t|didn’t|won'?t|won’t|will|would|not|never"
@@ -750,7 +923,8 @@ _YOU_ARE_CLAUSE = re.compile(
 )
 _NAME_DET_BEFORE = re.compile(
     r"\b(?:that|this|these|those|another|you|ya|such\s+an?|what\s+an?|right\s+old"
-    r"|absolute|total|complete|utter|proper)\s+(?:[\w'’-]+\s+){0,3}\Z",
+    r"|absolute|total|complete|utter|proper)\s+"
+    r"(?:(?!(?:the|a|an|this|that|these|those)\s)[\w'’-]+\s+){0,3}\Z",
     re.IGNORECASE,
 )
 _CALLED_AFTER = re.compile(r"\s+(?:called|named)\s+[A-Z]")
@@ -759,12 +933,51 @@ _FRAGMENT_WORDS = 8
 _LEADING_MOD = re.compile(
     r"^(?:(?:absolutely|utterly|totally|completely|truly|just|so|such|what|an?|honestly)\s+)+"
 )
+# Veiled insults: comparisons that say someone is stupid without an insult
+# word ("the brain of a goldfish", "about as clever as my kettle", "sounds
+# like it was written by a toddler", "a degree out of a Christmas cracker").
+_VEILED = re.compile(
+    r"\b(?:brains?|brain\s+cells?|iq|intellect|attention\s+span|common\s+sense)\s+of\s+an?\s+"
+    r"|\b(?:about\s+)?as\s+(?:well[\s-]informed|informed|clever|bright|smart|sharp|useful"
+    r"|qualified|knowledgeable)\s+as\s+(?:my|a|an)\s+(?:\w+\s+)?(?:cat|dog|goldfish|hamster"
+    r"|toddler|potato|brick|rock|houseplant|teapot|kettle|budgie|parrot)\b"
+    r"|\b(?:written|typed|made\s+up|put\s+together)\s+by\s+an?\s+(?:\w+\s+){0,3}(?:toddler"
+    r"|child|five-year-old|dog|cat|retriever|labrador|hamster|goldfish|monkey|chimp|potato)\b"
+    r"|\b(?:degrees?|qualifications?|licen[cs]es?|certificates?|diplomas?)\s+(?:\w+\s+){0,4}?"
+    r"(?:in|from|out\s+of)\s+(?:a\s+)?(?:cereal\s+box|christmas\s+cracker|lucky\s+dip"
+    r"|crisp\s+packet|raffle|vending\s+machine)",
+    re.IGNORECASE,
+)
+# Condescension and sarcasm, each weak on its own: "leave this to the
+# grown-ups", "stick to selling candles", "do try to keep up", "oh look,
+# she's back", "ah yes, another ...", "much like yourself", "belongs in a
+# museum", "wow, what a genius idea",
+# "you are exactly why ...", "the lot of you.", "nobody likes you".
+_CONDESCENSION = re.compile(
+    r"\bleaves?\s+(?:this(?:\s+one)?|it|that|medicine|the\s+\w+)\s+to\s+(?:the\s+)?"
+    r"(?:grown-?ups|adults|big\s+(?:girls|boys)|professionals|experts|people\s+who|those\s+who)"
+    r"|\bsticks?\s+to\s+(?:selling|flogging|your\s+day\s+job|what\s+(?:you|she|he)\s+knows?)"
+    r"|\b(?:do\s+)?try\s+(?:to\s+|and\s+)?keep\s+up\b"
+    r"|\boh\s+look\W+(?:[\w@]+\W+){0,3}(?:is|are|'s|’s)\s+(?:here|back)\b"
+    r"|\b(?:ah|oh)\s+yes\W+(?:another|more)\b"
+    r"|\b(?:much|just)\s+like\s+(?:yourself|you|her|him)\s*[.!]"
+    r"|\bbelongs?\s+in\s+(?:a\s+museum|the\s+bin|the\s+dark\s+ages|the\s+(?:18|19)\d0s)"
+    r"|\b(?:wow|oh\s+wow|well\s+done|bravo)\W+(?:what\s+an?\s+)?(?:genius|groundbreaking"
+    r"|revolutionary)\b"
+    r"|\b(?:is|are|'re|’re)\s+(?:exactly|precisely|literally)\s+(?:why|the\s+reason)\b"
+    r"|\bthe\s+(?:lot|pair|bunch)\s+of\s+(?:you|them)\s*[.!]"
+    r"|\b(?:nobody|no\s+one|no-one)\s+(?:here\s+)?(?:respects|likes|wants|listens\s+to"
+    r"|takes)\s+you\b",
+    re.IGNORECASE,
+)
 _STRUCTURED_CUES: tuple[tuple[re.Pattern[str], float], ...] = (
     (_SCARE_ROLE, 1.0),
     (_VOCATIVE, 1.0),
     (_NAMED_AT_END, 0.5),
     (_NOBODY_CARES, 1.0),
     (_DISMISSAL, 1.0),
+    (_VEILED, 2.0),
+    (_CONDESCENSION, 1.0),
 )
 # "a dinosaur enthusiast", "clown costume": the noun is a modifier, not a name.
 _COMPOUND_AFTER = re.compile(
@@ -977,7 +1190,11 @@ class HarassmentDetector(Detector):
             ):
                 cues.append((start, end, _fragment_weight(text, match)))
                 continue
-            if match.phrase in _REPROACH and _AT_ORGANISATION.match(text, end):
+            if match.phrase in _REPROACH:
+                # "Shame on you IPALA" is criticism of an organisation; aimed
+                # at a person it still needs a second cue.
+                if not _AT_ORGANISATION.match(text, end):
+                    cues.append((start, end, 1.0))
                 continue
             if note == "directive" and _NOT_A_COMMAND.search(text, max(0, start - 30), start):
                 continue  # "a lump that doesn't go away" describes, it does not order
@@ -1016,7 +1233,7 @@ class HarassmentDetector(Detector):
         """Whether the cues found so far, plus the most the structured cues
         could add, can reach the threshold (a cheap upper bound)."""
         total = sum(weight for _, _, weight in cues) + 0.5  # + a name ending a sentence
-        total += sum(1.0 for kind, _ in present if kind in ("scorn", "quote"))
+        total += sum(2.0 for kind, _ in present if kind in ("scorn", "quote"))
         return total >= _CONTEMPT_ENOUGH
 
     @staticmethod
@@ -1064,10 +1281,18 @@ class HarassmentDetector(Detector):
     def _aimed(text: str, match: PhraseMatch) -> bool:
         before = text[max(0, match.start - _LOOK_BACK) : match.start]
         after = text[match.end : match.end + 60]
-        if _REBUTTAL.search(before):
+        if _REBUTTAL.search(before) or _THING_SUBJECT.search(before):
             return False
+        if _THING_AFTER.match(after) and _PERSON_AFTER.match(after) is None:
+            return False  # "what a useless statement"
+        if match.phrase in _NEEDS_COPULA and _REPORTED_BELIEF.search(before):
+            return False  # "everyone thought she was crazy"
         if match.phrase.startswith(("excuse for", "pathetic excuse", "poor excuse", "sad excuse")):
             return _EXCUSE_AFTER.match(after) is not None
+        # One free adjective after the article: "is a lying cheat", "a two-faced fraud".
+        adjective = _ARTICLE_ADJECTIVE.search(before)
+        if adjective is not None and not _TARGET_BEFORE.search(before):
+            before = before[: adjective.start("adj")]
         if _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before):
             if match.phrase in _NEEDS_COPULA and _TOO_TO.search(before):
                 return _TO_AFTER.match(after) is not None
