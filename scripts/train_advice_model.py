@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
 import re
 import sys
 import time
@@ -36,11 +35,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import _training as tr
+from _training import ROOT
 
-from postguard.detectors import _advice_model as am  # noqa: E402
-from postguard.detectors import _linear_model as lm  # noqa: E402
+from postguard.detectors import _advice_model as am
+from postguard.detectors import _linear_model as lm
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "advice-emnlp2020"
 DEFAULT_OUT = ROOT / "src" / "postguard" / "data" / "advice_model.json"
@@ -80,32 +79,6 @@ def read_split(data: Path, split: str) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def best_threshold(labels: Sequence[int], probs: Sequence[float]) -> tuple[float, float]:
-    """The threshold (on a 0.01 grid) that maximises F1, and that F1."""
-    best = (0.5, -1.0)
-    for step in range(5, 96):
-        t = step / 100
-        f1 = prf(labels, [p >= t for p in probs])[2]
-        if f1 > best[1]:
-            best = (t, f1)
-    return best
-
-
-def prf(labels: Sequence[int], preds: Sequence[bool]) -> tuple[float, float, float, float]:
-    tp = sum(1 for y, p in zip(labels, preds, strict=True) if y and p)
-    fp = sum(1 for y, p in zip(labels, preds, strict=True) if not y and p)
-    fn = sum(1 for y, p in zip(labels, preds, strict=True) if y and not p)
-    correct = sum(1 for y, p in zip(labels, preds, strict=True) if bool(y) == p)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1, correct / len(labels)
-
-
-def sig(x: float) -> float:
-    return float(f"{x:.9g}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -129,79 +102,50 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Imported late: the script must be able to skip without scikit-learn.
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
 
     train_x, train_y = read_split(data, "train")
     dev_x, dev_y = read_split(data, "dev")
     print(f"train: {len(train_x)} sentences ({sum(train_y)} advice); dev: {len(dev_x)}")
     y = np.array(train_y)
-    analyzer = lm.feature_spec(SPEC).features
+    vectorizer = tr.vectorizer_factory(lm.feature_spec(SPEC).features, MIN_DF)
+    classifier = tr.classifier_factory(SEED, balanced=False)
 
-    def vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            analyzer=analyzer,
-            min_df=1 if vocabulary else MIN_DF,
-            sublinear_tf=True,
-            vocabulary=vocabulary,
-            dtype=np.float64,
-        )
-
-    def classifier(c: float) -> LogisticRegression:
-        return LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+    def choose(labels: Sequence[int], probs: Sequence[float]) -> tuple[float, float]:
+        """The threshold (on a 0.01 grid) that maximises F1, and that F1."""
+        return tr.best_threshold(labels, probs, tr.f1_objective)
 
     # Choose C and the threshold by cross-validation on the training split.
-    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED).split(train_x, y))
-    cv: dict[float, tuple[float, float]] = {}
-    for c in C_GRID:
-        oof = np.zeros(len(train_x))
-        for fit_idx, val_idx in folds:
-            vec = vectorizer()
-            xf = vec.fit_transform([train_x[i] for i in fit_idx])
-            clf = classifier(c).fit(xf, y[fit_idx])
-            oof[val_idx] = clf.predict_proba(vec.transform([train_x[i] for i in val_idx]))[:, 1]
-        cv[c] = best_threshold(train_y, oof.tolist())
-        print(f"  cv C={c}: best threshold {cv[c][0]:.2f}, F1 {cv[c][1]:.3f}")
-    c_best = max(cv, key=lambda c: cv[c][1])
-    threshold = cv[c_best][0]
+    folds = tr.stratified_folds(train_x, y, 5, SEED)
+    c_best, threshold, _oof = tr.select_c(
+        train_x, y, folds, C_GRID, vectorizer, classifier, choose, "", "F1", "best threshold"
+    )
 
     # Fit on all training data, prune weak features, refit on the kept
     # vocabulary so that the exported model is exactly the evaluated one.
-    vec = vectorizer()
-    clf = classifier(c_best).fit(vec.fit_transform(train_x), y)
-    names = vec.get_feature_names_out()
-    order = np.argsort(-np.abs(clf.coef_[0]))[:MAX_FEATURES]
-    kept = sorted(str(names[i]) for i in order if abs(clf.coef_[0][i]) > 1e-3)
-    vec = vectorizer({term: i for i, term in enumerate(kept)})
-    clf = classifier(c_best).fit(vec.fit_transform(train_x), y)
+    vec, kept, final, _prob = tr.prune_and_refit_heads(
+        train_x, {"advice": y}, {"advice": c_best}, vectorizer, classifier, MAX_FEATURES, 1e-3
+    )
+    clf = final["advice"]
     dev_prob = clf.predict_proba(vec.transform(dev_x))[:, 1]
 
-    idf = vec.idf_
-    coef = clf.coef_[0]
     blob: dict[str, Any] = {
         "format": am.FORMAT,
         **SPEC,
         "features": "word 1-2grams of postguard.detectors._linear_model.tokens",
         "sublinear_tf": True,
         "norm": "l2",
-        "bias": sig(float(clf.intercept_[0])),
+        "bias": tr.sig(float(clf.intercept_[0])),
         "threshold": threshold,
-        "terms": {t: [sig(float(idf[i])), sig(float(coef[i]))] for i, t in enumerate(kept)},
+        "terms": tr.head_terms(kept, vec.idf_, [clf.coef_[0]]),
     }
-    model = lm.linear_model_from_json(json.loads(json.dumps(blob)), am.FORMAT)
-    py_prob = [model.score(t) for t in dev_x]
-    batched = model.score_many(dev_x)
-    max_diff = max(
-        abs(a - b)
-        for probs in (py_prob, batched)
-        for a, b in zip(probs, dev_prob.tolist(), strict=True)
-    )
-    if max_diff >= 1e-6:
-        print(f"FAILED: pure-Python scores differ from scikit-learn by {max_diff:.2e}")
+    model = tr.load_exported(blob, am.FORMAT)
+    max_diff = tr.max_single_diff(model, dev_x, dev_prob.tolist())
+    if not tr.reproduces(max_diff):
         return 1
 
-    precision, recall, f1, accuracy = prf(dev_y, [p >= threshold for p in py_prob])
+    dev_preds = [model.score(t) >= threshold for t in dev_x]
+    precision, recall, f1 = tr.prf(dev_y, dev_preds)
+    accuracy = tr.accuracy(dev_y, dev_preds)
     start = time.perf_counter()
     for _ in range(5):
         for text in dev_x:
@@ -235,10 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": "python scripts/train_advice_model.py",
     }
     out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(blob, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
-    note = out.with_suffix(".md")
-    note.write_text(render_note(blob["provenance"], threshold, max_diff, per_sentence_us), "utf-8")
+    note = tr.write_model(
+        out, blob, render_note(blob["provenance"], threshold, max_diff, per_sentence_us)
+    )
 
     size = out.stat().st_size
     print(f"chosen C={c_best}, threshold {threshold:.2f}; {len(kept)} features; {size:,} bytes")

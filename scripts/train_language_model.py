@@ -56,11 +56,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import _training as tr
+from _training import ROOT
 
-from postguard.detectors import _linear_model as lm  # noqa: E402
-from postguard.detectors import language  # noqa: E402
+from postguard.detectors import _linear_model as lm
+from postguard.detectors import language
 
 CORPUS = ROOT / "corpus"
 SPLITS = ("posts-dev.jsonl", "posts-dev2.jsonl", "posts-dev3.jsonl")
@@ -126,26 +126,17 @@ def read_davidson(path: Path, count: int, seed: int) -> tuple[list[str], list[in
 
 
 def prf(labels: Sequence[int], preds: Sequence[bool]) -> tuple[float, float, float]:
-    tp = sum(1 for y, p in zip(labels, preds, strict=True) if y and p)
-    fp = sum(1 for y, p in zip(labels, preds, strict=True) if not y and p)
-    fn = sum(1 for y, p in zip(labels, preds, strict=True) if y and not p)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    """Precision, recall, F1; precision is 1 when nothing is predicted."""
+    return tr.prf(labels, preds, empty_precision=1.0)
 
 
 def pick_threshold(labels: Sequence[int], scores: Sequence[float]) -> float:
     """The lowest threshold (0.01 grid) whose precision reaches the target."""
-    for step in range(5, 100):
-        t = step / 100
-        if prf(labels, [s >= t for s in scores])[0] >= TARGET_PRECISION:
-            return t
-    return 0.99
+    return tr.lowest_threshold(labels, scores, TARGET_PRECISION, empty_precision=1.0)
 
 
 def sig(x: float) -> float:
-    return float(f"{x:.10g}")
+    return tr.sig(x, 10)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,16 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sum(len(i.spans) for i in items)} spans; davidson sample: {len(tweets)} tweets"
     )
     weights_grid = DAVIDSON_WEIGHTS if use_davidson else (0.0,)
-    analyzer = lm.feature_spec(SPEC).features
-
-    def vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            analyzer=analyzer,
-            min_df=1 if vocabulary else MIN_DF,
-            sublinear_tf=True,
-            vocabulary=vocabulary,
-            dtype=np.float64,
-        )
+    vectorizer = tr.vectorizer_factory(lm.feature_spec(SPEC).features, MIN_DF)
+    classifier = tr.classifier_factory(SEED, balanced=True)
 
     def rows(
         train: Sequence[Item], chosen: dict[str, str], d_weight: float
@@ -244,9 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts, labels, weights = data
         vec = vectorizer(vocabulary)
         x = vec.fit_transform(texts)
-        clf = LogisticRegression(
-            C=c, max_iter=5000, class_weight="balanced", random_state=SEED
-        ).fit(x, np.array(labels), sample_weight=np.array(weights))
+        clf = classifier(c).fit(x, np.array(labels), sample_weight=np.array(weights))
         return vec, clf
 
     def span_scores(
@@ -320,14 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threshold": threshold,
         "terms": {t: [sig(float(idf[i])), sig(float(coef[i]))] for i, t in enumerate(kept)},
     }
-    model = lm.linear_model_from_json(json.loads(json.dumps(blob)), language.LANGUAGE_MODEL_FORMAT)
-    single = [model.score(s) for s in spans]
-    batched = model.score_many(spans)
-    diff_single = max(abs(a - b) for a, b in zip(single, sk_prob.tolist(), strict=True))
-    diff_batch = max(abs(a - b) for a, b in zip(batched, sk_prob.tolist(), strict=True))
-    max_diff = max(diff_single, diff_batch)
-    if max_diff >= 1e-6:
-        print(f"FAILED: pure-Python scores differ from scikit-learn by {max_diff:.2e}")
+    model = tr.load_exported(blob, language.LANGUAGE_MODEL_FORMAT)
+    max_diff = tr.max_single_diff(model, spans, sk_prob.tolist())
+    if not tr.reproduces(max_diff):
         return 1
     sample = [s for s in spans if 150 <= len(s) <= 250][:300]
     model.score_many(sample)
@@ -375,10 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": "python scripts/train_language_model.py",
     }
     out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(blob, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
-    note = out.with_suffix(".md")
-    note.write_text(render_note(blob["provenance"], results, max_diff, batch_us), "utf-8")
+    note = tr.write_model(out, blob, render_note(blob["provenance"], results, max_diff, batch_us))
     size = out.stat().st_size
     print(
         f"chosen C={c_best:g}, davidson weight {d_best:g}, threshold {threshold:.2f}; "

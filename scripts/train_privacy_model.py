@@ -37,13 +37,14 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import _training as tr
+from _training import ROOT
 
-from postguard.detectors import _linear_model as lm  # noqa: E402
+from postguard.detectors import _linear_model as lm
 
 FORMAT = "postguard-privacy-logreg/1"
 DEFAULT_CORPUS = tuple(ROOT / "corpus" / f"posts-{name}.jsonl" for name in ("dev", "dev2", "dev3"))
@@ -77,37 +78,6 @@ def read_items(paths: Sequence[Path]) -> list[tuple[str, str, dict[str, int]]]:
     return out
 
 
-def prf(labels: Sequence[int], preds: Sequence[bool]) -> tuple[float, float, float]:
-    tp = sum(1 for y, p in zip(labels, preds, strict=True) if y and p)
-    fp = sum(1 for y, p in zip(labels, preds, strict=True) if not y and p)
-    fn = sum(1 for y, p in zip(labels, preds, strict=True) if y and not p)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def f_beta(labels: Sequence[int], preds: Sequence[bool]) -> float:
-    p, r, _ = prf(labels, preds)
-    b2 = BETA * BETA
-    return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
-
-
-def best_threshold(labels: Sequence[int], probs: Sequence[float]) -> tuple[float, float]:
-    """The threshold (0.01 grid, 0.2-0.95) maximising F0.5, and that F0.5."""
-    best = (0.5, -1.0)
-    for step in range(20, 96):
-        t = step / 100
-        score = f_beta(labels, [p >= t for p in probs])
-        if score > best[1]:
-            best = (t, score)
-    return best
-
-
-def sig(x: float) -> float:
-    return float(f"{x:.9g}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, nargs="+", default=list(DEFAULT_CORPUS))
@@ -130,9 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported late: the script must be able to skip without scikit-learn.
     import numpy as np
     import sklearn
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
 
     items = read_items(paths)
     texts = [t for _s, t, _h in items]
@@ -142,44 +109,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(items)} outbound items from {', '.join(p.name for p in paths)}; "
         + ", ".join(f"{h}: {int(y.sum())} positive" for h, y in ys.items())
     )
-    analyzer = lm.feature_spec(SPEC).features
+    vectorizer = tr.vectorizer_factory(lm.feature_spec(SPEC).features, MIN_DF)
+    classifier = tr.classifier_factory(SEED, balanced=True)
+    objective = tr.f_beta_objective(BETA)
 
-    def vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            analyzer=analyzer,
-            min_df=1 if vocabulary else MIN_DF,
-            sublinear_tf=True,
-            vocabulary=vocabulary,
-            dtype=np.float64,
-        )
-
-    def classifier(c: float) -> LogisticRegression:
-        return LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
-
-    def out_of_fold(c: float, head: str, folds: list[Any]) -> np.ndarray:
-        oof = np.zeros(len(texts))
-        y = ys[head]
-        for fit_idx, val_idx in folds:
-            vec = vectorizer()
-            xf = vec.fit_transform([texts[i] for i in fit_idx])
-            clf = classifier(c).fit(xf, y[fit_idx])
-            oof[val_idx] = clf.predict_proba(vec.transform([texts[i] for i in val_idx]))[:, 1]
-        return oof
+    def choose(labels: Sequence[int], probs: Sequence[float]) -> tuple[float, float]:
+        """The threshold (0.01 grid, 0.2-0.95) maximising F0.5, and that F0.5."""
+        return tr.best_threshold(labels, probs, objective, start=20)
 
     chosen: dict[str, tuple[float, float]] = {}
     cv_figures: dict[str, dict[str, Any]] = {}
     for head in HEADS:
         y = ys[head]
-        folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(texts, y))
-        results: dict[float, tuple[float, float, np.ndarray]] = {}
-        for c in C_GRID:
-            oof = out_of_fold(c, head, folds)
-            t, score = best_threshold(y.tolist(), oof.tolist())
-            results[c] = (t, score, oof)
-            print(f"  cv {head} C={c}: threshold {t:.2f}, F0.5 {score:.3f}")
-        c_best = max(results, key=lambda c: results[c][1])
-        t_best, _score, oof = results[c_best]
-        p, r, f1 = prf(y.tolist(), [v >= t_best for v in oof.tolist()])
+        folds = tr.stratified_folds(texts, y, FOLDS, SEED)
+        c_best, t_best, oof = tr.select_c(
+            texts, y, folds, C_GRID, vectorizer, classifier, choose, f"{head} ", "F0.5"
+        )
+        p, r, f1 = tr.prf(y.tolist(), [v >= t_best for v in oof.tolist()])
         chosen[head] = (c_best, t_best)
         cv_figures[head] = {
             "C": c_best,
@@ -196,17 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name in names:
                 fit_idx = [i for i, s in enumerate(splits) if s != name]
                 val_idx = [i for i, s in enumerate(splits) if s == name]
-                vec = vectorizer()
-                clf = classifier(c_best).fit(
-                    vec.fit_transform([texts[i] for i in fit_idx]), y[fit_idx]
+                prob = tr.fit_predict(
+                    texts, y, fit_idx, val_idx, vectorizer, partial(classifier, c_best)
                 )
-                prob = clf.predict_proba(vec.transform([texts[i] for i in val_idx]))[:, 1]
-                lp, lr, lf = prf([int(y[i]) for i in val_idx], [v >= t_best for v in prob])
-                per_split[name] = {
-                    "precision": round(lp, 3),
-                    "recall": round(lr, 3),
-                    "f1": round(lf, 3),
-                }
+                per_split[name] = tr.rounded_prf(
+                    [int(y[i]) for i in val_idx], [v >= t_best for v in prob]
+                )
         cv_figures[head]["leave_one_split_out"] = per_split
         print(f"  {head}: C={c_best}, threshold {t_best:.2f}; CV P {p:.3f} R {r:.3f} F1 {f1:.3f}")
         for name, fig in per_split.items():
@@ -215,23 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"F1 {fig['f1']:.3f}"
             )
 
-    # Fit on everything, keep the strongest features of either head, refit on
-    # the kept vocabulary so that the exported model is exactly the evaluated one.
-    vec = vectorizer()
-    x_all = vec.fit_transform(texts)
-    names_out = vec.get_feature_names_out()
-    strength = np.zeros(len(names_out))
-    for head, (c, _t) in chosen.items():
-        clf = classifier(c).fit(x_all, ys[head])
-        strength = np.maximum(strength, np.abs(clf.coef_[0]))
-    order = np.argsort(-strength)[:MAX_FEATURES]
-    kept = sorted(str(names_out[i]) for i in order if strength[i] > 1e-4)
-    vec = vectorizer({term: i for i, term in enumerate(kept)})
-    x_kept = vec.fit_transform(texts)
-    final = {head: classifier(c).fit(x_kept, ys[head]) for head, (c, _t) in chosen.items()}
-    sk_prob = {head: clf.predict_proba(x_kept)[:, 1] for head, clf in final.items()}
-
-    idf = vec.idf_
+    vec, kept, final, sk_prob = tr.prune_and_refit_heads(
+        texts, ys, {h: c for h, (c, _t) in chosen.items()}, vectorizer, classifier, MAX_FEATURES
+    )
     heads = list(HEADS)
     blob: dict[str, Any] = {
         "format": FORMAT,
@@ -241,23 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sublinear_tf": True,
         "norm": "l2",
         "heads": heads,
-        "biases": [sig(float(final[h].intercept_[0])) for h in heads],
+        "biases": [tr.sig(float(final[h].intercept_[0])) for h in heads],
         "thresholds": {h: chosen[h][1] for h in heads},
-        "terms": {
-            t: [sig(float(idf[i]))] + [sig(float(final[h].coef_[0][i])) for h in heads]
-            for i, t in enumerate(kept)
-        },
+        "terms": tr.head_terms(kept, vec.idf_, [final[h].coef_[0] for h in heads]),
     }
-    model = lm.linear_model_from_json(json.loads(json.dumps(blob)), FORMAT)
-    py = [model.scores(t) for t in texts]
-    max_diff = max(abs(py[i][h] - float(sk_prob[h][i])) for i in range(len(texts)) for h in heads)
-    for h in heads:
-        batched = model.score_many(texts, h)
-        max_diff = max(
-            max_diff, *(abs(a - float(b)) for a, b in zip(batched, sk_prob[h], strict=True))
-        )
-    if max_diff >= 1e-6:
-        print(f"FAILED: pure-Python scores differ from scikit-learn by {max_diff:.2e}")
+    model = tr.load_exported(blob, FORMAT)
+    max_diff = tr.max_head_diff(model, texts, sk_prob)
+    if not tr.reproduces(max_diff):
         return 1
 
     start = time.perf_counter()
@@ -281,10 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": "python scripts/train_privacy_model.py",
     }
     out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(blob, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
-    note = out.with_suffix(".md")
-    note.write_text(render_note(blob["provenance"], max_diff, per_item_us), "utf-8")
+    note = tr.write_model(out, blob, render_note(blob["provenance"], max_diff, per_item_us))
     size = out.stat().st_size
     print(f"{len(kept)} features; {size:,} bytes")
     print(f"pure Python vs scikit-learn: max abs diff {max_diff:.1e}")
