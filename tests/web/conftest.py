@@ -46,6 +46,17 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _secrets_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Inbox secrets and channel credentials are encrypted at rest: tests need a key.
+    if not (
+        os.environ.get("POSTGUARD_SECRETS_KEY") or os.environ.get("POSTGUARD_SECRETS_KEY_FILE")
+    ):
+        from cryptography.fernet import Fernet
+
+        monkeypatch.setenv("POSTGUARD_SECRETS_KEY", Fernet.generate_key().decode())
+
+
 @dataclass
 class World:
     """One organization with a person in every role, a channel, and a second

@@ -178,6 +178,11 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_USERNAME = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
+#: Password-reset throttling: mails asked for per e-mail address and per client
+#: address in the window; beyond that the same neutral page answers and nothing is sent.
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESETS_PER_EMAIL = 3
+PASSWORD_RESETS_PER_ADDRESS = 3
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -25,11 +25,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="pages/password_reset.html",
-            email_template_name="pages/password_reset_email.txt",
-            subject_template_name="pages/password_reset_subject.txt",
-        ),
+        views.RequestResetView.as_view(),
         name="password_reset",
     ),
     path(

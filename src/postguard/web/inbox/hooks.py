@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from postguard.web.audit.services import record
 from postguard.web.errors import Invalid, NotFound, ServiceError
-from postguard.web.inbox import services
+from postguard.web.inbox import services, vault
 from postguard.web.inbox.models import InboxItem, Source, WebhookNonce, WebhookSecret
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Role
@@ -69,7 +69,11 @@ def rotate_secret(user: AnyUser, channel_id: int) -> str:
     channel = orgs.get_channel(user, channel_id)
     orgs.require_role(user, channel.org, {Role.ADMIN}, "set a channel's webhook secret")
     value = secrets.token_urlsafe(32)
-    WebhookSecret.objects.update_or_create(channel=channel, defaults={"secret": value})
+    # Stored encrypted; shown once, now, and never again.
+    WebhookSecret.objects.update_or_create(
+        channel=channel,
+        defaults={"secret": vault.seal({"secret": value}), "created_at": timezone.now()},
+    )
     # The secret itself never goes into the record.
     record("inbox.webhook_secret", actor=user, org=channel.org, obj=channel)
     return value
@@ -95,7 +99,7 @@ def receive(channel_id: int, body: bytes, meta: dict[str, str]) -> list[InboxIte
         raise Unsigned("Unsigned request: X-Postguard-Signature, -Timestamp and -Nonce are needed.")
     if not timestamp.isdigit() or len(nonce) > 100:
         raise Unsigned("Bad timestamp or nonce.")
-    if not hmac.compare_digest(sign(hook.secret, timestamp, nonce, body), signature):
+    if not hmac.compare_digest(sign(hook.plain(), timestamp, nonce, body), signature):
         raise Unsigned("Bad signature.")
     now = timezone.now()
     sent = datetime.fromtimestamp(int(timestamp), tz=UTC)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from postguard.web.inbox import vault
 from postguard.web.orgs.models import Channel, Organization, Role
 from postguard.web.workflow.models import OutboxItem
 
@@ -106,11 +107,19 @@ class InboxItem(models.Model):
 
 
 class WebhookSecret(models.Model):
-    """The shared secret that signs a channel's inbound webhook requests."""
+    """The shared secret that signs a channel's inbound webhook requests, encrypted
+    (see vault.py); ``created_at`` is when it was last set."""
 
     channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="inbox_hook")
-    secret = models.CharField(max_length=128)
+    secret = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __repr__(self) -> str:
+        return f"<WebhookSecret of channel {self.channel_id}: hidden>"
+
+    def plain(self) -> str:
+        """The decrypted secret, for checking a signature; never rendered or logged."""
+        return vault.unseal(self.secret).get("secret", "")
 
 
 class WebhookNonce(models.Model):
@@ -138,11 +147,15 @@ class Endpoint(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="endpoints")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    #: Slack/Teams: the webhook URL. Matrix: the homeserver's base URL.
-    url = models.URLField(max_length=1000)
-    #: Matrix only: the room id and the access token of the bot account.
+    #: Matrix only: the homeserver's base URL (Slack/Teams webhook URLs are secrets,
+    #: kept encrypted in ``secret``).
+    url = models.URLField(max_length=1000, blank=True)
+    #: Matrix only: the room id.
     room = models.CharField(max_length=255, blank=True)
-    token = models.CharField(max_length=500, blank=True)
+    #: Encrypted (see vault.py): ``{"url": ...}`` for Slack/Teams, ``{"token": ...}``
+    #: (the bot's access token) for Matrix. Never rendered or logged.
+    secret = models.TextField(blank=True)
+    secret_set_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -151,6 +164,10 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    def secrets(self) -> dict[str, str]:
+        """The decrypted webhook URL or access token, for delivery only."""
+        return vault.unseal(self.secret)
 
 
 class EscalationRule(models.Model):

@@ -122,6 +122,23 @@ def _send(notification: Notification) -> None:
     if endpoint is None:
         raise RuntimeError("the endpoint was deleted")
     text = f"{subject}\n\n{notification.body}"
+    secrets = endpoint.secrets()
+    try:
+        _post(endpoint, notification, subject, text, secrets)
+    except Exception as exc:
+        # The error goes into the log and the page: never with the secret URL or token in it.
+        message = scrubbed = str(exc)
+        for value in secrets.values():
+            if value:
+                scrubbed = scrubbed.replace(value, "<secret>")
+        if scrubbed == message:
+            raise
+        raise RuntimeError(f"{type(exc).__name__}: {scrubbed}") from None
+
+
+def _post(
+    endpoint: Endpoint, notification: Notification, subject: str, text: str, secrets: dict[str, str]
+) -> None:
     with httpx.Client(timeout=HTTP_TIMEOUT, follow_redirects=False) as client:
         if endpoint.kind == Endpoint.Kind.MATRIX:
             # The client-server API; the transaction id makes a retry idempotent.
@@ -132,10 +149,12 @@ def _send(notification: Notification) -> None:
             response = client.put(
                 url,
                 json={"msgtype": "m.text", "body": text},
-                headers={"Authorization": f"Bearer {endpoint.token}"},
+                headers={"Authorization": f"Bearer {secrets.get('token', '')}"},
             )
         else:
-            response = client.post(endpoint.url, json=payload(endpoint.kind, subject, text))
+            response = client.post(
+                secrets.get("url", ""), json=payload(endpoint.kind, subject, text)
+            )
     if response.status_code >= 300:
         raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
 

@@ -29,7 +29,7 @@ from postguard.connectors.base import InboundItem
 from postguard.web.audit.models import AuditEntry
 from postguard.web.audit.services import record
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
-from postguard.web.inbox import notify, triage
+from postguard.web.inbox import notify, triage, vault
 from postguard.web.inbox.models import (
     Case,
     CaseStep,
@@ -1019,10 +1019,22 @@ def save_endpoint(
         raise Invalid("An endpoint needs a name.")
     if Endpoint.objects.filter(org=org, name=name).exists():
         raise Conflict(f"There is already an endpoint named {name!r}.")
+    url = url.strip()
+    # Slack/Teams webhook URLs and Matrix tokens are bearer secrets: stored encrypted.
+    if kind == Endpoint.Kind.MATRIX:
+        secret = vault.seal({"token": token.strip()})
+    else:
+        secret, url = vault.seal({"url": url}), ""
     endpoint = Endpoint.objects.create(
-        org=org, name=name[:120], kind=kind, url=url.strip(), room=room.strip(), token=token.strip()
+        org=org,
+        name=name[:120],
+        kind=kind,
+        url=url,
+        room=room.strip(),
+        secret=secret,
+        secret_set_at=timezone.now(),
     )
-    # The URL and token are secrets of sorts: the record names the endpoint only.
+    # The URL and token are secrets: the record names the endpoint only.
     record("endpoint.create", actor=user, org=org, obj=endpoint, after={"name": name, "kind": kind})
     return endpoint
 

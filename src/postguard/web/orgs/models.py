@@ -144,6 +144,15 @@ class ApiToken(models.Model):
         return f"token {self.prefix}… of {self.user}"
 
 
+class PasswordResetRequest(models.Model):
+    """A password-reset mail sent (or asked for), kept for throttling (pruned after the
+    window). ``email`` is what was typed, lower-cased; it may belong to no one."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+
 class LoginFailure(models.Model):
     """A failed sign-in, kept for throttling (pruned after the window)."""
 

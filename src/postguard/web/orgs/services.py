@@ -38,6 +38,7 @@ from postguard.web.orgs.models import (
     Membership,
     Network,
     Organization,
+    PasswordResetRequest,
     Role,
 )
 
@@ -650,6 +651,27 @@ def note_login_failure(username: str, address: str) -> None:
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     LoginFailure.objects.filter(at__lt=now - window).delete()
     LoginFailure.objects.create(username=username.lower()[:150], address=address[:64], at=now)
+
+
+@transaction.atomic
+def password_reset_allowed(email: str, address: str) -> bool:
+    """Whether a password-reset mail may be sent for ``email`` asked from ``address``
+    (the same answer whether or not the address belongs to anyone). Allowed requests
+    count towards the limits; refused ones go into the record."""
+    email = email.strip().lower()[:254]
+    address = address[:64]
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.PASSWORD_RESET_WINDOW_SECONDS)
+    PasswordResetRequest.objects.filter(at__lt=since).delete()
+    recent = PasswordResetRequest.objects.filter(at__gte=since)
+    if (
+        recent.filter(email=email).count() >= settings.PASSWORD_RESETS_PER_EMAIL
+        or recent.filter(address=address).count() >= settings.PASSWORD_RESETS_PER_ADDRESS
+    ):
+        record("auth.password_reset_throttled", after={"email": email, "address": address})
+        return False
+    PasswordResetRequest.objects.create(email=email, address=address, at=now)
+    return True
 
 
 # --- administrators ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.auth.views import LoginView, PasswordResetConfirmView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -81,6 +81,22 @@ class SignInView(LoginView):
     template_name = "pages/login.html"
     authentication_form = forms.ThrottledLoginForm
     redirect_authenticated_user = True
+
+
+class RequestResetView(PasswordResetView):
+    """Django's reset request, throttled per e-mail and per client address; a refused
+    request gets the same neutral page as any other (whether or not the account exists)."""
+
+    template_name = "pages/password_reset.html"
+    email_template_name = "pages/password_reset_email.txt"
+    subject_template_name = "pages/password_reset_subject.txt"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = str(form.cleaned_data.get("email", ""))
+        address = str(self.request.META.get("REMOTE_ADDR", ""))
+        if not orgs.password_reset_allowed(email, address):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class ResetPasswordView(PasswordResetConfirmView):
