@@ -288,3 +288,29 @@ def write_model(out: Path, blob: dict[str, Any], note: str) -> Path:
     note_path = out.with_suffix(".md")
     note_path.write_text(note, "utf-8")
     return note_path
+
+
+def cv_table(prov: dict[str, Any]) -> str:
+    """The note's per-head cross-validation rows (head, positives, C, threshold, P, R, F1)."""
+    return "\n".join(
+        f"| {head} (`{prov['heads'][head]}`) | {fig['positives']} | {fig['C']} | "
+        f"{fig['threshold']:.2f} | {fig['precision']:.3f} | {fig['recall']:.3f} | "
+        f"{fig['f1']:.3f} |"
+        for head, fig in prov["cv"].items()
+    )
+
+
+def leave_one_split_out_table(prov: dict[str, Any]) -> str:
+    """The note's rows for each head scored on a split left out of training."""
+    return "\n".join(
+        f"| {head} | {split} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} |"
+        for head, fig in prov["cv"].items()
+        for split, f in fig["leave_one_split_out"].items()
+    )
+
+
+def report_written(out: Path, note: Path, max_diff: float, scoring: str) -> None:
+    """The closing lines every training script prints after writing its model."""
+    print(f"pure Python vs scikit-learn: max abs diff {max_diff:.1e}")
+    print(scoring)
+    print(f"wrote {out} and {note}")

@@ -186,9 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     size = out.stat().st_size
     print(f"chosen C={c_best}, threshold {threshold:.2f}; {len(kept)} features; {size:,} bytes")
     print(f"dev: precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f} accuracy {accuracy:.3f}")
-    print(f"pure Python vs scikit-learn: max abs diff {max_diff:.1e}")
-    print(f"pure-Python scoring: {per_sentence_us:.1f} µs per sentence")
-    print(f"wrote {out} and {note}")
+    tr.report_written(
+        out, note, max_diff, f"pure-Python scoring: {per_sentence_us:.1f} µs per sentence"
+    )
     return 0
 
 

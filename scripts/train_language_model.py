@@ -358,9 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(kept)} features; {size:,} bytes"
     )
     print(f"cv (out-of-fold, items): AP {ap_best:.3f} P {cv_p:.3f} R {cv_r:.3f} F1 {cv_f1:.3f}")
-    print(f"pure Python vs scikit-learn: max abs diff {max_diff:.1e}")
-    print(f"batched scoring: {batch_us:.1f} µs per 150-250 char span")
-    print(f"wrote {out} and {note}")
+    tr.report_written(
+        out, note, max_diff, f"batched scoring: {batch_us:.1f} µs per 150-250 char span"
+    )
     return 0
 
 

@@ -201,28 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     note = tr.write_model(out, blob, render_note(blob["provenance"], max_diff, per_item_us))
     size = out.stat().st_size
     print(f"{len(kept)} features; {size:,} bytes")
-    print(f"pure Python vs scikit-learn: max abs diff {max_diff:.1e}")
-    print(f"pure-Python scoring: {per_item_us:.1f} µs per item")
-    print(f"wrote {out} and {note}")
+    tr.report_written(out, note, max_diff, f"pure-Python scoring: {per_item_us:.1f} µs per item")
     return 0
 
 
 def render_note(prov: dict[str, Any], max_diff: float, us: float) -> str:
-    rows = []
-    for head, fig in prov["cv"].items():
-        rows.append(
-            f"| {head} (`{prov['heads'][head]}`) | {fig['positives']} | {fig['C']} | "
-            f"{fig['threshold']:.2f} | {fig['precision']:.3f} | {fig['recall']:.3f} | "
-            f"{fig['f1']:.3f} |"
-        )
-    loso = []
-    for head, fig in prov["cv"].items():
-        for split, f in fig["leave_one_split_out"].items():
-            loso.append(
-                f"| {head} | {split} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} |"
-            )
-    table = "\n".join(rows)
-    loso_table = "\n".join(loso)
+    table = tr.cv_table(prov)
+    loso_table = tr.leave_one_split_out_table(prov)
     return f"""# privacy_model.json: "is this post a case narrative?"
 
 A small TF-IDF + logistic-regression model with two heads, used by

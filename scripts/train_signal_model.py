@@ -253,20 +253,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     note = tr.write_model(out, blob, render_note(blob["provenance"], max_diff, per_item_us))
     size = out.stat().st_size
     print(f"{len(kept)} features; {size:,} bytes")
-    print(f"pure Python vs scikit-learn: max abs diff {max_diff:.1e}")
-    print(f"pure-Python scoring: {per_item_us:.1f} µs per item")
-    print(f"wrote {out} and {note}")
+    tr.report_written(out, note, max_diff, f"pure-Python scoring: {per_item_us:.1f} µs per item")
     return 0
 
 
 def render_note(prov: dict[str, Any], max_diff: float, us: float) -> str:
-    rows = []
-    for head, fig in prov["cv"].items():
-        rows.append(
-            f"| {head} (`{prov['heads'][head]}`) | {fig['positives']} | {fig['C']} | "
-            f"{fig['threshold']:.2f} | {fig['precision']:.3f} | {fig['recall']:.3f} | "
-            f"{fig['f1']:.3f} |"
-        )
     conf = prov["cv"].get("crisis", {}).get("confident")
     conf_line = (
         f'Crisis "confident" threshold {conf["threshold"]:.2f}: out-of-fold precision '
@@ -274,14 +265,8 @@ def render_note(prov: dict[str, Any], max_diff: float, us: float) -> str:
         if conf
         else ""
     )
-    loso = []
-    for head, fig in prov["cv"].items():
-        for split, f in fig["leave_one_split_out"].items():
-            loso.append(
-                f"| {head} | {split} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} |"
-            )
-    table = "\n".join(rows)
-    loso_table = "\n".join(loso)
+    table = tr.cv_table(prov)
+    loso_table = tr.leave_one_split_out_table(prov)
     return f"""# signal_model.json: inbound crisis, consultation request and complaint
 
 A small TF-IDF + logistic-regression model with three heads, used by
