@@ -67,11 +67,16 @@ def load_corpus(path: str) -> list[Item]:
     return items
 
 
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Rates:
+    """Precision, recall and F1 from ``tp``/``fp``/``fn`` (1.0 when there is nothing to count).
+
+    Shared by the engine's benchmark and the inbox's triage benchmark.
+    """
+
+    __slots__ = ()
+    tp: int
+    fp: int
+    fn: int
 
     @property
     def precision(self) -> float:
@@ -85,6 +90,13 @@ class Counts:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Counts(Rates):
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
 
 
 def score(

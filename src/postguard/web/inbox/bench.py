@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from postguard.bench import Rates
 from postguard.web.inbox import triage
 
 START = "<!-- inbox-benchmark:start -->"
@@ -31,25 +32,12 @@ TARGETS = {triage.CRISIS: 0.90, triage.CONSULT: 0.90}
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class Row(Rates):
     name: str
     support: int
     tp: int
     fp: int
     fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass(frozen=True, slots=True)
