@@ -149,7 +149,15 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
             click.echo(f"  {login.username:<16} {login.role}")
     from waitress import serve as waitress_serve
 
+    from postguard.web.orgs.clients import waitress_options
     from postguard.web.wsgi import application
+
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        click.echo(
+            "postguard: trusting X-Forwarded-For from "
+            + ", ".join(str(network) for network in proxies)
+        )
 
     stop = threading.Event()
     worker = threading.Thread(
@@ -158,7 +166,14 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
     worker.start()
     click.echo(f"postguard: serving on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="postguard")
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="postguard",
+            **waitress_options(proxies),
+        )
     finally:
         stop.set()
 
@@ -210,7 +225,8 @@ def createadmin(
     _ensure_data_dir()
     call_command("migrate", interactive=False, verbosity=0)
     membership = create_admin(username, email=email, password=password, org_name=org_name)
-    click.echo(f"created administrator {username} of {membership.org.name}")
+    # The name as stored (canonical), which is what the person signs in with.
+    click.echo(f"created administrator {membership.user.get_username()} of {membership.org.name}")
 
 
 @click.group()

@@ -17,6 +17,11 @@ Environment:
   ``<data dir>/secrets_key``).
 - ``POSTGUARD_PUBLISH_TOO_LATE_MINUTES`` (default 120): a post not published this
   long after its time goes back to the committee instead of out.
+- ``POSTGUARD_TRUSTED_PROXIES``: comma-separated addresses or networks (``10.0.0.1``,
+  ``10.0.0.0/8``) of reverse proxies whose X-Forwarded-For names the client; none by
+  default, so the header is ignored.
+- ``POSTGUARD_SIGNIN_FAILURES_PER_NAME`` (default 5), ``POSTGUARD_SIGNIN_FAILURES_PER_ADDRESS``
+  (default 50), ``POSTGUARD_SIGNIN_COOLOFF_MINUTES`` (default 15): sign-in throttling.
 - ``POSTGUARD_OAUTH_<NETWORK>_CLIENT_ID`` / ``_CLIENT_SECRET``: the app registered
   with a network, for connecting its channels with OAuth.
 
@@ -26,12 +31,14 @@ Importing this module has no side effects (mypy's Django plugin imports it).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from postguard.web.orgs.clients import parse_networks
 from postguard.web.paths import data_dir
 
 
@@ -54,6 +61,15 @@ def _secret(name: str) -> str | None:
         except OSError as exc:
             raise ImproperlyConfigured(f"cannot read {name}_FILE {path}: {exc}") from exc
     return None
+
+
+def _positive(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 PRODUCTION = _flag("POSTGUARD_PRODUCTION")
@@ -96,9 +112,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "postguard.web.publishing",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First: nothing may read a proxy header that a client sent itself.
+    "postguard.web.orgs.clients.ForwardedHeaders",
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one: turns every error under /api/ into JSON, whoever answered it.
     "postguard.web.middleware.ApiJsonErrors",
@@ -109,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a sign-in lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "postguard.web.urls"
@@ -174,10 +195,38 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-#: Login throttling: failures allowed per user name and per address in the window.
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
-LOGIN_FAILURES_PER_USERNAME = 5
-LOGIN_FAILURES_PER_ADDRESS = 20
+#: Reverse proxies trusted to say who the client is (X-Forwarded-For); see orgs/clients.py.
+try:
+    TRUSTED_PROXIES = parse_networks(os.environ.get("POSTGUARD_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"POSTGUARD_TRUSTED_PROXIES: {exc}") from None
+
+# Sign-in throttling by django-axes (orgs/signin.py explains the two limits). The axes
+# checker backend comes first; the second looks people up by the canonical user name.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "postguard.web.orgs.signin.CanonicalNameBackend",
+]
+#: Failures for one user name from one address before that pair is locked.
+AXES_FAILURE_LIMIT = _positive("POSTGUARD_SIGNIN_FAILURES_PER_NAME", 5)
+#: Failures from one address (any names) before it is locked for every name that has
+#: not signed in from there before.
+SIGNIN_FAILURES_PER_ADDRESS = max(
+    _positive("POSTGUARD_SIGNIN_FAILURES_PER_ADDRESS", 50), AXES_FAILURE_LIMIT
+)
+#: A successful sign-in from an address within this many days makes it "known" for that name.
+SIGNIN_KNOWN_ADDRESS_DAYS = 90
+AXES_COOLOFF_TIME = timedelta(minutes=_positive("POSTGUARD_SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "postguard.web.orgs.signin.lockout_parameters"
+AXES_USERNAME_CALLABLE = "postguard.web.orgs.signin.throttled_name"
+AXES_CLIENT_IP_CALLABLE = "postguard.web.orgs.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "postguard.web.orgs.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+#: Tries during a lockout do not prolong it: a person locked out by a stranger at the
+#: same address gets back in after the cool-off however often they tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False
 #: Password-reset throttling: mails asked for per e-mail address and per client
 #: address in the window; beyond that the same neutral page answers and nothing is sent.
 PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
@@ -236,5 +285,6 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"postguard": {"level": "INFO"}},
+    # axes logs every failure with the details masked; the record keeps them instead.
+    "loggers": {"postguard": {"level": "INFO"}, "axes": {"level": "ERROR"}},
 }

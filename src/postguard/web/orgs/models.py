@@ -151,11 +151,3 @@ class PasswordResetRequest(models.Model):
     email = models.CharField(max_length=254, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(db_index=True)
-
-
-class LoginFailure(models.Model):
-    """A failed sign-in, kept for throttling (pruned after the window)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(db_index=True)

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessLog
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
@@ -34,12 +36,17 @@ from postguard.web.orgs.models import (
     Audience,
     Channel,
     Invitation,
-    LoginFailure,
     Membership,
     Network,
     Organization,
     PasswordResetRequest,
     Role,
+)
+from postguard.web.orgs.names import (
+    MAX_USERNAME_CHARS,
+    canonical_username,
+    skeleton,
+    username_problem,
 )
 
 AnyUser = User | AnonymousUser
@@ -470,6 +477,30 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def check_new_username(username: str) -> str:
+    """The canonical form of a wanted user name, refused when it is taken, looks like
+    a name that is taken, or uses characters outside the safe set."""
+    name = canonical_username(username)
+    problem = username_problem(name)
+    if problem is not None and not 0 < len(name) <= MAX_USERNAME_CHARS:
+        raise Invalid(problem)
+    model = get_user_model()
+    if model.objects.filter(username=name).exists():
+        raise Conflict(f"The user name {name!r} is taken.")
+    wanted = skeleton(name)
+    # Few people per installation: comparing with every name is cheap, and it also
+    # catches names made before the character set was restricted.
+    for existing in model.objects.values_list("username", flat=True).iterator():
+        if skeleton(existing) == wanted:
+            raise Conflict(
+                f"The user name {name!r} looks too much like the existing user name "
+                f"{existing!r}; choose one that cannot be mistaken for it."
+            )
+    if problem is not None:
+        raise Invalid(problem)
+    return name
+
+
 @transaction.atomic
 def create_user(
     username: str,
@@ -479,12 +510,10 @@ def create_user(
     full_name: str = "",
     validate: bool = True,
 ) -> User:
+    """A new person. The user name is stored in its canonical form (what sign-in
+    looks up) and must pass :func:`check_new_username`."""
     model = get_user_model()
-    username = username.strip()
-    if not username:
-        raise Invalid("A user name is required.")
-    if model.objects.filter(username=username).exists():
-        raise Conflict(f"The user name {username!r} is taken.")
+    username = check_new_username(username)
     first, _, last = full_name.strip().partition(" ")
     user = model(username=username, email=email.strip(), first_name=first, last_name=last)
     if password is None:
@@ -624,33 +653,31 @@ def revoke_token(actor: User, token_id: int) -> ApiToken:
     return found
 
 
-# --- sign-in throttling ----------------------------------------------------------
-
-
-def login_allowed(username: str, address: str) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if (
-        recent.filter(username=username.lower()[:150]).count()
-        >= settings.LOGIN_FAILURES_PER_USERNAME
-    ):
-        return False
-    return recent.filter(address=address[:64]).count() < settings.LOGIN_FAILURES_PER_ADDRESS
+# --- password resets -------------------------------------------------------------
 
 
 @transaction.atomic
-def password_was_reset(user: User) -> None:
+def password_was_reset(user: User, address: str = "") -> None:
     """After a reset by mailed link: the record notes it, and the sign-in throttle
-    forgets the failures under that name (the refusal message offers the reset)."""
-    LoginFailure.objects.filter(username=user.get_username().lower()[:150]).delete()
+    forgets the failures under that name (the lockout page offers the reset). Having
+    read the mail, the person counts as known at ``address``, so a lockout of that
+    address as a whole does not keep them out either."""
+    name = user.get_username()
+    reset_sign_in_failures(name)
+    if address:
+        AccessLog.objects.create(
+            username=name,
+            ip_address=address,
+            user_agent="(password reset)",
+            http_accept="",
+            path_info="",
+        )
     record("auth.password_reset", actor=user, obj=user)
 
 
-def note_login_failure(username: str, address: str) -> None:
-    now = timezone.now()
-    window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    LoginFailure.objects.filter(at__lt=now - window).delete()
-    LoginFailure.objects.create(username=username.lower()[:150], address=address[:64], at=now)
+def reset_sign_in_failures(username: str) -> int:
+    """Lift the sign-in lockouts of a name (from every address)."""
+    return int(axes_reset(username=canonical_username(username)))
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 
@@ -13,20 +12,6 @@ from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Audience, Channel, Membership, Network, Organization, Role
 from postguard.web.workflow.models import Decision, Kind
 from postguard.web.workflow.services import MAX_COMMENT_CHARS, MAX_POST_CHARS
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's sign-in form, refusing after too many recent failures."""
-
-    def clean(self) -> dict[str, Any]:
-        username = str(self.data.get("username", ""))
-        address = str(self.request.META.get("REMOTE_ADDR", "")) if self.request else ""
-        if username and not orgs.login_allowed(username, address):
-            raise ValidationError(
-                "Too many failed sign-ins. Wait 15 minutes, or reset your password.",
-                code="throttled",
-            )
-        return super().clean()
 
 
 class ChannelChoice(forms.ModelChoiceField):  # type: ignore[type-arg]

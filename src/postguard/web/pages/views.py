@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from postguard.web.audit import services as audit
 from postguard.web.errors import Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
+from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
 from postguard.web.pages.current import choose, current_membership
@@ -78,8 +79,10 @@ def _invalid(request: HttpRequest, form: Form) -> HttpResponse:
 
 
 class SignInView(LoginView):
+    """Django's sign-in; django-axes throttles it (orgs/signin.py) and answers a
+    lockout with the error page."""
+
     template_name = "pages/login.html"
-    authentication_form = forms.ThrottledLoginForm
     redirect_authenticated_user = True
 
 
@@ -93,7 +96,7 @@ class RequestResetView(PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         email = str(form.cleaned_data.get("email", ""))
-        address = str(self.request.META.get("REMOTE_ADDR", ""))
+        address = address_or_blank(self.request)
         if not orgs.password_reset_allowed(email, address):
             return redirect(self.get_success_url())
         return super().form_valid(form)
@@ -106,7 +109,7 @@ class ResetPasswordView(PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        orgs.password_was_reset(form.user)
+        orgs.password_was_reset(form.user, address_or_blank(self.request))
         return response
 
 
@@ -735,6 +738,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 raise
             form.add_error(None, str(exc))
         else:
-            login(request, found.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, found.user, backend="postguard.web.orgs.signin.CanonicalNameBackend")
             return redirect("dashboard")
     return render(request, "pages/invitation.html", {"form": form, "invitation": invitation})
