@@ -423,3 +423,17 @@ def test_existing_names_are_made_canonical_by_the_migration(world: World) -> Non
     names = set(User.objects.values_list("username", flat=True))
     assert "legacy-name" in names and "Legacy-Name" not in names
     assert {"CLASH", "clash"} <= names, "a clash is left for a person to resolve"
+
+
+def test_token_commands_find_the_user_by_any_spelling_of_the_name(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["token", "create", " Author", "--name", "cron"])
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out.strip()
+    token_id = world["author"].api_tokens.get(name="cron").pk
+    with pytest.raises(SystemExit) as done:
+        main(["token", "revoke", "AUTHOR", str(token_id)])
+    assert done.value.code in (0, None)
+    assert world["author"].api_tokens.get(pk=token_id).revoked_at is not None

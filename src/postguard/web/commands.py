@@ -244,9 +244,10 @@ def token_create(data_dir: str | None, username: str, name: str) -> None:
     _setup(data_dir)
     from django.contrib.auth import get_user_model
 
+    from postguard.web.orgs.names import canonical_username
     from postguard.web.orgs.services import create_token
 
-    user = get_user_model().objects.filter(username=username).first()
+    user = get_user_model().objects.filter(username=canonical_username(username)).first()
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     plain, api_token = create_token(user, name)
@@ -267,9 +268,10 @@ def token_revoke(data_dir: str | None, username: str, token_id: int) -> None:
     _setup(data_dir)
     from django.contrib.auth import get_user_model
 
+    from postguard.web.orgs.names import canonical_username
     from postguard.web.orgs.services import revoke_token
 
-    user = get_user_model().objects.filter(username=username).first()
+    user = get_user_model().objects.filter(username=canonical_username(username)).first()
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     revoke_token(user, token_id)
