@@ -109,6 +109,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         message = error.get("msg", "invalid")
         if error.get("type") == "string_unicode":
             message = "contains an invalid character (a lone surrogate such as \\ud800)"
+        elif error.get("type") == "missing" and not where:
+            message = "the request needs a JSON object body"
         problems.append(f"{where}: {message}" if where else message)
     return _error(
         request, 422, "Invalid request: " + "; ".join(str(p) for p in problems), errors=exc.errors
