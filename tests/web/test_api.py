@@ -44,6 +44,12 @@ def api_for(world: World, role: str) -> Api:
     return Api(token)
 
 
+def seen(api: Api, post_id: int) -> dict[str, Any]:
+    """What a reviewer read: the revision and content hash the API shows them."""
+    body = api.get(f"/posts/{post_id}").json()
+    return {"revision": body["revision"], "content_hash": body["content_hash"]}
+
+
 def test_a_post_goes_from_draft_to_ready_through_the_api(world: World) -> None:
     author, reviewer = api_for(world, "author"), api_for(world, "reviewer")
     created = author.post("/posts", {"text": COMPLIANT, "channel": world.channel.pk})
@@ -54,7 +60,8 @@ def test_a_post_goes_from_draft_to_ready_through_the_api(world: World) -> None:
     submitted = author.post(f"/posts/{post['id']}/submit")
     assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
     reviewed = reviewer.post(
-        f"/posts/{post['id']}/reviews", {"decision": "approve", "comment": "Fine"}
+        f"/posts/{post['id']}/reviews",
+        {"decision": "approve", "comment": "Fine", **seen(reviewer, post["id"])},
     )
     assert reviewed.status_code == 201, reviewed.content
     detail = author.get(f"/posts/{post['id']}").json()
@@ -83,12 +90,18 @@ def test_a_chair_override_needs_a_justification(world: World) -> None:
     author, chair = api_for(world, "author"), api_for(world, "chair")
     post = author.post("/posts", {"text": PRIVACY, "channel": world.channel.pk}).json()
     author.post(f"/posts/{post['id']}/submit")
-    refused = chair.post(f"/posts/{post['id']}/reviews", {"decision": "approve"})
-    assert refused.status_code == 400
+    refused = chair.post(
+        f"/posts/{post['id']}/reviews", {"decision": "approve", **seen(chair, post["id"])}
+    )
+    assert refused.status_code == 422
     assert "justification" in refused.json()["detail"]
     done = chair.post(
         f"/posts/{post['id']}/reviews",
-        {"decision": "approve", "justification": "Written consent on file, form 2024-113."},
+        {
+            "decision": "approve",
+            "justification": "Written consent on file, form 2024-113.",
+            **seen(chair, post["id"]),
+        },
     )
     assert done.status_code == 201 and done.json()["state"] == "ready"
 
@@ -107,7 +120,10 @@ def test_editing_an_approved_post_through_the_api_sends_it_back(world: World) ->
     author = api_for(world, "author")
     post = author.post("/posts", {"text": COMPLIANT, "channel": world.channel.pk}).json()
     author.post(f"/posts/{post['id']}/submit")
-    api_for(world, "reviewer").post(f"/posts/{post['id']}/reviews", {"decision": "approve"})
+    reviewer = api_for(world, "reviewer")
+    reviewer.post(
+        f"/posts/{post['id']}/reviews", {"decision": "approve", **seen(reviewer, post["id"])}
+    )
     edited = author.patch(f"/posts/{post['id']}", {"text": COMPLIANT + " All welcome."})
     assert edited.status_code == 200
     assert edited.json()["state"] == "submitted" and edited.json()["revision"] == 2
@@ -117,17 +133,18 @@ def test_editing_an_approved_post_through_the_api_sends_it_back(world: World) ->
     ("path", "payload", "status", "words"),
     [
         ("/posts", {"channel": 1}, 422, "text"),
-        ("/posts", {"text": "   ", "channel": "CHANNEL"}, 400, "empty"),
+        ("/posts", {"text": "   ", "channel": "CHANNEL"}, 422, "empty"),
         ("/posts", {"text": "Hello", "channel": 999999}, 404, "No channel"),
         ("/posts", {"text": "Hello", "channel": "CHANNEL", "kind": "essay"}, 422, "kind"),
         (
             "/posts",
             {"text": "Hello", "channel": "CHANNEL", "scheduled_at": "2001-01-01T00:00:00Z"},
-            400,
+            422,
             "past",
         ),
         ("/posts/999999/submit", None, 404, "No post"),
-        ("/check", {"text": ""}, 400, "empty"),
+        ("/check", {"text": " "}, 422, "empty"),
+        ("/check", {"text": ""}, 422, "at least 1 character"),
     ],
 )
 def test_errors_are_json_with_a_clear_message_and_the_right_status(
@@ -241,3 +258,143 @@ def test_a_crash_in_the_api_answers_json_without_details(
 def test_the_api_documentation_stays_a_page(world: World) -> None:
     response = Client().get("/api/docs")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+# --- issue 10: reviews bound to what was read, the reply lane, API polish ----------------
+
+
+def _submitted(world: World) -> int:
+    author = api_for(world, "author")
+    post = author.post("/posts", {"text": COMPLIANT, "channel": world.channel.pk}).json()
+    assert author.post(f"/posts/{post['id']}/submit").status_code == 200
+    return int(post["id"])
+
+
+def test_a_post_shows_the_revision_and_content_hash_a_review_must_name(world: World) -> None:
+    post_id = _submitted(world)
+    body = api_for(world, "reviewer").get(f"/posts/{post_id}").json()
+    assert body["revision"] == 1 and len(body["content_hash"]) == 64
+    listed = api_for(world, "reviewer").get("/posts").json()
+    assert listed[0]["content_hash"] == body["content_hash"]
+
+
+def test_approvals_loaded_before_the_author_changed_the_text_are_refused(world: World) -> None:
+    orgs.update_approval_policy(world["admin"], world.org, required_approvals=2)
+    author = api_for(world, "author")
+    post_id = _submitted(world)
+    reviewers = [api_for(world, "reviewer"), api_for(world, "reviewer2")]
+    loaded = [seen(r, post_id) for r in reviewers]
+    changed = author.patch(
+        f"/posts/{post_id}",
+        {"text": "Our AGM is cancelled. We no longer support the Code; buy any formula."},
+    )
+    assert changed.status_code == 200 and changed.json()["revision"] == 2
+    for reviewer, form in zip(reviewers, loaded, strict=True):
+        response = reviewer.post(f"/posts/{post_id}/reviews", {"decision": "approve", **form})
+        assert response.status_code == 409, response.content
+        assert response.json()["detail"] == (
+            "The post changed since you opened it (revision 1 → 2); reload it and review again."
+        )
+    detail = author.get(f"/posts/{post_id}").json()
+    assert detail["state"] == "submitted" and detail["reviews"] == []
+
+
+@pytest.mark.parametrize("missing", ["revision", "content_hash"])
+def test_a_review_must_name_what_was_read(world: World, missing: str) -> None:
+    post_id = _submitted(world)
+    reviewer = api_for(world, "reviewer")
+    body = {"decision": "approve", **seen(reviewer, post_id)}
+    del body[missing]
+    response = reviewer.post(f"/posts/{post_id}/reviews", body)
+    assert response.status_code == 422
+    assert missing in response.json()["detail"]
+
+
+def test_approving_twice_is_recorded_once(world: World) -> None:
+    post_id = _submitted(world)
+    reviewer = api_for(world, "reviewer")
+    body = {"decision": "approve", "comment": "Fine", **seen(reviewer, post_id)}
+    first = reviewer.post(f"/posts/{post_id}/reviews", body)
+    again = reviewer.post(f"/posts/{post_id}/reviews", body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert len(again.json()["reviews"]) == 1
+    actions = [h["action"] for h in again.json()["history"]]
+    assert actions.count("post.review.approve") == 1
+
+
+def test_the_author_reviewing_their_own_post_is_told_why(world: World) -> None:
+    post_id = _submitted(world)
+    author = api_for(world, "author")
+    response = author.post(
+        f"/posts/{post_id}/reviews", {"decision": "approve", **seen(author, post_id)}
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("You wrote this post; someone else")
+
+
+def test_a_reply_with_nothing_to_answer_is_refused(world: World) -> None:
+    author = api_for(world, "author")
+    before = author.get("/posts").json()
+    response = author.post(
+        "/posts",
+        {"text": COMPLIANT, "channel": world.channel.pk, "kind": "reply", "in_reply_to": ""},
+    )
+    assert response.status_code == 422
+    assert "A reply needs what it answers" in response.json()["detail"]
+    assert author.get("/posts").json() == before
+
+
+def test_a_missing_or_revoked_token_on_a_change_is_401_not_a_csrf_refusal(world: World) -> None:
+    token, record = orgs.create_token(world["author"])
+    orgs.revoke_token(world["author"], record.pk)
+    client = Client(enforce_csrf_checks=True)
+    for headers in ({}, {"Authorization": f"Bearer {token}"}, {"Authorization": "Bearer x"}):
+        response = client.post(
+            "/api/check", data={"text": "Hi"}, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 401, (headers, response.content)
+        assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_session_request_with_its_csrf_token_is_accepted(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["author"])
+    client.get("/")  # the page sets the CSRF cookie
+    response = client.post(
+        "/api/check",
+        data={"text": "Hello"},
+        content_type="application/json",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+    )
+    assert response.status_code == 200, response.content
+    refused = client.post("/api/check", data={"text": "Hello"}, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+
+
+def test_the_openapi_document_lists_only_responses_that_happen(world: World) -> None:
+    schema = Client().get("/api/openapi.json").json()
+    possible = {"200", "201", "400", "401", "403", "404", "409", "422"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert codes <= possible, (method, path, codes - possible)
+            assert "401" in codes, (method, path)
+    reviews = schema["paths"]["/api/posts/{post_id}/reviews"]["post"]["responses"]
+    assert set(reviews) == {"200", "201", "400", "401", "403", "404", "409", "422"}
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "3", "null", "true"])
+def test_a_patch_whose_body_is_not_an_object_is_422_and_changes_nothing(
+    world: World, body: str
+) -> None:
+    author = api_for(world, "author")
+    post = author.post("/posts", {"text": COMPLIANT, "channel": world.channel.pk}).json()
+    response = author.client.patch(
+        f"/api/posts/{post['id']}",
+        data=body,
+        content_type="application/json",
+        headers=author.headers,
+    )
+    assert response.status_code == 422, response.content
+    assert "must be a JSON object" in response.json()["detail"]
+    assert author.get(f"/posts/{post['id']}").json()["updated_at"] == post["updated_at"]

@@ -75,6 +75,18 @@ def _state(post: Post) -> str:
     return str(post.state)
 
 
+def _seen(post: Post) -> dict[str, Any]:
+    """What a reviewer read, as the post page's form and the API send it back."""
+    return {"revision": post.revision, "content_hash": workflow.content_hash_of(post)}
+
+
+def _read_then_changed(c: Ctx) -> dict[str, Any]:
+    """A review form loaded before the author changed the text."""
+    seen = _seen(c.submitted)
+    workflow.edit_post(c.world["author"], c.submitted, text=COMPLIANT + " Changed since.")
+    return {"decision": "approve", **seen}
+
+
 ALL_200 = E(200, 200, 200, 200, 200, 200, 401)
 PAGE_ALL = E(200, 200, 200, 200, 200, 200, 302)
 
@@ -120,9 +132,48 @@ CASES = [
         "post",
         "/api/posts/{submitted}/reviews",
         E(403, 201, 201, 403, 404, 404, 401),
-        data=lambda c: {"decision": "approve"},
+        data=lambda c: {"decision": "approve", **_seen(c.submitted)},
         api=True,
         took_effect=lambda c: Review.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        # The author changed the text after the reviewer loaded it: nobody's approval
+        # counts for text they did not read (the committee is told to reload: 409).
+        "api review of an earlier revision",
+        "post",
+        "/api/posts/{submitted}/reviews",
+        E(403, 409, 409, 403, 404, 404, 401),
+        data=lambda c: _read_then_changed(c),
+        api=True,
+        took_effect=lambda c: Review.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        "api reply without a parent",
+        "post",
+        "/api/posts",
+        E(403, 422, 403, 422, 403, 404, 401),
+        data=lambda c: {
+            "text": COMPLIANT,
+            "channel": c.world.channel.pk,
+            "kind": "reply",
+            "in_reply_to": "",
+        },
+        api=True,
+        took_effect=lambda c: Post.objects.count() > c.posts_before,
+    ),
+    Case(
+        "api reply to an inbox item",
+        "post",
+        "/api/posts",
+        E(403, 201, 403, 201, 403, 404, 401),
+        data=lambda c: {
+            "text": COMPLIANT,
+            "channel": c.world.channel.pk,
+            "kind": "reply",
+            "in_reply_to": "c2",
+        },
+        api=True,
+        took_effect=lambda c: Post.objects.filter(kind="reply", in_reply_to="c2").exists(),
     ),
     Case(
         "api comment",
@@ -182,8 +233,40 @@ CASES = [
         "post",
         "/posts/{submitted}/review/",
         E(403, 302, 302, 403, 404, 404, 302),
-        data=lambda c: {"decision": "approve"},
+        data=lambda c: {"decision": "approve", **_seen(c.submitted)},
         took_effect=lambda c: Review.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        "review of an earlier revision",
+        "post",
+        "/posts/{submitted}/review/",
+        E(403, 409, 409, 403, 404, 404, 302),
+        data=lambda c: _read_then_changed(c),
+        took_effect=lambda c: Review.objects.filter(post=c.submitted).exists(),
+    ),
+    Case(
+        "composer reply without a parent",
+        "post",
+        "/posts/new/",
+        E(403, 200, 403, 200, 403, 200, 302),
+        data=lambda c: {"channel": c.world.channel.pk, "kind": "reply", "text": COMPLIANT},
+        took_effect=lambda c: Post.objects.count() > c.posts_before,
+        # For them a 200 is the form again with the error: nothing is stored.
+        elsewhere=frozenset({"chair", "author", "outsider"}),
+    ),
+    Case(
+        "composer reply to an inbox item",
+        "post",
+        "/posts/new/",
+        E(403, 302, 403, 302, 403, 200, 302),
+        data=lambda c: {
+            "channel": c.world.channel.pk,
+            "kind": "reply",
+            "in_reply_to": "c2",
+            "text": COMPLIANT,
+        },
+        took_effect=lambda c: Post.objects.filter(kind="reply", in_reply_to="c2").exists(),
+        elsewhere=frozenset({"outsider"}),
     ),
     Case(
         "comment",

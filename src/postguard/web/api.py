@@ -2,23 +2,29 @@
 
 Authentication: ``Authorization: Bearer <personal token>`` (``postguard token
 create USERNAME``), or the web session (with its CSRF token) for the pages'
-own scripts. Every error is ``{"detail": "..."}`` with a 4xx status.
+own scripts. A request with a token is judged by the token alone: a missing,
+wrong or revoked token is 401, never a CSRF refusal. Every error is
+``{"detail": "..."}`` with a 4xx status: 400 for a body that is not JSON, 401
+without authentication, 403 for a refusal (or a session request without its
+CSRF token), 404, 409 for a state conflict or a stale review, 422 for input the
+services cannot use.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.responses import codes_4xx
-from ninja.security import HttpBearer, django_auth
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from postguard.web.audit.models import AuditEntry
-from postguard.web.errors import ServiceError
+from postguard.web.errors import Invalid, ServiceError
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel
 from postguard.web.workflow import services as workflow
@@ -33,13 +39,40 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionWithCsrf(APIKeyCookie):
+    """The pages' own session, with its CSRF token on changes.
+
+    ninja's SessionAuth checks CSRF before it knows whether there is a session, so a
+    token request whose token failed (missing, wrong, revoked) fell through to it and
+    was told "CSRF check Failed" (403) instead of 401. Here a request that carries
+    an Authorization header, or has no signed-in session, is simply unauthenticated."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "HTTP_AUTHORIZATION" in request.META or not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if key is None or not isinstance(request.user, User):
+            return None
+        return request.user
+
+
 api = NinjaAPI(
     title="postguard",
     version="1",
     description="The committee's workspace: drafts, checks, reviews and the record.",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionWithCsrf()],
     urls_namespace="api",
 )
+
+#: Ids are database keys (64-bit); bounding them keeps nonsense out of queries.
+MAX_ID = 2**63 - 1
+#: Revisions are stored in a PositiveIntegerField.
+MAX_REVISION = 2**31 - 1
+PostId = Annotated[int, Path(ge=1, le=MAX_ID, description="The post's number.")]
 
 
 # --- errors ----------------------------------------------------------------------
@@ -51,7 +84,9 @@ def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> Http
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return _error(request, exc.status, str(exc))
+    # Input the services cannot use is 422 here, like input the schemas refuse, so
+    # that a client has one status to handle for "fix your request".
+    return _error(request, 422 if isinstance(exc, Invalid) else exc.status, str(exc))
 
 
 @api.exception_handler(AuthenticationError)
@@ -71,7 +106,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
     for error in exc.errors:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
-        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg"))
+        message = error.get("msg", "invalid")
+        if error.get("type") == "string_unicode":
+            message = "contains an invalid character (a lone surrogate such as \\ud800)"
+        elif error.get("type") == "missing" and not where:
+            message = "the request needs a JSON object body"
+        problems.append(f"{where}: {message}" if where else message)
     return _error(
         request, 422, "Invalid request: " + "; ".join(str(p) for p in problems), errors=exc.errors
     )
@@ -84,7 +124,18 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, str(exc))
+    message = str(exc)
+    if exc.status_code == 403 and message == "CSRF check Failed":
+        message = (
+            "CSRF check failed: a request with the web session needs the page's CSRF token "
+            "(X-CSRFToken header); scripts should use 'Authorization: Bearer <token>'."
+        )
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = (
+            "The request body is not valid JSON (or is nested too deeply); send a JSON "
+            'object such as {"text": "..."} with Content-Type: application/json.'
+        )
+    return _error(request, exc.status_code, message)
 
 
 # --- schemas --------------------------------------------------------------------
@@ -116,34 +167,59 @@ class ReportOut(Schema):
     findings: list[FindingOut]
 
 
-class PostIn(Schema):
-    text: str
-    channel: int
+class Body(BaseModel):
+    """A request body: a JSON object with only the documented fields, each bounded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # Without this an array or a number validated as an empty object: a PATCH
+        # with [1, 2] was a 200 that changed nothing.
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
+
+PostText = Annotated[str, Field(min_length=1, max_length=workflow.MAX_POST_CHARS)]
+CommentText = Annotated[str, Field(max_length=workflow.MAX_COMMENT_CHARS)]
+
+
+class PostIn(Body):
+    text: PostText
+    channel: int = Field(ge=1, le=MAX_ID)
     kind: Literal["post", "reply"] = "post"
-    in_reply_to: str = ""
+    #: For a reply (required then): the remote id or address of an inbox item or of a
+    #: published post on the same channel.
+    in_reply_to: str = Field(default="", max_length=workflow.MAX_REFERENCE_CHARS)
     scheduled_at: datetime | None = None
 
 
-class PostEdit(Schema):
-    text: str | None = None
+class PostEdit(Body):
+    text: PostText | None = None
     scheduled_at: datetime | None = None
     #: Set to true to remove the schedule (null alone means "leave it").
     clear_schedule: bool = False
 
 
-class ReviewIn(Schema):
+class ReviewIn(Body):
     decision: Literal["approve", "request_changes", "reject"]
-    comment: str = ""
+    #: What you read: ``revision`` and ``content_hash`` of GET /api/posts/{id}. A review
+    #: of anything else (the post changed since) is refused with 409.
+    revision: int = Field(ge=1, le=MAX_REVISION)
+    content_hash: str = Field(pattern=r"^[0-9a-f]{64}$", min_length=64, max_length=64)
+    comment: CommentText = ""
     #: Only the chair, only to approve a post with a block finding.
-    justification: str = ""
+    justification: CommentText = ""
 
 
-class CommentIn(Schema):
-    text: str
+class CommentIn(Body):
+    text: Annotated[str, Field(min_length=1, max_length=workflow.MAX_COMMENT_CHARS)]
 
 
-class CheckIn(Schema):
-    text: str
+class CheckIn(Body):
+    text: PostText
     account: Literal["official", "personal"] = "personal"
     kind: Literal["post", "reply", "comment"] = "post"
     audience: Literal["public", "closed"] = "public"
@@ -168,6 +244,8 @@ class PostOut(Schema):
     text: str
     state: str
     revision: int
+    #: Send it back with ``revision`` in a review: it names exactly what you read.
+    content_hash: str
     decision: str
     findings: list[FindingOut]
     scheduled_at: datetime | None
@@ -180,6 +258,7 @@ class ReviewOut(Schema):
     reviewer: str
     reviewer_role: str
     revision: int
+    content_hash: str
     decision: str
     comment: str
     override_justification: str
@@ -284,6 +363,7 @@ def _post(post: Post) -> dict[str, Any]:
         "text": post.text,
         "state": post.state,
         "revision": post.revision,
+        "content_hash": workflow.content_hash_of(post),
         "decision": post.decision,
         "findings": post.findings,
         "scheduled_at": post.scheduled_at,
@@ -298,6 +378,7 @@ def _review(review: Review, revision: int) -> dict[str, Any]:
         "reviewer": review.reviewer.get_username(),
         "reviewer_role": review.reviewer_role,
         "revision": review.revision,
+        "content_hash": review.content_hash,
         "decision": review.decision,
         "comment": review.comment,
         "override_justification": review.override_justification,
@@ -368,7 +449,18 @@ def _publication(post: Post) -> dict[str, Any] | None:
 # --- endpoints ---------------------------------------------------------------------
 
 
-@api.get("/me", response={200: MeOut, codes_4xx: ErrorOut}, tags=["people"])
+def _errors(*codes: int) -> dict[frozenset[int], type[ErrorOut]]:
+    """The error statuses an operation really gives, for its OpenAPI entry."""
+    return {frozenset(codes): ErrorOut}
+
+
+#: Every operation: no or a bad token. Changes add 400 (a body that is not JSON), 403
+#: (a refusal, or a session request without its CSRF token) and 422 (unusable input).
+READ = (401,)
+CHANGE = (400, 401, 403, 422)
+
+
+@api.get("/me", response={200: MeOut, **_errors(*READ)}, tags=["people"])
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the token belongs to, their organizations and the channels they may draft for."""
     return {
@@ -381,18 +473,26 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@api.get("/posts", response={200: list[PostOut], codes_4xx: ErrorOut}, tags=["posts"])
-def list_posts(request: HttpRequest, state: str = "", limit: int = 100) -> list[dict[str, Any]]:
+@api.get("/posts", response={200: list[PostOut], **_errors(*READ, 422)}, tags=["posts"])
+def list_posts(
+    request: HttpRequest,
+    state: Annotated[str, Query(max_length=20, description="Only posts in this state.")] = "",
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many.")] = 100,
+) -> list[dict[str, Any]]:
     """Posts you can see, newest first (``state`` filters, ``limit`` at most 500)."""
     query = workflow.visible_posts(request.user)
     if state:
         query = query.filter(state=state)
-    return [_post(p) for p in query[: max(1, min(limit, 500))]]
+    return [_post(p) for p in query[:limit]]
 
 
-@api.post("/posts", response={201: PostDetail, codes_4xx: ErrorOut}, tags=["posts"])
+@api.post("/posts", response={201: PostDetail, **_errors(*CHANGE, 404, 409)}, tags=["posts"])
 def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]:
-    """Draft a post or reply for an official channel; the engine checks it at once."""
+    """Draft a post or reply for an official channel; the engine checks it at once.
+
+    A reply (``kind`` reply) takes the reply lane's approvals, so it must answer
+    something known on the channel: ``in_reply_to`` is the remote id or address of an
+    inbox item or of one of the channel's published posts (422 otherwise)."""
     channel = orgs.get_channel(request.user, payload.channel)
     post = workflow.create_post(
         request.user,
@@ -405,15 +505,19 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
     return Status(201, _detail(post))
 
 
-@api.get("/posts/{post_id}", response={200: PostDetail, codes_4xx: ErrorOut}, tags=["posts"])
-def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    """A post with its status, findings, reviews, comments and history."""
+@api.get("/posts/{post_id}", response={200: PostDetail, **_errors(*READ, 404, 422)}, tags=["posts"])
+def get_post(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
+    """A post with its status, findings, reviews, comments and history, and the
+    ``revision`` and ``content_hash`` a review of it must name."""
     return _detail(workflow.get_post(request.user, post_id))
 
 
-@api.patch("/posts/{post_id}", response={200: PostDetail, codes_4xx: ErrorOut}, tags=["posts"])
-def edit_post(request: HttpRequest, post_id: int, payload: PostEdit) -> dict[str, Any]:
-    """Edit the text or schedule (the author only); an approved post goes back to review."""
+@api.patch(
+    "/posts/{post_id}", response={200: PostDetail, **_errors(*CHANGE, 404, 409)}, tags=["posts"]
+)
+def edit_post(request: HttpRequest, post_id: PostId, payload: PostEdit) -> dict[str, Any]:
+    """Edit the text or schedule (the author only); any change is a new revision, and an
+    approved post goes back to review."""
     post = workflow.get_post(request.user, post_id)
     changes: dict[str, Any] = {}
     if payload.text is not None:
@@ -426,36 +530,54 @@ def edit_post(request: HttpRequest, post_id: int, payload: PostEdit) -> dict[str
 
 
 @api.post(
-    "/posts/{post_id}/submit", response={200: PostDetail, codes_4xx: ErrorOut}, tags=["posts"]
+    "/posts/{post_id}/submit",
+    response={200: PostDetail, **_errors(*CHANGE, 404, 409)},
+    tags=["posts"],
 )
-def submit_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
+def submit_post(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
     """Send a draft (or a post with changes requested) to the committee."""
     post = workflow.get_post(request.user, post_id)
     return _detail(workflow.submit(request.user, post))
 
 
 @api.post(
-    "/posts/{post_id}/reviews", response={201: PostDetail, codes_4xx: ErrorOut}, tags=["posts"]
+    "/posts/{post_id}/reviews",
+    response={200: PostDetail, 201: PostDetail, **_errors(*CHANGE, 404, 409)},
+    tags=["posts"],
 )
-def review_post(request: HttpRequest, post_id: int, payload: ReviewIn) -> Status[dict[str, Any]]:
-    """Approve, request changes or reject (committee reviewers and chair, not the author)."""
+def review_post(request: HttpRequest, post_id: PostId, payload: ReviewIn) -> Status[dict[str, Any]]:
+    """Approve, request changes or reject (committee reviewers and chair, not the author).
+
+    Name what you read with ``revision`` and ``content_hash`` from GET /api/posts/{id};
+    if the post changed since, the review is refused with 409. The same review sent
+    again is recorded once: 201 the first time, 200 after."""
     post = workflow.get_post(request.user, post_id)
-    post = workflow.review(
-        request.user, post, payload.decision, payload.comment, payload.justification
+    done = workflow.record_review(
+        request.user,
+        post,
+        payload.decision,
+        payload.comment,
+        payload.justification,
+        revision=payload.revision,
+        content_hash=payload.content_hash,
     )
-    return Status(201, _detail(post))
+    return Status(201 if done.created else 200, _detail(done.post))
 
 
 @api.post(
-    "/posts/{post_id}/comments", response={201: CommentOut, codes_4xx: ErrorOut}, tags=["posts"]
+    "/posts/{post_id}/comments",
+    response={201: CommentOut, **_errors(*CHANGE, 404)},
+    tags=["posts"],
 )
-def comment_post(request: HttpRequest, post_id: int, payload: CommentIn) -> Status[dict[str, Any]]:
+def comment_post(
+    request: HttpRequest, post_id: PostId, payload: CommentIn
+) -> Status[dict[str, Any]]:
     """A comment between the author and the reviewers."""
     post = workflow.get_post(request.user, post_id)
     return Status(201, _comment(workflow.add_comment(request.user, post, payload.text)))
 
 
-@api.post("/check", response={200: ReportOut, codes_4xx: ErrorOut}, tags=["codes"])
+@api.post("/check", response={200: ReportOut, **_errors(*CHANGE)}, tags=["codes"])
 def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     """Check a text against the codes; nothing is stored."""
     report = workflow.check_text(
@@ -464,7 +586,7 @@ def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     return report.to_dict()
 
 
-@api.get("/rules", response={200: list[RuleOut], codes_4xx: ErrorOut}, tags=["codes"])
+@api.get("/rules", response={200: list[RuleOut], **_errors(*READ)}, tags=["codes"])
 def rules(request: HttpRequest) -> list[dict[str, Any]]:
     """Every rule the workspace enforces, with the clause it comes from."""
     return workflow.rules_catalogue()

@@ -140,10 +140,14 @@ def create_demo() -> Organization:
     workflow.review(reviewer, scheduled, Decision.APPROVE)
     workflow.review(reviewer2, scheduled, Decision.APPROVE)
 
+    # A reply answers something known on the channel: here, a demo inbox comment.
+    from postguard.web.inbox.demo import create_inbox_demo
+
+    create_inbox_demo(org, bluesky)
     reply = draft(
-        "Thank you for asking! Our directory of members lists consultants near you.",
+        "Thank you for sharing! Our directory of members lists consultants near you.",
         kind=Kind.REPLY,
-        in_reply_to="https://bsky.example/post/123 (demo)",
+        in_reply_to="demo-ordinary-1",
     )
     workflow.submit(author, reply)
     workflow.review(reviewer, reply, Decision.APPROVE, "Fast lane: one approval for replies.")
@@ -165,7 +169,4 @@ def create_demo() -> Organization:
     workflow.submit(author, privacy)
     workflow.add_comment(reviewer, privacy, "This names a client and her phone number.")
 
-    from postguard.web.inbox.demo import create_inbox_demo
-
-    create_inbox_demo(org, bluesky)
     return org

@@ -27,7 +27,10 @@ class ComposeForm(forms.Form):
         required=False,
         max_length=500,
         label="In reply to",
-        help_text="For a reply: the address of the post or comment it answers.",
+        help_text=(
+            "For a reply (required): the id or address of the inbox comment or of the "
+            "published post on this channel that it answers."
+        ),
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -57,6 +60,12 @@ class EditForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    # What the reviewer read, sent back so that a review counts only for that
+    # (services.record_review refuses any other revision or content).
+    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    content_hash = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$", min_length=64, max_length=64, widget=forms.HiddenInput
+    )
     comment = forms.CharField(
         required=False,
         max_length=MAX_COMMENT_CHARS,

@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postguard.web.audit import services as audit
-from postguard.web.errors import Invalid, NotAllowed, NotFound, ServiceError
+from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
@@ -304,10 +304,22 @@ def delete_saved_check(request: HttpRequest, check_id: int) -> HttpResponse:
 @login_required
 @service_errors
 def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = workflow.get_post(request.user, post_id)
+    return _post_page(request, workflow.get_post(request.user, post_id))
+
+
+def _post_page(
+    request: HttpRequest,
+    post: Post,
+    review_form: forms.ReviewForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = _user(request)
     is_author = post.author_id == user.pk
     role = orgs.role_of(user, post.org)
+    # The form carries what this page shows, so that the review counts for exactly that.
+    seen = {"revision": post.revision, "content_hash": workflow.content_hash_of(post)}
+    if review_form is None:
+        review_form = forms.ReviewForm(initial=seen)
     return render(
         request,
         "pages/post.html",
@@ -329,10 +341,11 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
             "is_chair": role == Role.CHAIR,
             "can_archive": post.state in workflow.ARCHIVABLE
             and (is_author or role in {Role.ADMIN, Role.CHAIR}),
-            "review_form": forms.ReviewForm(),
+            "review_form": review_form,
             "comment_form": forms.CommentForm(),
             "publication": publishing.publication_of(request.user, post),
         },
+        status=status,
     )
 
 
@@ -402,20 +415,38 @@ def submit(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @service_errors
 def review(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = workflow.get_post(request.user, post_id)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        workflow.get_post(request.user, post_id)
+        if "revision" in form.errors or "content_hash" in form.errors:
+            raise Conflict(
+                "This review form does not say which revision of the post you read; "
+                "reload the post and review again."
+            )
         messages.error(request, "Choose a decision.")
         return redirect("post", post_id=post_id)
     data = form.cleaned_data
-    return _post_action(
-        request,
-        post_id,
-        lambda p: workflow.review(
-            request.user, p, data["decision"], data["comment"], data["justification"]
-        ),
-        "Review recorded.",
-    )
+    try:
+        workflow.review(
+            request.user,
+            post,
+            data["decision"],
+            data["comment"],
+            data["justification"],
+            revision=data["revision"],
+            content_hash=data["content_hash"],
+        )
+    except workflow.Stale as exc:
+        # Show the post as it is now, with the reason, so the reviewer reads it again.
+        messages.error(request, str(exc))
+        return _post_page(request, workflow.get_post(request.user, post_id), status=exc.status)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Review recorded.")
+    return redirect("post", post_id=post_id)
 
 
 @require_POST

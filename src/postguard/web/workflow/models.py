@@ -47,7 +47,8 @@ class Post(models.Model):
     in_reply_to = models.CharField(max_length=500, blank=True)
     text = models.TextField()
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
-    #: Bumped whenever the text changes; reviews count only for the revision they saw.
+    #: Bumped whenever what goes out changes (text or schedule); reviews count only for
+    #: the revision (and content hash) they saw.
     revision = models.PositiveIntegerField(default=1)
     #: The engine's findings for the current text (Finding.to_dict() each).
     findings = models.JSONField(default=list, blank=True)
@@ -78,6 +79,9 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
     revision = models.PositiveIntegerField()
+    #: services.content_hash_of the post as the reviewer read it (empty on reviews
+    #: recorded before it was kept).
+    content_hash = models.CharField(max_length=64, blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(blank=True)
     #: The chair's written reason for approving despite a block finding.

@@ -14,9 +14,11 @@ chair overrides with a written justification, which goes into the record.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -48,6 +50,10 @@ AnyUser = User | AnonymousUser
 #: Longer than anything a network accepts, short enough to bound the work.
 MAX_POST_CHARS = 20_000
 MAX_COMMENT_CHARS = 5_000
+MAX_REFERENCE_CHARS = 500
+#: A schedule further ahead is a typo (or a probe), not a plan; it also keeps every
+#: stored time far from the ends of the calendar, where time-zone arithmetic overflows.
+MAX_SCHEDULE_AHEAD = timedelta(days=730)
 EDITABLE = frozenset(
     {
         State.DRAFT,
@@ -73,9 +79,26 @@ OVERSEERS = frozenset({Role.ADMIN, Role.CHAIR, Role.REVIEWER})
 # --- the engine ------------------------------------------------------------------
 
 
+class Stale(Conflict):
+    """A review of a revision (or content) other than the post's current one."""
+
+
+def _require_unicode(text: str, what: str) -> None:
+    # JSON may carry a lone surrogate ("\ud800"), which no database can store and
+    # no network can send: refuse it here rather than fail at the database.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise Invalid(
+            f"The {what} contains an invalid character (a lone surrogate, "
+            f"U+{ord(text[exc.start]):04X}, at position {exc.start + 1}); remove it."
+        ) from None
+
+
 def _clean_text(text: str, limit: int, what: str) -> str:
     if not isinstance(text, str):
         raise Invalid(f"The {what} must be text.")
+    _require_unicode(text, what)
     # NUL cannot be stored in PostgreSQL and never belongs in a post.
     text = text.replace("\x00", "")
     if not text.strip():
@@ -207,14 +230,19 @@ class ApprovalStatus:
 
 def _current_verdicts(post: Post) -> list[Review]:
     latest: dict[int, Review] = {}
+    current = content_hash_of(post)
     for review in post.reviews.filter(revision=post.revision).select_related("reviewer"):
-        latest[review.reviewer_id] = review
+        # Reviews from before the hash was kept have none; their revision binds them.
+        if review.content_hash in ("", current):
+            latest[review.reviewer_id] = review
     return list(latest.values())
 
 
 def approval_status(post: Post) -> ApprovalStatus:
     policy = orgs.approval_policy(post.org)
-    reply = post.kind == Kind.REPLY
+    # Only a reply that answers something takes the reply lane (rows from before the
+    # parent was required may lack one; they count as posts).
+    reply = post.kind == Kind.REPLY and bool(post.in_reply_to)
     required = policy.reply_required_approvals if reply else policy.required_approvals
     chair_required = policy.reply_chair_required if reply else policy.chair_required
     approvals = [r for r in _current_verdicts(post) if r.decision == Decision.APPROVE]
@@ -243,11 +271,30 @@ def approval_status(post: Post) -> ApprovalStatus:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def content_hash_of(post: Post) -> str:
+    """A digest of everything that goes out when the post is published: what a
+    reviewer approves. A review names it (and the revision), so that an approval
+    counts only for exactly what the reviewer read."""
+    when = post.scheduled_at.astimezone(UTC).isoformat() if post.scheduled_at else None
+    seen = {
+        "post": post.pk,
+        "channel": post.channel_id,
+        "kind": post.kind,
+        "in_reply_to": post.in_reply_to,
+        "text": post.text,
+        "scheduled_at": when,
+    }
+    canonical = json.dumps(seen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def snapshot(post: Post) -> dict[str, Any]:
     return {
         "state": post.state,
         "text": post.text,
         "revision": post.revision,
+        "content_hash": content_hash_of(post),
+        "in_reply_to": post.in_reply_to,
         "kind": post.kind,
         "channel": post.channel_id,
         "scheduled_at": post.scheduled_at,
@@ -272,13 +319,83 @@ def _require_author(user: AnyUser, post: Post, doing: str) -> None:
         raise NotAllowed(f"Only the author of a post can {doing}.")
 
 
-def _check_schedule(scheduled_at: datetime | None) -> None:
+def _check_schedule(scheduled_at: datetime | None) -> datetime | None:
+    """The schedule in UTC, or Invalid: it needs a time zone, lies ahead, and not
+    further than MAX_SCHEDULE_AHEAD."""
     if scheduled_at is None:
-        return
+        return None
+    if not isinstance(scheduled_at, datetime):
+        raise Invalid("The scheduled time must be a date and time (e.g. 2030-01-31T09:00:00Z).")
     if timezone.is_naive(scheduled_at):
         raise Invalid("The scheduled time needs a time zone (e.g. 2030-01-31T09:00:00Z).")
-    if scheduled_at <= timezone.now():
+    years = MAX_SCHEDULE_AHEAD.days // 365
+    try:
+        when = scheduled_at.astimezone(UTC)
+    except (OverflowError, ValueError):
+        # 9999-12-31T23:59:59-14:00 is a valid timestamp whose UTC is past year 9999.
+        raise Invalid(
+            f"The scheduled time is out of range; choose a time within the next {years} years."
+        ) from None
+    now = timezone.now()
+    if when <= now:
         raise Invalid("The scheduled time is in the past.")
+    if when > now + MAX_SCHEDULE_AHEAD:
+        raise Invalid(
+            f"The scheduled time is more than {years} years ahead; choose a time before "
+            f"{now + MAX_SCHEDULE_AHEAD:%Y-%m-%d}."
+        )
+    return when
+
+
+def _reply_parent(channel: Channel, kind: str, in_reply_to: str) -> str:
+    """The remote id a reply answers, which must be known on the channel: an inbox
+    item (a comment, reply, mention or message someone wrote there) or one of the
+    channel's own published posts. A reply without one would take the reply lane's
+    fewer approvals and then go out as a top-level post."""
+    if not isinstance(in_reply_to, str):
+        raise Invalid("What a reply answers (in_reply_to) must be text.")
+    _require_unicode(in_reply_to, "reference to what the reply answers")
+    ref = in_reply_to.strip()
+    if kind != Kind.REPLY:
+        if ref:
+            raise Invalid(
+                "Only a reply answers something: leave 'in reply to' empty for a post, "
+                "or make it a reply."
+            )
+        return ""
+    if not ref:
+        raise Invalid(
+            "A reply needs what it answers (in_reply_to): the id or address of a comment "
+            f"in the inbox or of a published post on {channel.name}. To start a new thread, "
+            "make it a post."
+        )
+    if len(ref) > MAX_REFERENCE_CHARS:
+        raise Invalid(f"What a reply answers is limited to {MAX_REFERENCE_CHARS} characters.")
+    # The inbox imports the workflow, so it is imported here, when first needed.
+    from postguard.web.inbox.models import InboxItem
+
+    item = (
+        InboxItem.objects.filter(channel=channel, deleted_at__isnull=True)
+        .filter(Q(remote_id=ref) | Q(url=ref))
+        .values_list("remote_id", flat=True)
+        .first()
+    )
+    if item:
+        return str(item)
+    ours = (
+        OutboxItem.objects.filter(channel=channel, deleted_at__isnull=True)
+        .exclude(remote_id="")
+        .filter(Q(remote_id=ref) | Q(remote_url=ref))
+        .values_list("remote_id", flat=True)
+        .first()
+    )
+    if ours:
+        return str(ours)
+    raise Invalid(
+        f"Nothing on {channel.name} is known as {ref[:100]!r}: a reply answers a comment "
+        "in the inbox or a published post of the same channel. To start a new thread, "
+        "make it a post."
+    )
 
 
 def _locked(post: Post) -> Post:
@@ -305,15 +422,16 @@ def create_post(
     assert isinstance(user, User)
     if kind not in Kind.values:
         raise Invalid("A post's kind is post or reply.")
-    _check_schedule(scheduled_at)
+    text = _clean_text(text, MAX_POST_CHARS, "post")
+    parent = _reply_parent(channel, kind, in_reply_to)
     post = Post(
         org=channel.org,
         channel=channel,
         author=user,
         kind=kind,
-        in_reply_to=in_reply_to.strip()[:500],
-        text=_clean_text(text, MAX_POST_CHARS, "post"),
-        scheduled_at=scheduled_at,
+        in_reply_to=parent,
+        text=text,
+        scheduled_at=_check_schedule(scheduled_at),
     )
     _apply_check(post)
     post.save()
@@ -340,22 +458,22 @@ def edit_post(
         text = _clean_text(text, MAX_POST_CHARS, "post")
         if text != post.text:
             post.text = text
-            post.revision += 1
             _apply_check(post)
             changed = True
-    if scheduled_at is not _UNSET and scheduled_at != post.scheduled_at:
-        _check_schedule(scheduled_at)
-        post.scheduled_at = scheduled_at
-        changed = True
+    if scheduled_at is not _UNSET:
+        when = _check_schedule(scheduled_at)
+        if when != post.scheduled_at:
+            post.scheduled_at = when
+            changed = True
     if not changed:
         return post
+    # Any change to what goes out (a new time too) is a new revision: the reviews so
+    # far saw the old one, so none of them counts any more.
+    post.revision += 1
     if post.state in APPROVED_STATES:
         OutboxItem.objects.filter(post=post).delete()
         post.state = State.SUBMITTED
         post.approved_at = None
-        if text is None:
-            # A new time needs a new approval too: the approvals saw the old one.
-            post.revision += 1
     elif post.state == State.IN_REVIEW:
         post.state = State.SUBMITTED
     elif post.state == State.EXPIRED:
@@ -384,14 +502,54 @@ def submit(user: AnyUser, post: Post) -> Post:
     return post
 
 
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    post: Post
+    review: Review
+    #: False when the same reviewer had already given exactly this review.
+    created: bool
+
+
 def review(
     user: AnyUser,
     post: Post,
     decision: str,
     comment: str = "",
     justification: str = "",
+    *,
+    revision: int | None = None,
+    content_hash: str | None = None,
 ) -> Post:
-    """A committee member approves, requests changes or rejects."""
+    """A committee member approves, requests changes or rejects (see record_review)."""
+    return record_review(
+        user,
+        post,
+        decision,
+        comment,
+        justification,
+        revision=revision,
+        content_hash=content_hash,
+    ).post
+
+
+def record_review(
+    user: AnyUser,
+    post: Post,
+    decision: str,
+    comment: str = "",
+    justification: str = "",
+    *,
+    revision: int | None = None,
+    content_hash: str | None = None,
+) -> Reviewed:
+    """A committee member approves, requests changes or rejects what they read.
+
+    ``revision`` and ``content_hash`` name what the reviewer saw (the page's form and
+    the API send them back); without them, the ``post`` given is what was seen. A
+    review of anything but the current content is refused (Stale, 409). The same
+    review given twice is recorded once."""
+    seen_revision = post.revision if revision is None else revision
+    seen_hash = content_hash_of(post) if content_hash is None else content_hash
     if (
         post.scheduled_at is not None
         and post.scheduled_at <= timezone.now()
@@ -401,15 +559,29 @@ def review(
         # late without anyone deciding that; expire it instead.
         expire_overdue(only=post.pk)
         raise Conflict("The scheduled time has passed, so the post has expired.")
-    return _review(user, post, decision, comment.strip(), justification.strip())
+    for text, what in ((comment, "review comment"), (justification, "justification")):
+        if not isinstance(text, str):
+            raise Invalid(f"The {what} must be text.")
+        _require_unicode(text, what)
+    return _review(
+        user, post, decision, comment.strip(), justification.strip(), seen_revision, seen_hash
+    )
 
 
 @transaction.atomic
-def _review(user: AnyUser, post: Post, decision: str, comment: str, justification: str) -> Post:
+def _review(
+    user: AnyUser,
+    post: Post,
+    decision: str,
+    comment: str,
+    justification: str,
+    seen_revision: int,
+    seen_hash: str,
+) -> Reviewed:
     post = _locked(post)
-    if not user.is_authenticated or post.author_id == user.pk:
-        if user.is_authenticated and orgs.is_committee(user, post.org):
-            raise NotAllowed("You cannot review your own post; another committee member must.")
+    if user.is_authenticated and post.author_id == user.pk:
+        raise NotAllowed("You wrote this post; someone else on the committee must review it.")
+    if not user.is_authenticated:
         raise NotAllowed(
             "Only members of the Communications & Technical Standing Committee can review posts."
         )
@@ -420,8 +592,28 @@ def _review(user: AnyUser, post: Post, decision: str, comment: str, justificatio
             "Only members of the Communications & Technical Standing Committee "
             "(its reviewers and chair) can review posts."
         )
+    current_hash = content_hash_of(post)
+    if seen_revision != post.revision:
+        raise Stale(
+            f"The post changed since you opened it (revision {seen_revision} → "
+            f"{post.revision}); reload it and review again."
+        )
+    if seen_hash != current_hash:
+        raise Stale(
+            f"The post changed since you opened it (revision {post.revision} is not what "
+            "you read); reload it and review again."
+        )
     if decision not in Decision.values:
         raise Invalid("The decision is approve, request_changes or reject.")
+    latest = post.reviews.filter(reviewer=user, revision=post.revision).order_by("-id").first()
+    if (
+        latest is not None
+        and latest.content_hash == current_hash
+        and (latest.decision, latest.comment, latest.override_justification)
+        == (decision, comment, justification)
+    ):
+        # A double click, or a client retrying: the review is already recorded.
+        return Reviewed(post, latest, created=False)
     if post.state not in REVIEWABLE:
         raise Conflict(
             f"Only a submitted post can be reviewed; this one is "
@@ -450,6 +642,7 @@ def _review(user: AnyUser, post: Post, decision: str, comment: str, justificatio
         post=post,
         reviewer=user,
         revision=post.revision,
+        content_hash=current_hash,
         decision=decision,
         comment=comment,
         override_justification=justification,
@@ -483,7 +676,7 @@ def _review(user: AnyUser, post: Post, decision: str, comment: str, justificatio
         before=before,
         after={**snapshot(post), "review": verdict.pk, "comment": comment},
     )
-    return post
+    return Reviewed(post, verdict, created=True)
 
 
 def _approve(post: Post) -> None:
