@@ -245,3 +245,29 @@ def test_the_oauth_start_answers_with_a_link_since_form_action_blocks_redirects(
     response = setup.client("admin").post(f"/channels/{mastodon.pk}/oauth/")
     assert response.status_code == 200
     assert "https://mastodon.example/oauth/authorize?x=1" in _links(response.content.decode())
+
+
+def test_the_migration_blanks_non_http_urls_stored_before_the_check(setup: World) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("postguard.web.inbox.migrations.0005_drop_non_http_item_urls")
+    stored = services.ingest(
+        setup.channel,
+        [
+            InboundItem(
+                f"m{n}", None, "@x", "hi", timezone.now(), "reply", url="https://a.example/"
+            )
+            for n in range(3)
+        ],
+        source="pull",
+    )
+    InboxItem.objects.filter(pk=stored[0].pk).update(url=HOSTILE)
+    InboxItem.objects.filter(pk=stored[1].pk).update(url="data:text/html,x")
+    migration.drop_non_http_urls(apps, None)
+    assert [i.url for i in InboxItem.objects.order_by("remote_id")] == [
+        "",
+        "",
+        "https://a.example/",
+    ]
