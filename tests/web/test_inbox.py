@@ -467,8 +467,8 @@ def test_a_csv_and_a_json_export_are_imported_once(setup: World) -> None:
         f'e1,,@a,"{NEGATIVE_TEXT}",2026-01-05T10:00:00Z\n'
         f'e2,e1,@b,"{ORDINARY_TEXT}",1767607200\n'
     )
-    created = services.import_export(setup["author"], setup.channel, csv_text.encode(), "fb.csv")
-    assert [i.remote_id for i in created] == ["e1", "e2"]
+    imported = services.import_export(setup["author"], setup.channel, csv_text.encode(), "fb.csv")
+    assert [i.remote_id for i in imported.created] == ["e1", "e2"] and imported.problems == []
     graph = {
         "data": [
             {
@@ -480,8 +480,9 @@ def test_a_csv_and_a_json_export_are_imported_once(setup: World) -> None:
         ]
     }
     again = services.import_export(setup["chair"], setup.channel, json.dumps(graph), "x.json")
-    assert [i.author_handle for i in again] == ["Pat"] and CONSULT in again[0].categories
-    assert services.import_export(setup["chair"], setup.channel, csv_text, "fb.csv") == []
+    assert [i.author_handle for i in again.created] == ["Pat"]
+    assert CONSULT in again.created[0].categories
+    assert services.import_export(setup["chair"], setup.channel, csv_text, "fb.csv").created == []
     with pytest.raises(Invalid, match="Row 1"):
         services.import_export(setup["chair"], setup.channel, "id,text\n,hello\n", "bad.csv")
     with pytest.raises(NotAllowed):

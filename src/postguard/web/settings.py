@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # First: nothing may read a proxy header that a client sent itself.
     "postguard.web.orgs.clients.ForwardedHeaders",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (see the security headers below).
+    "postguard.web.middleware.ContentSecurityPolicy",
     # Outermost but one: turns every error under /api/ into JSON, whoever answered it.
     "postguard.web.middleware.ApiJsonErrors",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -257,9 +259,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "postguard@localhost")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- security headers ---------------------------------------------------------------------
+# Content-Security-Policy: postguard.web.middleware.ContentSecurityPolicy (no inline script
+# or style anywhere; /api/docs alone allows Swagger UI's inline styles). These come from
+# Django's SecurityMiddleware and XFrameOptionsMiddleware:
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+#: Links followed out of postguard (a comment's URL on the network) do not carry the
+#: address of the page they were on (an inbox item's number, a case).
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- end of security headers --------------------------------------------------------------
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

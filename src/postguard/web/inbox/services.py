@@ -15,9 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -45,6 +48,7 @@ from postguard.web.inbox.models import (
     Situation,
     Source,
 )
+from postguard.web.links import MAX_URL, http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.workflow import services as workflow
@@ -180,7 +184,7 @@ def item_history(item: InboxItem) -> QuerySet[AuditEntry]:
 
 
 def _clean(text: str, limit: int = MAX_TEXT) -> str:
-    return (text or "").replace("\x00", "")[:limit]
+    return clean_text(text or "")[:limit]
 
 
 def ingest(channel: Channel, items: Sequence[InboundItem], *, source: str) -> list[InboxItem]:
@@ -192,7 +196,12 @@ def ingest(channel: Channel, items: Sequence[InboundItem], *, source: str) -> li
     """
     if source not in Source.values:
         raise Invalid(f"Unknown source {source!r}.")
-    items = [i for i in items if i.remote_id]
+    # Ids are compared and stored as they will be kept (a connector's feed is from outside).
+    items = [
+        replace(i, remote_id=_clean(i.remote_id, MAX_ID))
+        for i in items
+        if i.remote_id and _clean(i.remote_id, MAX_ID)
+    ]
     if not items:
         return []
     ours = set(
@@ -226,7 +235,7 @@ def ingest(channel: Channel, items: Sequence[InboundItem], *, source: str) -> li
 def _store(
     channel: Channel, inbound: InboundItem, verdict: triage.Triage, source: str
 ) -> InboxItem | None:
-    parent_id = (inbound.parent_remote_id or "")[:500]
+    parent_id = _clean(inbound.parent_remote_id or "", MAX_ID)
     created_at = inbound.created_at
     if timezone.is_naive(created_at):
         created_at = created_at.replace(tzinfo=UTC)
@@ -235,7 +244,7 @@ def _store(
             item = InboxItem.objects.create(
                 org=channel.org,
                 channel=channel,
-                remote_id=inbound.remote_id[:500],
+                remote_id=inbound.remote_id,
                 parent_remote_id=parent_id,
                 outbox=(
                     OutboxItem.objects.filter(channel=channel, remote_id=parent_id).first()
@@ -250,7 +259,8 @@ def _store(
                 author_handle=_clean(inbound.author_handle, 200),
                 text=_clean(inbound.text),
                 kind=inbound.kind if inbound.kind in ItemKind.values else ItemKind.COMMENT,
-                url=(inbound.url or "")[:1000],
+                # A connector's URL is from outside too: kept only when http(s).
+                url=http_url(inbound.url) or "",
                 created_at=created_at,
                 source=source,
                 categories=list(verdict.categories),
@@ -376,6 +386,22 @@ def _body(item: InboxItem, rule: EscalationRule | None) -> str:
 
 # --- importing an export -----------------------------------------------------------------
 
+#: Bounds on an export or a webhook request; beyond them the file, or the one item, is
+#: refused with a message (never a 500, never the rest of the file lost).
+MAX_UPLOAD = 10_000_000
+MAX_ID = 500
+MAX_AUTHOR = 200
+MAX_DEPTH = 32
+#: A comment's time is after this and at most FUTURE_SLACK ahead of the server's clock.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+#: Unix seconds as text: ASCII digits only (str.isdigit() also takes "²" and "٣").
+_UNIX = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,9})?")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+#: Characters an id never has: controls (NUL is refused by PostgreSQL) and lone surrogates
+#: (refused by SQLite's UTF-8 encoder).
+_NOT_IN_ID = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
 _FIELDS = {
     "remote_id": ("id", "remote_id", "comment_id", "uri"),
     "parent_remote_id": ("parent_id", "parent_remote_id", "in_reply_to", "post_id", "parent"),
@@ -385,6 +411,26 @@ _FIELDS = {
     "kind": ("kind", "type"),
     "url": ("url", "permalink", "link"),
 }
+
+
+class _Refused(Exception):
+    """One item of an export is unusable; the message says why (without the row number)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The usable items of an export, and one line for each item refused or changed."""
+
+    items: list[InboundItem]
+    problems: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    created: list[InboxItem]
+    #: How many usable items the file held (new or already in the inbox).
+    rows: int
+    problems: list[str]
 
 
 def _field(row: dict[str, Any], name: str) -> Any:
@@ -397,65 +443,203 @@ def _field(row: dict[str, Any], name: str) -> Any:
     return None
 
 
-def _moment(value: Any, line: int) -> datetime:
-    if value is None:
-        raise Invalid(f"Row {line}: no created_at.")
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(float(value), tz=UTC)
-    text = str(value).strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=UTC)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise Invalid(f"Row {line}: {text!r} is not a date and time.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _show(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, str) else repr(value[:40])
+    return shown if len(shown) <= 50 else shown[:47] + "..."
 
 
-def parse_export(data: bytes | str, filename: str = "") -> list[InboundItem]:
-    """Inbound items from a CSV or JSON export (a list, or {"data"/"items"/"comments": [...]})."""
-    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
-    rows: list[dict[str, Any]]
-    stripped = text.lstrip()
-    if filename.lower().endswith(".json") or stripped.startswith(("[", "{")):
+def _as_text(value: Any, what: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise _Refused(f"the {what} is {type(value).__name__}, not text.")
+
+
+def _identifier(value: Any, what: str) -> str:
+    text = _as_text(value, what).strip()
+    if not text:
+        raise _Refused(f"the {what} is empty.")
+    if len(text) > MAX_ID:
+        raise _Refused(f"the {what} is longer than {MAX_ID} characters.")
+    if _NOT_IN_ID.search(text):
+        raise _Refused(f"the {what} holds control characters or broken Unicode.")
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Text from outside as it can be stored: NULs dropped (PostgreSQL refuses them),
+    lone surrogates -- half an emoji, cut by a sender -- shown as U+FFFD (SQLite refuses them)."""
+    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
+
+
+def moment(value: Any, now: datetime | None = None) -> datetime:
+    """A comment's time from ISO 8601 text or Unix seconds (a number or digits).
+
+    Raises ValueError with a short reason for anything else: NaN, 1e300, -1e15,
+    5,000 digits, a date before 1990 or more than a day ahead, a year 9999 that
+    overflows when moved to UTC.
+    """
+    now = now or timezone.now()
+    latest = now + FUTURE_SLACK
+    seconds: float | None = None
+    if isinstance(value, bool) or value is None:
+        raise ValueError("not a date and time")
+    if isinstance(value, int | float):
         try:
-            loaded = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise Invalid(f"The file is not valid JSON: {exc}") from None
-        if isinstance(loaded, dict):
-            loaded = loaded.get("data") or loaded.get("items") or loaded.get("comments") or []
-        if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
-            raise Invalid("The JSON export must be a list of objects.")
-        rows = loaded
+            seconds = float(value)
+        except OverflowError:
+            raise ValueError("out of range") from None
+    elif isinstance(value, str):
+        text = value.strip()
+        if _UNIX.fullmatch(text):
+            seconds = float(text)
+        elif len(text) > 64:
+            raise ValueError("not a date and time")
+        else:
+            try:
+                found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+                found = (found if found.tzinfo else found.replace(tzinfo=UTC)).astimezone(UTC)
+            except (ValueError, OverflowError):
+                raise ValueError("not a date and time") from None
+            if not EARLIEST <= found <= latest:
+                raise ValueError("out of range")
+            return found
     else:
-        rows = list(csv.DictReader(io.StringIO(text)))
-    if len(rows) > MAX_IMPORT_ITEMS:
-        raise Invalid(f"At most {MAX_IMPORT_ITEMS:,} items per import.")
-    out = []
-    for line, row in enumerate(rows, start=1):
-        remote_id = _field(row, "remote_id")
-        body = _field(row, "text")
-        if remote_id is None or body is None:
-            raise Invalid(f"Row {line}: an item needs an id and a text.")
-        kind = str(_field(row, "kind") or "comment").lower()
-        out.append(
-            InboundItem(
-                remote_id=str(remote_id),
-                parent_remote_id=str(_field(row, "parent_remote_id") or "") or None,
-                author_handle=str(_field(row, "author_handle") or "unknown"),
-                text=str(body),
-                created_at=_moment(_field(row, "created_at"), line),
-                kind=kind if kind in ItemKind.values else "comment",  # type: ignore[arg-type]
-                url=str(_field(row, "url") or "") or None,
-            )
+        raise ValueError("not a date and time")
+    if not (math.isfinite(seconds) and EARLIEST.timestamp() <= seconds <= latest.timestamp()):
+        raise ValueError("out of range")
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _item(row: Any, now: datetime, notes: list[str]) -> InboundItem:
+    """One export row as an inbound item; raises _Refused; appends to ``notes`` what
+    was left out of an item that is kept."""
+    if not isinstance(row, dict):
+        raise _Refused("an item is an object with an id, a text and a created_at.")
+    remote_id, body = _field(row, "remote_id"), _field(row, "text")
+    if remote_id is None or body is None:
+        raise _Refused("an item needs an id and a text.")
+    remote_id = _identifier(remote_id, "id")
+    text = clean_text(_as_text(body, "text"))
+    if len(text) > MAX_TEXT:
+        raise _Refused(f"the text is longer than {MAX_TEXT:,} characters.")
+    parent = _field(row, "parent_remote_id")
+    parent_id = _identifier(parent, "parent id") if parent is not None else None
+    author = _field(row, "author_handle")
+    author_handle = clean_text(_as_text(author, "author"))[:MAX_AUTHOR] if author else "unknown"
+    when = _field(row, "created_at")
+    if when is None:
+        raise _Refused("no created_at.")
+    try:
+        created_at = moment(when, now)
+    except ValueError:
+        raise _Refused(
+            f"created_at {_show(when)} is not a date and time between {EARLIEST.year} and "
+            "now (ISO 8601, or Unix seconds)."
+        ) from None
+    kind = _field(row, "kind")
+    kind = kind.lower() if isinstance(kind, str) else "comment"
+    url = _field(row, "url")
+    safe = http_url(url)
+    if url is not None and safe is None:
+        notes.append(
+            f"the url {_show(url)} was left out: only http and https addresses of at most "
+            f"{MAX_URL} characters are kept."
         )
-    return out
+    return InboundItem(
+        remote_id=remote_id,
+        parent_remote_id=parent_id,
+        author_handle=author_handle.strip() or "unknown",
+        text=text,
+        created_at=created_at,
+        kind=kind if kind in ItemKind.values else "comment",  # type: ignore[arg-type]
+        url=safe,
+    )
+
+
+def parse_rows(rows: Any, *, label: str = "Row") -> Parsed:
+    """Check each row on its own: a bad row is refused with a line saying why, the
+    others are kept. Raises Invalid only when the whole is unusable."""
+    if isinstance(rows, dict):
+        rows = rows.get("data") or rows.get("items") or rows.get("comments") or []
+    if not isinstance(rows, list):
+        raise Invalid("The export must be a list of items.")
+    if len(rows) > MAX_IMPORT_ITEMS:
+        raise Invalid(f"At most {MAX_IMPORT_ITEMS:,} items at once; this has {len(rows):,}.")
+    now = timezone.now()
+    items: list[InboundItem] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        notes: list[str] = []
+        try:
+            items.append(_item(row, now, notes))
+        except _Refused as exc:
+            problems.append(f"{label} {number} refused: {exc}")
+        problems += [f"{label} {number}: {note}" for note in notes]
+    return Parsed(items, problems)
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict):
+            stack += [(v, level + 1) for v in node.values() if isinstance(v, dict | list)]
+        elif isinstance(node, list):
+            stack += [(v, level + 1) for v in node if isinstance(v, dict | list)]
+    return deepest
+
+
+def _big_int(digits: str) -> int | str:
+    # Python refuses to convert more than 4,300 digits (and would stop the whole file);
+    # such a number stays text, and is refused where a number or a short id is wanted.
+    return int(digits) if len(digits) <= 20 else digits
+
+
+def load_json(data: bytes | str) -> Any:
+    """JSON from outside, bounded in depth; Invalid (with the reason) when unusable."""
+    try:
+        loaded = json.loads(data, parse_int=_big_int)
+    except RecursionError:
+        raise Invalid(f"The JSON is nested deeper than {MAX_DEPTH} levels.") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        # JSONDecodeError is a ValueError; its message says where the file is broken.
+        raise Invalid(f"The file is not valid JSON: {str(exc)[:200]}") from None
+    if _depth(loaded) > MAX_DEPTH:
+        raise Invalid(f"The JSON is nested deeper than {MAX_DEPTH} levels.")
+    return loaded
+
+
+def parse_export(data: bytes | str, filename: str = "") -> Parsed:
+    """Inbound items from a CSV or JSON export (a list, or {"data"/"items"/"comments": [...]}).
+
+    Raises Invalid when the file as a whole is unusable (too large, not JSON, nested too
+    deep, too many items); otherwise each bad item is refused on its own line of
+    ``problems`` and the rest are kept.
+    """
+    if len(data) > MAX_UPLOAD:
+        raise Invalid(f"The file is larger than {MAX_UPLOAD // 1_000_000} MB.")
+    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
+    if filename.lower().endswith(".json") or text.lstrip().startswith(("[", "{")):
+        return parse_rows(load_json(text))
+    try:
+        # One row more than allowed, so that a file with too many is told so.
+        rows = list(islice(csv.DictReader(io.StringIO(text)), MAX_IMPORT_ITEMS + 1))
+    except csv.Error as exc:
+        raise Invalid(f"The file is not valid CSV: {exc}") from None
+    return parse_rows(rows)
 
 
 def import_export(
     user: AnyUser, channel: Channel, data: bytes | str, filename: str = ""
-) -> list[InboxItem]:
-    """Import a network's export of comments into a channel's inbox."""
+) -> Imported:
+    """Import a network's export of comments into a channel's inbox.
+
+    Items that cannot be used are refused one by one (``problems``); the others are
+    imported. Raises Invalid when the file is unusable or no item in it is.
+    """
     member = orgs.require_member(user, channel.org)
     if member.role not in MODERATORS and not orgs.can_draft(user, channel):
         raise NotAllowed(
@@ -463,16 +647,25 @@ def import_export(
             "can import its comments."
         )
     parsed = parse_export(data, filename)
+    if not parsed.items:
+        reasons = " ".join(parsed.problems[:3]) if parsed.problems else "The file has no items."
+        more = len(parsed.problems) - 3
+        raise Invalid(f"Nothing imported. {reasons}" + (f" (and {more} more)" if more > 0 else ""))
     with transaction.atomic():
-        created = ingest(channel, parsed, source=Source.IMPORT)
+        created = ingest(channel, parsed.items, source=Source.IMPORT)
         record(
             "inbox.import",
             actor=user,
             org=channel.org,
             obj=channel,
-            after={"file": filename[:200], "rows": len(parsed), "new": len(created)},
+            after={
+                "file": filename[:200],
+                "rows": len(parsed.items),
+                "new": len(created),
+                "refused": sum(" refused: " in p for p in parsed.problems),
+            },
         )
-    return created
+    return Imported(created, len(parsed.items), parsed.problems)
 
 
 # --- working an item --------------------------------------------------------------------

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postguard.web.errors import Invalid, ServiceError
@@ -147,24 +149,49 @@ def item_moderate(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect("inbox_item", item_id=item_id)
 
 
+class _BoundedUpload(FileUploadHandler):
+    """Stops reading an uploaded file past MAX_UPLOAD instead of spooling it all to disk."""
+
+    too_large = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > services.MAX_UPLOAD:
+            self.too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # checked below, once the upload handler is in place (Django's documented order)
 @require_http_methods(["GET", "POST"])
 @login_required
-@service_errors
 def import_page(request: HttpRequest) -> HttpResponse:
+    bounded = _BoundedUpload(request)
+    # Before anything reads request.POST (the handlers become immutable then).
+    request.upload_handlers = [bounded, *request.upload_handlers]
+    return _import_page(request, bounded)
+
+
+@csrf_protect
+@service_errors
+def _import_page(request: HttpRequest, bounded: _BoundedUpload) -> HttpResponse:
     org = _org(request)
     services.require_inbox(request.user, org)
     channels = Channel.objects.filter(org=org, active=True)
     error = ""
+    problems: list[str] = []
     if request.method == "POST":
         channel = channels.filter(pk=_int(request.POST.get("channel")) or 0).first()
         upload = request.FILES.get("file")
-        if channel is None or upload is None:
+        if bounded.too_large:
+            error = f"The file is larger than {services.MAX_UPLOAD // 1_000_000} MB."
+        elif channel is None or upload is None:
             error = "Choose a channel and a file."
-        elif upload.size and upload.size > 10_000_000:
-            error = "The file is larger than 10 MB."
         else:
             try:
-                created = services.import_export(
+                imported = services.import_export(
                     request.user, channel, upload.read(), upload.name or ""
                 )
             except ServiceError as exc:
@@ -172,12 +199,18 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     raise
                 error = str(exc)
             else:
-                messages.success(request, f"Imported {len(created)} new item(s).")
-                return redirect("inbox")
+                new = len(imported.created)
+                summary = f"Imported {new} new item(s) of {imported.rows}."
+                if not imported.problems:
+                    messages.success(request, summary)
+                    return redirect("inbox")
+                # Shown here rather than after a redirect: the list can be long.
+                problems = imported.problems
+                messages.success(request, summary)
     return render(
         request,
         "inbox/import.html",
-        {"channels": channels, "error": error},
+        {"channels": channels, "error": error, "problems": problems},
         status=400 if error else 200,
     )
 
@@ -190,10 +223,20 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
     meta = {k: str(v) for k, v in request.META.items() if k.startswith("HTTP_X_POSTGUARD_")}
     try:
-        created = hooks.receive(channel_id, request.body, meta)
+        body = request.body
+    except RequestDataTooBig:
+        return JsonResponse({"detail": "The request is too large."}, status=413)
+    try:
+        received = hooks.receive(channel_id, body, meta)
+    except hooks.NothingUsable as exc:
+        return JsonResponse({"detail": str(exc), "refused": exc.problems}, status=exc.status)
     except ServiceError as exc:
         return JsonResponse({"detail": str(exc)}, status=exc.status)
-    return JsonResponse({"received": len(created), "ids": [i.pk for i in created]}, status=202)
+    created = received.created
+    return JsonResponse(
+        {"received": len(created), "ids": [i.pk for i in created], "refused": received.problems},
+        status=202,
+    )
 
 
 @require_POST

@@ -61,6 +61,7 @@ from postguard.connectors.retry import Backoff, GaveUp, retry_read
 from postguard.web.audit.services import record
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
 from postguard.web.jobs import registered
+from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership, Role
 from postguard.web.publishing.models import (
@@ -517,14 +518,15 @@ class DjangoOutbox:
                 return
             pub.state = PublicationState.PUBLISHED
             pub.remote_id = published.remote_id
-            pub.remote_url = published.url or ""
+            # The network's answer is from outside: its URL is kept only when http(s).
+            pub.remote_url = http_url(published.url) or ""
             pub.published_at = published.published_at
             pub.lease_owner, pub.lease_until, pub.last_error = "", None, ""
             pub.save()
             if pub.outbox_id is not None:
                 OutboxItem.objects.filter(pk=pub.outbox_id).update(
                     remote_id=published.remote_id,
-                    remote_url=published.url or "",
+                    remote_url=pub.remote_url,
                     published_at=published.published_at,
                 )
             post = Post.objects.select_for_update().get(pk=pub.post_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,7 +55,13 @@ def oauth_start(request: HttpRequest, channel_id: int) -> HttpResponse:
         request.build_absolute_uri(reverse("oauth_callback")),
         instance=request.POST.get("instance", "").strip().rstrip("/"),
     )
-    return redirect(url)
+    # A page with a link, not a redirect: the Content-Security-Policy's form-action 'self'
+    # makes browsers block a form whose answer redirects to another site.
+    return render(
+        request,
+        "publishing/oauth_continue.html",
+        {"channel": channel, "url": url, "host": urlsplit(url).hostname or url},
+    )
 
 
 @require_GET
