@@ -201,11 +201,15 @@ class Verification:
             return text + "; no checkpoint to compare with"
         return (
             text + f"; matches {self.checkpoints} checkpoint(s), the latest of "
-            f"{iso(self.last_checkpoint.at)}"
+            f"{_when(self.last_checkpoint)}"
         )
 
     def lines(self) -> list[str]:
         return [p.line() for p in self.problems] if self.problems else [self.describe()]
+
+
+def _when(point: Checkpoint) -> str:
+    return f"{point.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({point.name})"
 
 
 def _read_checkpoints(
@@ -310,7 +314,7 @@ def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
                 flag(
                     "checkpoint",
                     seq,
-                    f"its hash differs from checkpoint {point.name} of {iso(point.at)}: "
+                    f"its hash differs from the checkpoint of {_when(point)}: "
                     "the record was rewritten up to here",
                 )
         expected_prev = entry.hash
@@ -342,16 +346,16 @@ def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
             if checked == 0:
                 flag(
                     "checkpoint-end",
-                    None,
-                    f"the record is empty but checkpoint {furthest.name} of {iso(furthest.at)} "
+                    1,
+                    f"the record is empty but the checkpoint of {_when(furthest)} "
                     f"recorded {furthest.entries} entries: it was wiped",
                 )
             else:
                 flag(
                     "checkpoint-end",
                     last_seq + 1,
-                    f"the record ends at entry {last_seq} but checkpoint {furthest.name} of "
-                    f"{iso(furthest.at)} recorded {furthest.entries}: entries at the end were "
+                    f"the record ends at entry {last_seq} but the checkpoint of "
+                    f"{_when(furthest)} recorded {furthest.entries}: entries at the end were "
                     "deleted and the head wound back",
                 )
         fewest = min(points, key=lambda p: p.unsealed)
@@ -359,7 +363,7 @@ def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
             flag(
                 "unsealed",
                 fewest.unsealed + 1,
-                f"it has no MAC but checkpoint {fewest.name} says only the first "
+                f"it has no MAC but the checkpoint of {_when(fewest)} says only the first "
                 f"{fewest.unsealed} entries predate the audit key: MACs were removed",
             )
     problems = sorted(
