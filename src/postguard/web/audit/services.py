@@ -243,6 +243,18 @@ def _read_checkpoints(
     return found
 
 
+def _stream() -> Iterator[tuple[dict[str, Any], str, str, str]]:
+    """Every entry in order as (hashed fields, hash, key id, MAC), fetched in chunks: plain
+    tuples rather than model instances, which halves the time a long record takes."""
+    columns = (*HASHED_FIELDS, "hash", "key_id", "mac")
+    rows = AuditEntry.objects.order_by("seq").values_list(*columns).iterator(2000)
+    width = len(HASHED_FIELDS)
+    for row in rows:
+        fields = dict(zip(HASHED_FIELDS, row[:width], strict=True))
+        fields["at"] = iso(fields["at"])
+        yield fields, row[width], row[width + 1], row[width + 2]
+
+
 def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
     """Walk the chain from the start, checking each entry's link, hash and MAC, then compare
     it with the chain head and with every checkpoint (by default those in the configured
@@ -269,8 +281,8 @@ def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
     expected_seq = 1
     checked = unsealed = 0
     sealed_seen = False
-    for entry in AuditEntry.objects.order_by("seq").iterator(2000):
-        seq = entry.seq
+    for fields, stored_hash, key_id, mac in _stream():
+        seq = fields["seq"]
         if seq != expected_seq:
             missing = (
                 f"entry {expected_seq} is missing"
@@ -278,25 +290,25 @@ def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
                 else f"entry {seq} appears out of order"
             )
             flag("sequence", seq, f"{missing} (deleted or renumbered)")
-        if entry.prev_hash != expected_prev:
+        if fields["prev_hash"] != expected_prev:
             flag(
                 "link",
                 seq,
                 f"its previous hash does not match entry {seq - 1}: "
                 "an earlier entry was altered, replaced or deleted",
             )
-        if entry_hash(fields_of(entry)) != entry.hash:
+        if entry_hash(fields) != stored_hash:
             flag("content", seq, "its content was altered after it was recorded")
-        if entry.mac:
+        if mac:
             sealed_seen = True
             if signer is not None:
-                authentic = signer.check(entry.key_id, ENTRY_PURPOSE, entry.hash, entry.mac)
+                authentic = signer.check(key_id, ENTRY_PURPOSE, stored_hash, mac)
                 if authentic is None:
                     flag(
                         "mac",
                         seq,
                         f"it is signed with a key that is not configured (key id "
-                        f"{entry.key_id or 'none'}): forged outside postguard, or the key changed",
+                        f"{key_id or 'none'}): forged outside postguard, or the key changed",
                     )
                 elif not authentic:
                     flag(
@@ -310,14 +322,14 @@ def verify(checkpoint_paths: Iterable[Path] | None = None) -> Verification:
         else:
             unsealed += 1
         for point in pinned.get(seq, ()):
-            if point.head != entry.hash:
+            if point.head != stored_hash:
                 flag(
                     "checkpoint",
                     seq,
                     f"its hash differs from the checkpoint of {_when(point)}: "
                     "the record was rewritten up to here",
                 )
-        expected_prev = entry.hash
+        expected_prev = stored_hash
         expected_seq = seq + 1
         checked += 1
     last_seq = expected_seq - 1
