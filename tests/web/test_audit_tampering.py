@@ -9,6 +9,7 @@ see it. Which attacks are caught depends on what the attacker holds: the databas
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
 from collections.abc import Callable
@@ -333,7 +334,7 @@ def test_the_checkpoint_job_is_registered_with_the_worker() -> None:
 
 
 def test_a_record_that_does_not_verify_gets_no_checkpoint_and_the_chairs_are_told(
-    recorded: World,
+    recorded: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     _rewrite_from(3, _unsign)
     mail.outbox.clear()
@@ -342,6 +343,11 @@ def test_a_record_that_does_not_verify_gets_no_checkpoint_and_the_chairs_are_tol
     assert not list(checkpoints.directory().glob("checkpoint-*.json"))
     [message] = mail.outbox
     assert "does not verify" in str(message.subject) and "entry 3" in str(message.body)
+    # The periodic job says so in one log line and tells the chairs again.
+    with caplog.at_level(logging.ERROR, logger="postguard.web.audit.jobs"):
+        assert write_checkpoint().startswith("refused: no checkpoint written")
+    assert [r.exc_info for r in caplog.records] == [None]
+    assert len(mail.outbox) == 2
 
 
 def test_entries_recorded_before_the_key_existed_are_checked_by_hash_only_and_said_so(
@@ -433,6 +439,7 @@ def test_the_cli_export_refuses_a_record_that_does_not_verify_unless_forced(
     code, out, err = _cli(["audit", "export", "--format", "json"], capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "does not verify (audit record broken at entry 2" in err
+    assert err.rstrip().endswith("To export it anyway, pass --force.")
     code, out, err = _cli(["audit", "export", "--format", "json", "--force"], capsys)
     assert code == 0 and len(json.loads(out)) == AuditEntry.objects.count()
     assert "exporting a record that does not verify" in err

@@ -392,8 +392,12 @@ def audit_export(
     stop = _moment(until, end=True)
     _setup(data_dir)
     from postguard.web.audit.services import export, require_intact
+    from postguard.web.errors import Conflict
 
-    checked = require_intact(force=force)
+    try:
+        checked = require_intact(force=force)
+    except Conflict as exc:
+        raise click.ClickException(f"{exc} To export it anyway, pass --force.") from None
     if not checked.ok:
         click.echo(
             f"postguard: exporting a record that does not verify ({checked.describe()})",

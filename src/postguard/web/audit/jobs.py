@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 
+from postguard.web.errors import Conflict
 from postguard.web.jobs import periodic
+
+log = logging.getLogger(__name__)
 
 
 @periodic(
@@ -15,9 +19,13 @@ from postguard.web.jobs import periodic
 )
 def write_checkpoint() -> str:
     """A signed checkpoint of the head, written and mailed to the chairs when the record
-    moved since the last one; when the record does not verify, the chairs get the
-    problems instead (and the job's error is kept on its row)."""
+    moved since the last one. When the record does not verify, the chairs get the problems
+    instead, and the log says why in one line (a refusal, not a crash: no traceback)."""
     from postguard.web.audit.services import checkpoint
 
-    done = checkpoint(mail=True, only_if_moved=True)
+    try:
+        done = checkpoint(mail=True, only_if_moved=True)
+    except Conflict as exc:
+        log.error("audit: %s", exc)
+        return f"refused: {exc}"
     return str(done.path or "unchanged")
