@@ -560,6 +560,24 @@ def test_a_missing_key_refuses_writes_with_a_clear_message(
     assert "MACs cannot be checked" in audit.verify().reason
 
 
+def test_an_entry_appended_while_verifying_is_not_taken_for_a_cut(
+    recorded: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streamed = audit._stream
+
+    def all_but_the_newest() -> Any:
+        # As if the newest entry was committed after the walk's query began.
+        rows = list(streamed())
+        yield from rows[:-1]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit, "_stream", all_but_the_newest)
+        assert audit.verify().ok
+    # A real cut, by contrast, leaves nothing after the last entry read.
+    AuditEntry.objects.filter(seq=AuditEntry.objects.count()).delete()
+    assert "entries at the end were deleted" in audit.verify().reason
+
+
 # --- size ----------------------------------------------------------------------------------
 
 
