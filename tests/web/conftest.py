@@ -57,6 +57,15 @@ def _secrets_key(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("POSTGUARD_SECRETS_KEY", Fernet.generate_key().decode())
 
 
+@pytest.fixture(autouse=True)
+def _audit_key_and_checkpoints(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -> None:
+    # Each test's database starts empty, so its checkpoints must not outlive it: a checkpoint
+    # left in a shared directory would make the next test's record look cut short.
+    monkeypatch.setenv("POSTGUARD_AUDIT_CHECKPOINT_DIR", str(tmp_path_factory.mktemp("cp")))
+    if not (os.environ.get("POSTGUARD_AUDIT_KEY") or os.environ.get("POSTGUARD_AUDIT_KEY_FILE")):
+        monkeypatch.setenv("POSTGUARD_AUDIT_KEY", "test-audit-key-" + "k" * 32)
+
+
 @dataclass
 class World:
     """One organization with a person in every role, a channel, and a second

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from postguard.web.audit.models import AuditEntry
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership
 from postguard.web.workflow import services as workflow
@@ -326,9 +327,20 @@ CASES = [
     ),
     Case(
         "audit export",
+        "post",
+        "/audit/export/",
+        # The outsider exports their own organization's record.
+        E(200, 200, 403, 403, 403, 200, 302),
+        data=lambda c: {"since": "2000-01-01", "until": "2100-12-31", "format": "csv"},
+        took_effect=lambda c: AuditEntry.objects.filter(action="audit.export").exists(),
+    ),
+    # The export is recorded, so it is a POST: a GET (a link, a prefetch) writes nothing.
+    Case(
+        "audit export by GET",
         "get",
         "/audit/export/?since=2000-01-01&until=2100-12-31&format=csv",
-        E(200, 200, 403, 403, 403, 200, 302),
+        E(405, 405, 405, 405, 405, 405, 405),
+        took_effect=lambda c: AuditEntry.objects.filter(action="audit.export").exists(),
     ),
     Case("new channel page", "get", "/channels/new/", E(200, 403, 403, 403, 403, 200, 302)),
     Case(

@@ -33,6 +33,7 @@ def _setup(data_dir: str | None = None) -> None:
     # Before Django reads its settings: every command signs with the same key.
     _ensure_secret_key(folder)
     _ensure_secrets_key(folder)
+    _ensure_audit_key(folder)
 
     from postguard.web.setup import configure
 
@@ -111,6 +112,42 @@ def _ensure_secrets_key(data_dir: Path) -> None:
     os.environ[ENV_KEY_FILE] = str(key_file)
 
 
+def _ensure_audit_key(data_dir: Path) -> None:
+    """Outside production, keep the audit key in the data directory (said once, when it is
+    made); production must set POSTGUARD_AUDIT_KEY or _FILE itself, or nothing starts: every
+    command may append to the record, and an entry without a MAC is one nobody can vouch for."""
+    from postguard.web.audit import keys
+
+    configured = os.environ.get(keys.ENV_KEY) or os.environ.get(keys.ENV_KEY_FILE)
+    if not configured and not _production() and keys.ensure_key_file(data_dir):
+        click.echo(
+            f"postguard: made a key for the audit record in {keys.default_key_file(data_dir)} "
+            f"(development only: in production set {keys.ENV_KEY} or {keys.ENV_KEY_FILE} and "
+            "keep the key away from the database and its backups)",
+            err=True,
+        )
+    try:
+        keys.load()
+    except keys.AuditKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _warn_if_audit_broken() -> None:
+    """Start anyway (the record is evidence, not a dependency), but say so loudly."""
+    from postguard.web.audit.services import verify
+
+    result = verify()
+    if result.ok:
+        return
+    for line in result.lines():
+        click.echo(f"postguard: WARNING: {line}", err=True)
+    click.echo(
+        "postguard: WARNING: the audit record does not verify; the workspace starts, but its "
+        "exports are refused until this is looked into (`postguard audit verify`)",
+        err=True,
+    )
+
+
 def _worker_loop(stop: threading.Event, interval: float) -> None:
     import logging
 
@@ -138,6 +175,7 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
     call_command("migrate", interactive=False, verbosity=0)
     database = settings.DATABASES["default"]
     click.echo(f"postguard: database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+    _warn_if_audit_broken()
     if not no_demo:
         from postguard.web.demo import DEMO_PASSWORD, create_demo, demo_exists, demo_logins
 
@@ -285,17 +323,48 @@ def audit() -> None:
 
 @audit.command("verify")
 @data_dir_option
-def audit_verify(data_dir: str | None) -> None:
-    """Check the hash chain; exit 1 and name the first broken entry if it does not hold."""
+@click.option(
+    "--checkpoint",
+    "checkpoint_paths",
+    multiple=True,
+    metavar="FILE|DIR",
+    type=click.Path(exists=True, path_type=Path),
+    help="Compare with this checkpoint file or directory (repeatable) instead of the "
+    "configured directory (env POSTGUARD_AUDIT_CHECKPOINT_DIR).",
+)
+def audit_verify(data_dir: str | None, checkpoint_paths: tuple[Path, ...]) -> None:
+    """Check every entry's hash and MAC, the chain head and the checkpoints; print one line
+    per problem naming the first entry concerned and exit 1, or print the head to keep."""
     _setup(data_dir)
     from postguard.web.audit.services import verify
 
-    result = verify()
+    result = verify(checkpoint_paths or None)
     if result.ok:
         click.echo(result.describe())
+        click.echo(f"head to keep: entry {result.last_seq} {result.last_hash}")
         return
-    click.echo(f"postguard: {result.describe()}", err=True)
+    for line in result.lines():
+        click.echo(f"postguard: {line}", err=True)
     sys.exit(1)
+
+
+@audit.command("checkpoint")
+@data_dir_option
+@click.option("--no-mail", is_flag=True, help="Only write the file; do not mail the chairs.")
+@_service_errors
+def audit_checkpoint(data_dir: str | None, no_mail: bool) -> None:
+    """Verify the record, write a signed checkpoint of its head to the checkpoint directory
+    and mail it to the committee chairs (the worker does this periodically too)."""
+    _setup(data_dir)
+    from postguard.web.audit.services import checkpoint
+
+    done = checkpoint(mail=not no_mail)
+    assert done.checkpoint is not None
+    click.echo(f"wrote {done.path}: {done.checkpoint.entries} entries, head {done.checkpoint.head}")
+    if done.mailed_to:
+        click.echo(f"mailed to {', '.join(done.mailed_to)}", err=True)
+    elif not no_mail:
+        click.echo("mailed to nobody: no committee chair has an e-mail address", err=True)
 
 
 def _moment(value: str | None, *, end: bool) -> datetime | None:
@@ -324,6 +393,7 @@ def _moment(value: str | None, *, end: bool) -> datetime | None:
 )
 @click.option("--output", "-o", metavar="PATH", help="Write here instead of standard output.")
 @click.option("--org", "org_slug", metavar="SLUG", help="Only this organization's entries.")
+@click.option("--force", is_flag=True, help="Export even though the record does not verify.")
 @_service_errors
 def audit_export(
     data_dir: str | None,
@@ -332,12 +402,25 @@ def audit_export(
     fmt: str,
     output: str | None,
     org_slug: str | None,
+    force: bool,
 ) -> None:
-    """Export the entries of a period, with their hashes, as CSV or JSON."""
+    """Export the entries of a period, with their hashes and MACs, as CSV or JSON (refused
+    when the record does not verify, unless --force)."""
     start = _moment(since, end=False)
     stop = _moment(until, end=True)
     _setup(data_dir)
-    from postguard.web.audit.services import export
+    from postguard.web.audit.services import export, require_intact
+    from postguard.web.errors import Conflict
+
+    try:
+        checked = require_intact(force=force)
+    except Conflict as exc:
+        raise click.ClickException(f"{exc} To export it anyway, pass --force.") from None
+    if not checked.ok:
+        click.echo(
+            f"postguard: exporting a record that does not verify ({checked.describe()})",
+            err=True,
+        )
     from postguard.web.orgs.models import Organization
 
     org_id = None

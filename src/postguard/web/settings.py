@@ -15,6 +15,10 @@ Environment:
 - ``POSTGUARD_SECRETS_KEY`` or ``POSTGUARD_SECRETS_KEY_FILE``: the key that encrypts
   channel credentials (required in production; outside it `postguard` keeps one in
   ``<data dir>/secrets_key``).
+- ``POSTGUARD_AUDIT_KEY`` or ``POSTGUARD_AUDIT_KEY_FILE``: the HMAC key that signs each
+  audit entry and checkpoint (required in production; outside it ``<data dir>/audit_key``).
+  ``POSTGUARD_AUDIT_CHECKPOINT_DIR`` (default ``<data dir>/audit-checkpoints``) and
+  ``POSTGUARD_AUDIT_CHECKPOINT_HOURS`` (default 24): where and how often checkpoints go.
 - ``POSTGUARD_PUBLISH_TOO_LATE_MINUTES`` (default 120): a post not published this
   long after its time goes back to the committee instead of out.
 - ``POSTGUARD_TRUSTED_PROXIES``: comma-separated addresses or networks (``10.0.0.1``,
@@ -290,6 +294,10 @@ POSTGUARD_PUBLISH_TOO_LATE_MINUTES = int(
 POSTGUARD_PUBLISH_LEASE_SECONDS = int(os.environ.get("POSTGUARD_PUBLISH_LEASE_SECONDS", "600"))
 #: Channel owners are told this many days before a token expires.
 POSTGUARD_TOKEN_EXPIRY_WARNING_DAYS = 7
+
+# The audit record: how often the worker writes a signed checkpoint of its head (when it
+# moved) and mails it to the chairs. The key and directory are read by postguard.web.audit.
+POSTGUARD_AUDIT_CHECKPOINT_HOURS = float(os.environ.get("POSTGUARD_AUDIT_CHECKPOINT_HOURS", "24"))
 
 LOGGING: dict[str, Any] = {
     "version": 1,

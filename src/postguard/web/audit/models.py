@@ -13,6 +13,11 @@ class AuditEntry(models.Model):
     breaks the chain from that point. Actor and organization are kept as plain
     numbers and names, not foreign keys: deleting a user must not rewrite the
     record through a cascade.
+
+    ``mac`` is an HMAC of ``hash`` under the audit key (keys.py), which the
+    database never holds: recomputing the hashes after an edit cannot recompute
+    it. Entries recorded before the key existed have no MAC and are checked by
+    hash only (and pinned by the first checkpoint, see checkpoints.py).
     """
 
     seq = models.BigIntegerField(unique=True)
@@ -27,6 +32,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("seq",)

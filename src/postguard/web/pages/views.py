@@ -500,6 +500,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     entries = audit.list_entries(request.user, org, **filters)
+    status = audit.chain_status(request.user, org)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     today = timezone.now().date()
     export_form = forms.AuditExportForm(
@@ -510,21 +511,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/audit.html",
-        {"form": form, "page": page, "org": org, "export_form": export_form},
+        {"form": form, "page": page, "org": org, "export_form": export_form, "status": status},
     )
 
 
-@require_GET
+@require_POST
 @login_required
 @service_errors
 def audit_export(request: HttpRequest) -> HttpResponse:
-    """The current organization's record for a period, as a CSV or JSON download."""
+    """The current organization's record for a period, as a CSV or JSON download. A POST:
+    the export is itself recorded, and a GET must not write (nor be triggered by a link)."""
     org = _org(request)
     if not audit.can_read(request.user, org):
         raise NotAllowed(
             "Only the organization's administrators and the committee chair can export its record."
         )
-    form = forms.AuditExportForm(request.GET)
+    form = forms.AuditExportForm(request.POST)
     if not form.is_valid():
         return _invalid(request, form)
     since, until, fmt = (form.cleaned_data[k] for k in ("since", "until", "format"))
