@@ -58,7 +58,9 @@ def is_blank(text: str) -> bool:
     return _VISIBLE.search(text) is None
 
 
-def check_text(text: object, what: str, limit: int) -> str:
+def check_text(
+    text: object, what: str, limit: int, error: type[ContentError] = ContentError
+) -> str:
     """``text`` if it is a string a person could have written; else ContentError.
 
     Refuses a non-string, more than ``limit`` characters, a lone surrogate
@@ -66,18 +68,18 @@ def check_text(text: object, what: str, limit: int) -> str:
     (PostgreSQL cannot store it and no keyboard types it).
     """
     if not isinstance(text, str):
-        raise ContentError(f"{what} must be a string, not {type(text).__name__}")
+        raise error(f"{what} must be a string, not {type(text).__name__}")
     if len(text) > limit:
-        raise ContentError(f"{what} is {len(text):,} characters; the limit is {limit:,}")
+        raise error(f"{what} is {len(text):,} characters; the limit is {limit:,}")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ContentError(
+        raise error(
             f"{what} is not valid Unicode (a lone surrogate at character {exc.start + 1})"
         ) from None
     nul = text.find("\x00")
     if nul >= 0:
-        raise ContentError(f"{what} contains a NUL character (at character {nul + 1})")
+        raise error(f"{what} contains a NUL character (at character {nul + 1})")
     return text
 
 
@@ -138,33 +140,37 @@ class Media:
             with open(self.path, "rb") as handle:
                 blob = handle.read(max_bytes + 1)
         except OSError as exc:
-            raise MediaError(f"cannot read media {self.path}: {exc.strerror or exc}") from exc
+            raise MediaError(f"cannot read media {self.label}: {exc.strerror or exc}") from exc
         except ValueError as exc:
             # open() refuses a path with a NUL byte with ValueError, not OSError.
-            raise MediaError(f"cannot read media {self.path!r}: {exc}") from exc
+            raise MediaError(f"cannot read media {self.label}: {exc}") from exc
         if len(blob) > max_bytes:
-            raise MediaError(f"media {self.path} is larger than the limit of {max_bytes} bytes")
+            raise MediaError(f"media {self.label} is larger than the limit of {max_bytes} bytes")
         return blob
 
     def validate(self, number: int = 1) -> None:
         """Refuse an attachment whose fields are not plain, bounded text."""
         where = f"attachment {number}"
         if self.path is not None:
-            check_text(self.path, f"{where}'s path", 4096)
+            check_text(self.path, f"{where}'s path", 4096, MediaError)
             if not self.path:
                 raise MediaError(f"{where} has an empty path")
         if self.data is not None and not isinstance(self.data, bytes):
             raise MediaError(f"{where}'s data must be bytes, not {type(self.data).__name__}")
-        check_text(self.kind, f"{where}'s kind", 100)
-        check_text(self.alt, f"{where}'s alt text", MAX_MEDIA_FIELD_CHARS)
+        check_text(self.kind, f"{where}'s kind", 100, MediaError)
+        check_text(self.alt, f"{where}'s alt text", MAX_MEDIA_FIELD_CHARS, MediaError)
         for name in ("consent", "credit"):
             value = getattr(self, name)
             if value is not None:
-                check_text(value, f"{where}'s {name}", MAX_MEDIA_FIELD_CHARS)
+                check_text(value, f"{where}'s {name}", MAX_MEDIA_FIELD_CHARS, MediaError)
 
     @property
     def label(self) -> str:
-        return self.path or f"<{self.kind} {len(self.data or b'')} bytes>"
+        if self.path:
+            # A path is quoted when it holds a line break or a control
+            # character, so that an error naming it stays on one line.
+            return self.path if self.path.isprintable() else repr(self.path)
+        return f"<{self.kind} {len(self.data or b'')} bytes>"
 
 
 @dataclass(frozen=True, slots=True)
