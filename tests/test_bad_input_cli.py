@@ -260,6 +260,11 @@ CASES = [
     Case("--policy missing", args("check", "--policy", "/no/such/dir", GOOD_TEXT), "no such"),
     Case("--policy empty path", args("check", "--policy", "", GOOD_TEXT), "empty path"),
     Case("--policy with no packs", in_tmp(_empty_policy_dir), "no .yaml or .yml packs"),
+    Case(
+        "UTF-16 batch",
+        with_file("batch.jsonl", "{}\n".encode("utf-16"), "--format", "jsonl", "--file"),
+        "UTF-16",
+    ),
     Case("--media with jsonl", args("check", "--format", "jsonl", "--media", "a.jpg"), "JSONL"),
     Case("empty TEXT", args("check", ""), "empty"),
     Case("whitespace TEXT", args("check", " \t\n "), "empty"),

@@ -462,7 +462,10 @@ def check(
         if text is not None:
             blob = argument_text(text).encode("utf-8")
         else:
-            blob, _ = read_bytes(file_ or "-", MAX_INPUT_BYTES, "a batch")
+            blob, source = read_bytes(file_ or "-", MAX_INPUT_BYTES, "a batch")
+            if blob.startswith((b"\xff\xfe", b"\xfe\xff")):
+                # Every line would fail on its own; say once what is wrong.
+                fail(f"{source} is UTF-16 text; save it as UTF-8")
         engine = build_engine(policy_dirs, no_builtin, severities)
         spec = (policy_dirs, no_builtin, severities)
         sys.exit(run_jsonl(engine, blob, fail_on, sys.stdout, jobs=jobs, spec=spec))
