@@ -10,21 +10,51 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from postguard.content import ACCOUNTS, AUDIENCES, DIRECTIONS, KINDS, Content, ContentError, Media
+from postguard.content import (
+    ACCOUNTS,
+    AUDIENCES,
+    DIRECTIONS,
+    KINDS,
+    MAX_MEDIA,
+    MAX_TEXT_CHARS,
+    Content,
+    ContentError,
+    Media,
+)
 from postguard.engine import Engine, Report, make_content
 from postguard.policy.loader import Policy, PolicyError, load_policy
 from postguard.policy.schema import CATEGORIES, SEVERITIES, SEVERITY_RANK
 
-#: Inputs larger than this are refused before decoding (a post is far smaller).
+#: A JSONL batch larger than this is refused before decoding.
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: A single post's file: the longest post (MAX_TEXT_CHARS) at four UTF-8
+#: bytes a character, plus a byte-order mark. Anything longer cannot be a
+#: post, so it is refused without reading the rest.
+MAX_POST_BYTES = MAX_TEXT_CHARS * 4 + 3
+#: One JSONL line: a longest post written entirely as escaped surrogate
+#: pairs ("\ud83d\ude00", six characters per UTF-16 unit) fits, with room
+#: for its media list.
+MAX_LINE_BYTES = MAX_TEXT_CHARS * 12 + 64 * 1024
+#: The deepest a line may nest: an object, its media list, a media object.
+MAX_JSON_DEPTH = 8
+#: Digits in a JSON integer (Python refuses 4,300; an id needs far fewer).
+MAX_INT_DIGITS = 40
+MAX_ID_CHARS = 200
 BATCH = 256
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 class InputError(ValueError):
@@ -35,92 +65,207 @@ def fail(message: str) -> NoReturn:
     raise InputError(message)
 
 
+def one_line(message: str) -> str:
+    """``message`` with control characters and line breaks shown as escapes.
+
+    Every error goes to stderr as one line, and reasons can quote the input
+    (a media path, an id) which may hold a newline or a terminal escape.
+    """
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), message)
+
+
 def decode(blob: bytes, source: str) -> str:
-    if b"\x00" in blob[:8192]:
-        fail(f"{source} looks like a binary file (it contains NUL bytes), not text")
+    """The text of a whole post file; refuses binary data anywhere in it."""
+    if blob.startswith((b"\xff\xfe", b"\xfe\xff")):
+        fail(f"{source} is UTF-16 text; save it as UTF-8")
+    nul = blob.find(b"\x00")
+    if nul >= 0:
+        fail(f"{source} looks like a binary file (a NUL byte at offset {nul}), not text")
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError as exc:
         fail(f"{source} is not valid UTF-8 (byte 0x{blob[exc.start]:02x} at offset {exc.start})")
 
 
-def read_source(path: str) -> str:
+def read_bytes(path: str, limit: int, what: str) -> tuple[bytes, str]:
+    """The bytes of ``path`` ('-' is standard input) and its name; refuses more than ``limit``."""
     if path == "-":
-        blob = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        blob = sys.stdin.buffer.read(limit + 1)
         source = "standard input"
     else:
         try:
             with open(path, "rb") as handle:
-                blob = handle.read(MAX_INPUT_BYTES + 1)
+                blob = handle.read(limit + 1)
         except OSError as exc:
             fail(f"cannot read {path}: {exc.strerror or exc}")
+        except ValueError as exc:  # a NUL in the path
+            fail(f"cannot read {path!r}: {exc}")
         source = path
-    if len(blob) > MAX_INPUT_BYTES:
-        fail(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    if len(blob) > limit:
+        fail(f"{source} is larger than {limit:,} bytes, the limit for {what}")
+    return blob, source
+
+
+def read_source(path: str) -> str:
+    """One post's text from a file or standard input."""
+    blob, source = read_bytes(path, MAX_POST_BYTES, "one post")
     return decode(blob, source)
+
+
+def argument_text(text: str) -> str:
+    # Bytes of the command line that are not UTF-8 arrive as lone surrogates
+    # (Python's surrogateescape); say so before anything tries to print them.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        fail(f"TEXT is not valid UTF-8 (at character {exc.start + 1})")
+    return text
 
 
 def build_engine(policy_dirs: Sequence[str], no_builtin: bool, severities: Sequence[str]) -> Engine:
     overrides: dict[str, str] = {}
     for item in severities:
         rule_id, sep, severity = item.partition("=")
-        if not sep or not rule_id or not severity:
+        if not sep or not rule_id.strip() or not severity.strip():
             fail(f"--severity takes RULE=SEVERITY (block, review, advise or off), not {item!r}")
         overrides[rule_id.strip()] = severity.strip()
     return Engine(load_policy(policy_dirs, builtin=not no_builtin, severity_overrides=overrides))
 
 
-def _media_from_json(value: Any, line: int) -> tuple[Media, ...]:
+def _optional_text(entry: dict[str, Any], key: str, number: int) -> str | None:
+    value = entry.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ContentError(f"media item {number}: {key} must be a string")
+    return value
+
+
+def _media_from_json(value: Any) -> tuple[Media, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
         raise ContentError("media must be a list of paths or objects")
+    if len(value) > MAX_MEDIA:
+        raise ContentError(f"media lists {len(value)} items; the limit is {MAX_MEDIA}")
     items = []
-    for entry in value:
+    for number, entry in enumerate(value, 1):
         if isinstance(entry, str):
             items.append(Media(path=entry))
         elif isinstance(entry, dict) and isinstance(entry.get("path"), str):
             allowed = {"path", "alt", "consent", "credit"}
             unknown = set(entry) - allowed
             if unknown:
-                raise ContentError(f"unknown media field {sorted(unknown)[0]!r}")
+                raise ContentError(f"unknown media field {sorted(unknown)[0][:40]!r}")
             items.append(
                 Media(
                     path=entry["path"],
-                    alt=str(entry.get("alt") or ""),
-                    consent=entry.get("consent"),
-                    credit=entry.get("credit"),
+                    alt=_optional_text(entry, "alt", number) or "",
+                    consent=_optional_text(entry, "consent", number),
+                    credit=_optional_text(entry, "credit", number),
                 )
             )
         else:
-            raise ContentError("each media item must be a path or an object with a path")
+            raise ContentError(f"media item {number} must be a path or an object with a path")
     return tuple(items)
 
 
-def parse_jsonl_line(raw: str, line: int) -> tuple[str, Content]:
-    """One batch input line -> (id, Content); raises ContentError with the reason."""
-    try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ContentError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(obj, dict):
-        raise ContentError("each line must be a JSON object")
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise ContentError(f"a number of {len(digits):,} digits; the limit is {MAX_INT_DIGITS}")
+    return int(digits)
+
+
+def _parse_constant(name: str) -> float:
+    raise ContentError(f"not valid JSON ({name} is not a JSON number)")
+
+
+def _json_depth(raw: str) -> int:
+    """How deep ``raw`` nests, counting the brackets outside strings.
+
+    Linear, and done in C by the regular expressions, so a 10,000-deep line
+    is measured, not parsed (the parser would exhaust the recursion limit).
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", raw))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+def _line_id(obj: dict[str, Any], line: int) -> str:
     item_id = obj.get("id", f"line-{line}")
-    if not isinstance(item_id, (str, int)):
-        raise ContentError("id must be a string or a number")
-    text = obj.get("text")
-    if not isinstance(text, str):
-        raise ContentError("text is missing or not a string")
-    context = {k: obj[k] for k in ("account", "kind", "audience", "direction") if k in obj}
-    for key, value in context.items():
-        if not isinstance(value, str):
-            raise ContentError(f"{key} must be a string")
-    content = make_content(text, media=_media_from_json(obj.get("media"), line), **context)
-    return str(item_id), content
+    if isinstance(item_id, bool) or not isinstance(item_id, (str, int)):
+        raise ContentError("id must be a string or a whole number")
+    item_id = str(item_id)
+    if not item_id:
+        raise ContentError("id is empty")
+    if len(item_id) > MAX_ID_CHARS:
+        raise ContentError(f"id is {len(item_id):,} characters; the limit is {MAX_ID_CHARS}")
+    if _CONTROL.search(item_id):
+        raise ContentError("id contains a control character or a line break")
+    try:
+        item_id.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ContentError("id is not valid Unicode (a lone surrogate)") from None
+    return item_id
 
 
-def _iter_jsonl(text: str) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(text.splitlines(), 1):
+class LineError(ContentError):
+    """A batch line that cannot be checked; ``item_id`` is its id when it has a usable one."""
+
+    def __init__(self, message: str, item_id: str) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes send these back to the parent by pickling.
+        return (LineError, (str(self), self.item_id))
+
+
+def parse_jsonl_line(raw: str | bytes, line: int) -> tuple[str, Content]:
+    """One batch input line -> (id, Content); raises :class:`LineError` with the reason."""
+    item_id = f"line-{line}"
+    try:
+        if isinstance(raw, bytes):
+            if len(raw) > MAX_LINE_BYTES:
+                raise ContentError(
+                    f"the line is {len(raw):,} bytes; the limit is {MAX_LINE_BYTES:,}"
+                )
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ContentError(
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+                ) from None
+        if _json_depth(raw) > MAX_JSON_DEPTH:
+            raise ContentError(f"nested more than {MAX_JSON_DEPTH} levels deep")
+        try:
+            obj = json.loads(raw, parse_int=_parse_int, parse_constant=_parse_constant)
+        except json.JSONDecodeError as exc:
+            raise ContentError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:  # the depth check makes this unreachable; belt and braces
+            raise ContentError(f"nested more than {MAX_JSON_DEPTH} levels deep") from None
+        if not isinstance(obj, dict):
+            raise ContentError("each line must be a JSON object")
+        item_id = _line_id(obj, line)
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise ContentError("text is missing or not a string")
+        context = {k: obj[k] for k in ("account", "kind", "audience", "direction") if k in obj}
+        for key, value in context.items():
+            if not isinstance(value, str):
+                raise ContentError(f"{key} must be a string")
+        content = make_content(text, media=_media_from_json(obj.get("media")), **context)
+        content.validate()
+    except LineError:
+        raise
+    except ContentError as exc:
+        raise LineError(str(exc), item_id) from None
+    return item_id, content
+
+
+def _iter_jsonl(blob: bytes) -> Iterator[tuple[int, bytes]]:
+    # Split on "\n" only: str.splitlines() would also split inside a JSON
+    # string at U+2028 or U+0085, which JSON allows unescaped.
+    if blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]
+    for number, raw in enumerate(blob.split(b"\n"), 1):
         if raw.strip():
             yield number, raw
 
@@ -129,15 +274,15 @@ Batch = list[tuple[int, str, "Content | ContentError"]]
 Checked = list[tuple[int, str, "Report | ContentError"]]
 
 
-def _batches(text: str) -> Iterator[Batch]:
+def _batches(blob: bytes) -> Iterator[Batch]:
     """Input lines in batches of BATCH: (line number, id, content or why it is unusable)."""
     batch: Batch = []
-    for number, raw in _iter_jsonl(text):
+    for number, raw in _iter_jsonl(blob):
         try:
             item_id, content = parse_jsonl_line(raw, number)
             batch.append((number, item_id, content))
-        except ContentError as exc:
-            batch.append((number, f"line-{number}", exc))
+        except LineError as exc:
+            batch.append((number, exc.item_id, exc))
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -145,9 +290,28 @@ def _batches(text: str) -> Iterator[Batch]:
         yield batch
 
 
+def _check_one(engine: Engine, content: Content) -> Report | ContentError:
+    try:
+        return engine.check_many([content])[0]
+    except Exception as exc:
+        if os.environ.get("POSTGUARD_DEBUG"):
+            raise
+        return ContentError(
+            f"internal error while checking this line ({type(exc).__name__}: {exc})"
+        )
+
+
 def _check_batch(engine: Engine, batch: Batch) -> Checked:
     contents = [c for _, _, c in batch if isinstance(c, Content)]
-    results = iter(engine.check_many(contents))
+    try:
+        checked = engine.check_many(contents)
+    except Exception:
+        if os.environ.get("POSTGUARD_DEBUG"):
+            raise
+        # A bug tripped by one line must not lose the other lines of its
+        # batch: check them one by one and pin the failure on its line.
+        checked = [_check_one(engine, c) for c in contents]
+    results = iter(checked)
     return [(n, i, next(results) if isinstance(c, Content) else c) for n, i, c in batch]
 
 
@@ -167,7 +331,7 @@ def _pool_check(batch: Batch) -> Checked:
 
 def run_jsonl(
     engine: Engine,
-    text: str,
+    blob: bytes,
     fail_on: str,
     out: Any,
     *,
@@ -187,7 +351,7 @@ def run_jsonl(
         for number, item_id, result in checked:
             if isinstance(result, ContentError):
                 errors += 1
-                click.echo(f"postguard: line {number} (id {item_id}): {result}", err=True)
+                click.echo(one_line(f"postguard: line {number} (id {item_id}): {result}"), err=True)
                 out.write(json.dumps({"id": item_id, "error": str(result)}) + "\n")
                 continue
             if result.at_or_above(fail_on):
@@ -198,10 +362,10 @@ def run_jsonl(
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(jobs, initializer=_pool_init, initargs=(spec,)) as pool:
-            for checked in pool.map(_pool_check, _batches(text)):
+            for checked in pool.map(_pool_check, _batches(blob)):
                 write(checked)
     else:
-        for batch in _batches(text):
+        for batch in _batches(blob):
             write(_check_batch(engine, batch))
     return 2 if errors else worst
 
@@ -290,20 +454,29 @@ def check(
     """Check a post (TEXT, --file, or standard input) against the codes."""
     if text is not None and file_ is not None:
         fail("give the post as TEXT or with --file, not both")
-    if text is None:
-        if file_ is None and sys.stdin.isatty():
-            fail("no post given: pass TEXT, --file PATH, or pipe the post on standard input")
-        text = read_source(file_ or "-")
-    engine = build_engine(policy_dirs, no_builtin, severities)
+    if text is None and file_ is None and sys.stdin.isatty():
+        fail("no post given: pass TEXT, --file PATH, or pipe the post on standard input")
     if fmt == "jsonl":
         if media_paths:
             fail('--media applies to a single post; in JSONL give each line a "media" list')
+        if text is not None:
+            blob = argument_text(text).encode("utf-8")
+        else:
+            blob, source = read_bytes(file_ or "-", MAX_INPUT_BYTES, "a batch")
+            if blob.startswith((b"\xff\xfe", b"\xfe\xff")):
+                # Every line would fail on its own; say once what is wrong.
+                fail(f"{source} is UTF-16 text; save it as UTF-8")
+        engine = build_engine(policy_dirs, no_builtin, severities)
         spec = (policy_dirs, no_builtin, severities)
-        sys.exit(run_jsonl(engine, text, fail_on, sys.stdout, jobs=jobs, spec=spec))
+        sys.exit(run_jsonl(engine, blob, fail_on, sys.stdout, jobs=jobs, spec=spec))
+    text = argument_text(text) if text is not None else read_source(file_ or "-")
     media = tuple(Media(path=p, consent=consent, credit=credit) for p in media_paths)
     content = make_content(
         text, media=media, account=account, kind=kind, audience=audience, direction=direction
     )
+    # Refuse unusable input before the few seconds it takes to build the engine.
+    content.validate()
+    engine = build_engine(policy_dirs, no_builtin, severities)
     report = engine.check(content)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -465,18 +638,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     except click.UsageError as exc:
         hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-        click.echo(f"postguard: error: {exc.format_message()}{hint}", err=True)
+        click.echo(one_line(f"postguard: error: {exc.format_message()}{hint}"), err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("postguard: interrupted", err=True)
         sys.exit(130)
     except (InputError, PolicyError, ContentError) as exc:
-        click.echo(f"postguard: error: {exc}", err=True)
+        click.echo(one_line(f"postguard: error: {exc}"), err=True)
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"postguard: error: {exc.format_message()}", err=True)
+        click.echo(one_line(f"postguard: error: {exc.format_message()}"), err=True)
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
@@ -484,8 +657,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if os.environ.get("POSTGUARD_DEBUG"):
             raise
         click.echo(
-            f"postguard: internal error: {type(exc).__name__}: {exc}"
-            " (set POSTGUARD_DEBUG=1 for details)",
+            one_line(
+                f"postguard: internal error: {type(exc).__name__}: {exc}"
+                " (set POSTGUARD_DEBUG=1 for details)"
+            ),
             err=True,
         )
         sys.exit(2)

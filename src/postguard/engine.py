@@ -18,6 +18,7 @@ from typing import Any
 
 from postguard.content import Content, ContentError, Context, Media
 from postguard.detectors.base import Detector, Document, Hit
+from postguard.detectors.imagery import check_attachments
 from postguard.policy.loader import Policy, load_policy, make_detector
 from postguard.policy.schema import SEVERITY_RANK, Rule
 
@@ -161,6 +162,15 @@ class Engine:
                         found.append([])
             for i, item_hits in zip(live, found, strict=True):
                 hits[i][key] = item_hits
+
+        # An attachment no rule looked at must still be readable: a damaged
+        # image is refused, never passed because no image rule applied.
+        for index, doc in enumerate(docs):
+            if doc is not None and doc.media and results[index] is None:
+                try:
+                    check_attachments(doc)
+                except ContentError as exc:
+                    results[index] = exc
 
         out: list[Report | ContentError] = []
         for index, plan in enumerate(plans):

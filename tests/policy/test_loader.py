@@ -123,6 +123,32 @@ BROKEN = [
         16,
         "appears twice",
     ),
+    ("an alias", GOOD_RULE + "copy: *nowhere\n", 21, "aliases (*nowhere) are not allowed"),
+    (
+        "an anchor",
+        GOOD_RULE.replace("title: Acme Health", "title: &t Acme Health"),
+        2,
+        "anchors (&t) are not allowed",
+    ),
+    (
+        "a python tag",
+        "pack: x\ntitle: !!python/object/apply:os.system [ls]\n",
+        2,
+        "the tag !!python/object/apply:os.system is not allowed",
+    ),
+    ("a local tag", "pack: !secret x\n", 1, "the tag !secret is not allowed"),
+    ("deep nesting", "pack: x\nrules: " + "[" * 1000 + "]" * 1000, 2, "more than 20 levels"),
+    ("a 5,000-digit number", "pack: x\ntitle: " + "7" * 5000, 2, "a number of 5,000"),
+    ("a long hex number", "pack: x\ntitle: 0x" + "f" * 60, 2, "a number of 62"),
+    ("an impossible date", "pack: x\nedition: 2024-02-30\n", 2, "day is out of range"),
+    (
+        "an invalid RE2 pattern",
+        GOOD_RULE.replace("- name: lexicon", "- name: pattern").replace(
+            "phrases: [staffing levels, short-staffed]", "patterns: ['(unclosed']"
+        ),
+        13,
+        "pattern '(unclosed' is not valid: missing ): (unclosed",
+    ),
 ]
 
 
@@ -166,3 +192,42 @@ def test_a_pattern_rule_with_an_invalid_regex_is_refused(tmp_path: Path) -> None
     )
     with pytest.raises(PolicyError, match="is not valid"):
         load_pack(write(tmp_path, text))
+
+
+def test_a_billion_laughs_pack_is_refused_before_anything_expands(tmp_path: Path) -> None:
+    # Ten levels of nine aliases: walking the composed tree would visit
+    # 9**10 nodes. The refusal comes from the event stream, at the first anchor.
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        name, previous = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    path = write(tmp_path, GOOD_RULE + "\n".join(lines) + "\n")
+    with pytest.raises(PolicyError, match="anchors") as caught:
+        load_pack(path)
+    assert caught.value.line == 21
+
+
+def test_plain_yaml_tags_and_values_still_load(tmp_path: Path) -> None:
+    text = GOOD_RULE.replace('edition: "2024"', "edition: !!str 2024").replace(
+        "title: Naming", "title: ! Naming"
+    )
+    assert load_pack(write(tmp_path, text)).model.edition == "2024"
+
+
+def test_a_rule_defined_twice_is_refused_at_its_line(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_RULE, "a.yaml")
+    write(tmp_path, GOOD_RULE.replace("pack: acme-employer", "pack: acme-copy"), "b.yaml")
+    with pytest.raises(PolicyError, match=r"b\.yaml:6: rule id ACME-1-patients is already"):
+        load_policy([tmp_path])
+
+
+def test_a_policy_directory_without_packs_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("packs go here", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"no \.yaml or \.yml packs in this directory"):
+        load_policy([tmp_path])
+
+
+def test_the_same_pack_loaded_twice_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_RULE, "a.yaml")
+    with pytest.raises(PolicyError, match="pack acme-employer is already loaded"):
+        load_policy([tmp_path / "a.yaml", tmp_path / "a.yaml"])

@@ -55,12 +55,17 @@ class PatternDetector(Detector):
             raise DetectorConfigError("detector 'pattern' needs patterns: a list of regexes")
         options = re2.Options()
         options.case_sensitive = False
+        # RE2 would also log a bad pattern to stderr, breaking the one-line error.
+        options.log_errors = False
         self._compiled = []
         for pattern in patterns:
             try:
                 self._compiled.append(re2.compile(pattern, options))
             except re2.error as exc:
-                raise DetectorConfigError(f"pattern {pattern!r} is not valid: {exc}") from None
+                reason = exc.args[0] if exc.args else exc
+                if isinstance(reason, bytes):
+                    reason = reason.decode("utf-8", errors="replace")
+                raise DetectorConfigError(f"pattern {pattern!r} is not valid: {reason}") from None
 
     def detect(self, doc: Document) -> list[Hit]:
         hits: list[Hit] = []

@@ -9,7 +9,9 @@ Pillow), and images shown or described as patients' with no consent on record.
 All three share :func:`load_image`, which decodes each attachment of a
 :class:`Document` once and refuses anything that cannot be checked (too many
 bytes, too many pixels, not an image, corrupt or truncated) with a one-line
-:class:`ContentError`: an image we cannot read must never pass unchecked.
+:class:`MediaError` (a :class:`ContentError`): an image we cannot read must
+never pass unchecked. :func:`check_attachments` decodes whatever no detector
+did, so the same holds when no image rule applies to a post.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from typing import Any, ClassVar
 
 import cv2
 import numpy as np
+import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from postguard.content import ContentError, Media
+from postguard.content import ContentError, Media, MediaError
 from postguard.detectors.base import (
     Detector,
     DetectorConfigError,
@@ -190,9 +193,24 @@ def load_image(
             found = _Failure(str(exc))
         cache[key] = found
     if isinstance(found, _Failure):
-        raise ContentError(found.message)
+        raise MediaError(found.message)
     loaded: LoadedImage = found
     return loaded
+
+
+def check_attachments(doc: Document) -> None:
+    """Decode every image attachment that no detector has decoded yet.
+
+    The engine calls this after the detectors, so that an attachment is
+    refused when it is damaged even if no image rule applies to the post
+    (an inbound comment, a pack without image rules); an image a detector
+    already decoded is not decoded again.
+    """
+    cache = _cache(doc)
+    decoded = {key[1] for key in cache if key[0] == "image"}
+    for index in image_indices(doc):
+        if index not in decoded:
+            load_image(doc, index)
 
 
 def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> LoadedImage:
@@ -200,9 +218,9 @@ def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> Loaded
     try:
         blob = media.read(max_bytes)
     except ContentError as exc:
-        raise ContentError(_one_line(f"attachment {index + 1}: {exc}")) from exc
+        raise MediaError(_one_line(f"attachment {index + 1}: {exc}")) from exc
     if not blob:
-        raise ContentError(f"{where}: the file is empty")
+        raise MediaError(f"{where}: the file is empty")
     # Pillow warns about oddities it decodes through (corrupt EXIF, palette
     # transparency); printed, they would break the CLI's one-line error
     # contract, and under an "error" filter they would refuse a good image.
@@ -217,12 +235,12 @@ def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> Loaded
         except ContentError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ContentError(
+            raise MediaError(
                 f"{where}: the image's dimensions are too large to decode safely"
                 f" ({_one_line(str(exc))})"
             ) from exc
         except UnidentifiedImageError as exc:
-            raise ContentError(
+            raise MediaError(
                 f"{where}: not a readable image (expected {', '.join(IMAGE_FORMATS)})"
             ) from exc
         except Exception as exc:
@@ -230,16 +248,16 @@ def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> Loaded
             # (OSError, SyntaxError, ValueError, struct.error, ...); all of them
             # mean the same thing to the user, and none may escape as a traceback.
             reason = _one_line(str(exc)) or type(exc).__name__
-            raise ContentError(f"{where}: the image is corrupt or truncated ({reason})") from exc
+            raise MediaError(f"{where}: the image is corrupt or truncated ({reason})") from exc
 
 
 def _decode_blob(blob: bytes, media: Media, index: int, where: str, max_pixels: int) -> LoadedImage:
     image = Image.open(io.BytesIO(blob), formats=_openable_formats())
     width, height = image.size
     if width <= 0 or height <= 0:
-        raise ContentError(f"{where}: the image has no pixels ({width}×{height})")
+        raise MediaError(f"{where}: the image has no pixels ({width}×{height})")
     if width * height > max_pixels:
-        raise ContentError(
+        raise MediaError(
             f"{where}: the image is {width}×{height} ({width * height / 1e6:.1f} megapixels);"
             f" the limit is {max_pixels / 1e6:g} megapixels"
         )
@@ -250,6 +268,8 @@ def _decode_blob(blob: bytes, media: Media, index: int, where: str, max_pixels: 
         # truncated file is still caught.
         image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
     image.load()
+    if image.format in ("JPEG", "MPO"):
+        _verify_jpeg(blob, where)
     exif = image.getexif()
     xmp = _xmp_text(image.info)
     upright = ImageOps.exif_transpose(image)
@@ -268,6 +288,24 @@ def _decode_blob(blob: bytes, media: Media, index: int, where: str, max_pixels: 
         xmp=xmp,
         gps=gps_location(exif),
     )
+
+
+def _verify_jpeg(blob: bytes, where: str) -> None:
+    """Refuse a JPEG whose compressed data is damaged.
+
+    libjpeg decodes through a bad Huffman code or a cut data segment with a
+    mere warning, which Pillow drops: the damaged photo would be checked as
+    a smear and pass. simplejpeg's strict mode turns those warnings into
+    errors. Decoding to grey at 1/8 scale still reads every coefficient of
+    the compressed stream, at a fraction of a full decode's cost.
+    """
+    try:
+        simplejpeg.decode_jpeg(
+            blob, colorspace="GRAY", strict=True, min_factor=8, min_width=1, min_height=1
+        )
+    except (ValueError, RuntimeError) as exc:
+        reason = _one_line(str(exc)) or type(exc).__name__
+        raise MediaError(f"{where}: the image is corrupt or truncated ({reason})") from exc
 
 
 @cache

@@ -1,8 +1,15 @@
 """Loading and validating policy packs.
 
-A bad pack is refused with ``file:line: reason``. YAML is parsed twice: once
-into a node tree (which knows line numbers) and once into plain data for
-pydantic; a validation error's location is then looked up in the node tree.
+A bad pack is refused with ``file:line: reason``, always on one line. A pack
+is untrusted input (an organization writes its own), so before PyYAML builds
+anything the event stream is screened: no aliases or anchors (a "billion
+laughs" pack expands exponentially), no tags beyond plain YAML's (a
+``!!python/object`` pack), no nesting deeper than :data:`MAX_PACK_DEPTH` (deep
+nesting exhausts the recursion limit) and no number longer than
+:data:`MAX_NUMBER_CHARS` characters (int() refuses 4,300 digits, and a
+sexagesimal number costs quadratic time). Only then is the node tree (which
+knows line numbers) composed and turned into plain data for pydantic with the
+safe constructor; a validation error's location is looked up in the node tree.
 Detector parameters are checked at load time by building the detectors, so a
 typo in a pack fails when the pack loads, not when a post is checked.
 """
@@ -23,21 +30,40 @@ from postguard.detectors.registry import UnknownDetectorError, detector_class
 from postguard.policy.schema import SEVERITY_RANK, PackModel, Rule
 
 MAX_PACK_BYTES = 2_000_000
+#: The schema nests five levels (rules, a rule, detectors, params, a list);
+#: this leaves room for any params a detector could take.
+MAX_PACK_DEPTH = 20
+#: A plain scalar YAML reads as a number may be at most this long.
+MAX_NUMBER_CHARS = 50
+
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 class PolicyError(ValueError):
     """A policy pack cannot be used. ``str()`` is one line: file:line: reason."""
 
     def __init__(self, path: str, line: int | None, reason: str) -> None:
-        self.path, self.line, self.reason = path, line, reason
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {reason}")
+        self.path, self.line, self.reason = path, line, _one_line(reason)
+        shown = path if path.isprintable() else repr(path)
+        where = f"{shown}:{line}" if line else shown
+        super().__init__(f"{where}: {self.reason}")
 
 
 @dataclass(frozen=True)
 class Pack:
     model: PackModel
     path: str
+    #: Line of each rule's id and each override's rule id, for errors that
+    #: are only found when packs meet (a rule id defined twice).
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def id(self) -> str:
@@ -99,16 +125,80 @@ def _format_validation_error(exc: ValidationError) -> tuple[tuple[str | int, ...
     return loc, f"{where}: {message}" if where else message
 
 
-def parse_pack(text: str, path: str) -> Pack:
-    """Parse and validate one pack's YAML text."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _screen(text: str, path: str) -> None:
+    """Refuse what could make composing the pack slow, deep or unsafe.
+
+    Works on PyYAML's event stream, which is produced without recursion and
+    without building anything, and stops at the first problem.
+    """
+    resolver = yaml.resolver.Resolver()
+    constructor = yaml.SafeLoader("")
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent):
+            raise PolicyError(
+                path, line, f"aliases (*{event.anchor}) are not allowed in packs; write it out"
+            )
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise PolicyError(
+                path, line, f"anchors (&{event.anchor}) are not allowed in packs; write it out"
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+            raise PolicyError(
+                path, line, f"the tag {_short_tag(tag)} is not allowed in packs (plain data only)"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_PACK_DEPTH:
+                raise PolicyError(path, line, f"nested more than {MAX_PACK_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and tag is None and event.implicit[0]:
+            tag = resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, (True, False)
+            )
+            if tag == "tag:yaml.org,2002:str":
+                continue
+            if tag in _NUMBER_TAGS and len(event.value) > MAX_NUMBER_CHARS:
+                raise PolicyError(
+                    path,
+                    line,
+                    f"a number of {len(event.value):,} characters; the limit is {MAX_NUMBER_CHARS}",
+                )
+            # Build the value now, while its line is known: the constructor
+            # later raises a bare ValueError for "2024-13-45".
+            node = yaml.ScalarNode(tag, event.value, None, None)
+            try:
+                constructor.construct_object(node)
+            except (ValueError, OverflowError) as exc:
+                raise PolicyError(
+                    path, line, f"{event.value!r} is not a valid value: {exc}"
+                ) from None
+
+
+def _yaml_error(path: str, exc: yaml.YAMLError) -> PolicyError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise PolicyError(path, line, f"not valid YAML: {exc.problem or exc.context}") from None
+        return PolicyError(path, line, f"not valid YAML: {exc.problem or exc.context}")
+    return PolicyError(path, None, f"not valid YAML: {exc}")
+
+
+def parse_pack(text: str, path: str) -> Pack:
+    """Parse and validate one pack's YAML text."""
+    if len(text) > MAX_PACK_BYTES:
+        raise PolicyError(path, None, f"the pack is larger than {MAX_PACK_BYTES:,} characters")
+    try:
+        _screen(text, path)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise PolicyError(path, None, f"not valid YAML: {exc}") from None
+        raise _yaml_error(path, exc) from None
     if root is None:
         raise PolicyError(path, None, "the file is empty")
     if not isinstance(root, yaml.MappingNode):
@@ -116,14 +206,21 @@ def parse_pack(text: str, path: str) -> Pack:
             path, root.start_mark.line + 1, "a pack must be a mapping (pack:, rules:)"
         )
     _check_duplicate_keys(root, path)
-    data = yaml.safe_load(text)
+    try:
+        data = yaml.SafeLoader("").construct_document(root)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(path, exc) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A value the safe constructor cannot build (a 13th month in a
+        # date); PyYAML raises these without a position.
+        raise PolicyError(path, None, f"not valid YAML: {exc}") from None
     try:
         model = PackModel.model_validate(data)
     except ValidationError as exc:
         loc, reason = _format_validation_error(exc)
         node = _node_at(root, loc)
         raise PolicyError(path, node.start_mark.line + 1, reason) from None
-    pack = Pack(model, path)
+    pack = Pack(model, path, _rule_lines(root))
     for index, rule in enumerate(model.rules):
         for dindex, ref in enumerate(rule.detectors):
             try:
@@ -133,6 +230,16 @@ def parse_pack(text: str, path: str) -> Pack:
                 node = _node_at(root, ("rules", index, "detectors", dindex))
                 raise PolicyError(
                     path, node.start_mark.line + 1, f"rule {rule.id}: {exc}"
+                ) from None
+            except (ValueError, TypeError, OverflowError) as exc:
+                # A parameter of the right type but an unusable value that a
+                # detector did not anticipate: still the pack's fault.
+                node = _node_at(root, ("rules", index, "detectors", dindex))
+                raise PolicyError(
+                    path,
+                    node.start_mark.line + 1,
+                    f"rule {rule.id}: detector {ref.name!r} cannot use its params"
+                    f" ({type(exc).__name__}: {exc})",
                 ) from None
             if "*" not in cls.categories and rule.category not in cls.categories:
                 node = _node_at(root, ("rules", index, "category"))
@@ -145,13 +252,31 @@ def parse_pack(text: str, path: str) -> Pack:
     return pack
 
 
+def _rule_lines(root: yaml.Node) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for section in ("rules", "overrides"):
+        node = _node_at(root, (section,))
+        if section == "rules" and isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                id_node = _node_at(item, ("id",))
+                lines.setdefault(str(id_node.value), id_node.start_mark.line + 1)
+        elif section == "overrides" and isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                lines.setdefault(f"override:{key_node.value}", key_node.start_mark.line + 1)
+    return lines
+
+
 def load_pack(path: str | Path) -> Pack:
     """Read and validate a pack file."""
     name = str(path)
     try:
-        blob = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            # Read one byte past the limit, never the whole of a huge file.
+            blob = handle.read(MAX_PACK_BYTES + 1)
     except OSError as exc:
         raise PolicyError(name, None, f"cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise PolicyError(name, None, f"cannot read: {exc}") from None
     if len(blob) > MAX_PACK_BYTES:
         raise PolicyError(name, None, f"the file is larger than {MAX_PACK_BYTES:,} bytes")
     try:
@@ -169,11 +294,20 @@ def builtin_pack_paths() -> list[Path]:
 
 def pack_paths_in(directory: str | Path) -> list[Path]:
     folder = Path(directory)
-    if folder.is_file():
-        return [folder]
-    if not folder.is_dir():
-        raise PolicyError(str(folder), None, "no such file or directory")
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    if str(directory) == "":
+        raise PolicyError("--policy", None, "an empty path is not a policy directory")
+    try:
+        if folder.is_file():
+            return [folder]
+        if not folder.is_dir():
+            raise PolicyError(str(folder), None, "no such file or directory")
+        found = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        raise PolicyError(str(folder), None, f"cannot read: {exc.strerror or exc}") from None
+    if not found:
+        # A mistyped directory must not quietly leave an organization's rules out.
+        raise PolicyError(str(folder), None, "no .yaml or .yml packs in this directory")
+    return found
 
 
 @dataclass
@@ -185,18 +319,30 @@ class Policy:
 
     def __post_init__(self) -> None:
         seen: dict[str, str] = {}
+        pack_ids: dict[str, str] = {}
         for pack in self.packs:
+            if pack.id in pack_ids:
+                raise PolicyError(
+                    pack.path, None, f"pack {pack.id} is already loaded from {pack_ids[pack.id]}"
+                )
+            pack_ids[pack.id] = pack.path
             for rule in pack.model.rules:
                 if rule.id in seen:
                     raise PolicyError(
-                        pack.path, None, f"rule id {rule.id} is already defined in {seen[rule.id]}"
+                        pack.path,
+                        pack.lines.get(rule.id),
+                        f"rule id {rule.id} is already defined in {seen[rule.id]}",
                     )
                 seen[rule.id] = pack.path
         overrides: dict[str, str] = {}
         for pack in self.packs:
             for rule_id, override in pack.model.overrides.items():
                 if rule_id not in seen:
-                    raise PolicyError(pack.path, None, f"override names unknown rule {rule_id}")
+                    raise PolicyError(
+                        pack.path,
+                        pack.lines.get(f"override:{rule_id}"),
+                        f"override names unknown rule {rule_id}",
+                    )
                 overrides[rule_id] = override.severity
         for rule_id, severity in self.severity_overrides.items():
             if rule_id not in seen:
