@@ -316,6 +316,19 @@ _ROMANCE_TYPES = [
     "barangay",
     "brgy",
     "sitio",
+    "corredor",
+    "privada",
+    "circuito",
+    "cerrada",
+    "retorno",
+    "periférico",
+    "prolongación",
+    "eje",
+    "diagonal",
+    "circunvalación",
+    "andador",
+    "calzada",
+    "viaducto",
 ]
 #: Street-name endings written as one word with the name (fi, de, nl, sv).
 _SUFFIXES = [
@@ -366,10 +379,14 @@ _SUFFIXES = [
     "gränd",
     "gade",
     "vej",
+    "baan",
+    "straatweg",
+    "kuja",
 ]
 _UNIT = (
     r"(?:Apt\.?|APT|Apartment|Suite|Ste\.?|Unit|Flat|Studio|Piso|Puerta|Appartamento|Piano"
-    r"|Apto\.?|Bloco|Casa|Andar|Etage|Wohnung|Bâtiment|Bât\.?|Escalier|Porte|Room|Rm\.?)"
+    r"|Apto\.?|Bloco|Casa|Andar|Etage|Wohnung|Bâtiment|Bât\.?|Escalier|Porte|Room|Rm\.?"
+    r"|Interior|Int\.?|Depto\.?|Departamento|Edificio|Edif\.?|Lote|Manzana|Mz\.?)"
     r"\s?#?\d{1,4}[A-Za-z]?"
 )
 _WORD = r"\p{Lu}[\p{L}\p{M}'’.\-]+"
@@ -391,7 +408,7 @@ _PARTS = (
     # "Kukkaniitynkuja 678", "Jähnallee 5-4", "Mariadreef 47"
     (
         "street_suffix",
-        rf"\p{{Lu}}[\p{{L}}\p{{M}}\-]+(?:{'|'.join(_SUFFIXES)})\.?"
+        rf"\p{{Lu}}[\p{{L}}\p{{M}}\-]+(?i:{'|'.join(_SUFFIXES)})\.?"
         rf",?\s+{_NUMBER}",
         0.8,
     ),
@@ -414,6 +431,8 @@ _PARTS = (
     # UK "SW1A 1AA", Canada "H2X 1Y4"
     ("postcode_gb", r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}", 0.7),
     ("postcode_ca", r"[A-Z]\d[A-Z]\s?\d[A-Z]\d", 0.7),
+    # Netherlands "1012 AB", "6717TQ" (alone it could be many things; joined it is an address)
+    ("postcode_nl", r"\d{4}\s?[A-Z]{2}", 0.45),
     # "Collinsborough, NM 67595", "TX 78701-1234"
     ("postcode_us", rf"(?:{_STATES}),?\s+\d{{5}}(?:-\d{{4}})?", 0.7),
     # "SA, 2938", "VIC 3121"

@@ -133,7 +133,7 @@ _PATTERNS = (
     # May 12, 2023; Mayo 12, 2023; May 12th
     ("month_day", rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?", 0.55),
     # May 2023 (a month of a year: still a date)
-    ("month_year", rf"{_MONTH}\s+(?:de\s+)?{_YEAR}", 0.5),
+    ("month_year", rf"{_MONTH}\s+(?:de\s+)?{_YEAR}", 0.45),
 )
 _DOB_WORDS = (
     "born",

@@ -21,6 +21,7 @@ from stdnum.fr import nir
 from stdnum.gb import nhs
 from stdnum.ie import pps
 from stdnum.in_ import aadhaar
+from stdnum.iso7064 import mod_97_10
 from stdnum.it import codicefiscale
 from stdnum.mx import curp
 from stdnum.nl import bsn
@@ -42,7 +43,19 @@ def _medicare_au(number: str) -> bool:
 
 def _card(number: str) -> bool:
     digits = "".join(c for c in number if c.isdigit())
-    return 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn.is_valid(digits)
+    return 12 <= len(digits) <= 19 and digits[0] in "123456" and luhn.is_valid(digits)
+
+
+def _iban_checksum(number: str) -> bool:
+    """The ISO 13616 check digits alone, for IBANs of a length the country does not use."""
+    compact = number.replace(" ", "").upper()
+    rearranged = compact[4:] + compact[:4]
+    return mod_97_10.is_valid("".join(str(int(c, 36)) for c in rearranged))
+
+
+def _ssn_shape(number: str) -> bool:
+    # ddd-dd-dddd is written only for SSNs and ITINs; stdnum refuses unassigned areas
+    return not number.startswith(("000", "666")) and number[4:6] != "00"
 
 
 def _any(number: str) -> bool:
@@ -66,7 +79,11 @@ _SSN_WORDS = ("ssn", "social security", "ss", "itin", "tin")
 SCHEMES: tuple[Scheme, ...] = (
     Scheme("card", "card", r"\d{4}(?:[ -]?\d{3,4}){2}[ -]?\d{1,7}", _card, 0.9),
     Scheme("iban", "iban", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}", iban.is_valid, 0.95),
+    Scheme("iban_checksum", "iban", r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", _iban_checksum, 0.8),
     Scheme("us_ssn", "id", r"\d{3}-\d{2}-\d{4}", ssn.is_valid, 0.8),
+    Scheme("us_ssn_shape", "id", r"\d{3}-\d{2}-\d{4}", _ssn_shape, 0.7),
+    # Philippines: SSS 12-3456789-0, PhilHealth 12-345678901-2, UMID 1234-5678901-2, TIN
+    Scheme("ph_ids", "id", r"\d{2}-\d{7}-\d|\d{2}-\d{9}-\d|\d{4}-\d{7}-\d", _any, 0.7),
     Scheme("us_ssn_plain", "id", r"\d{3} ?\d{2} ?\d{4}", ssn.is_valid, 0.0, _SSN_WORDS),
     Scheme("gb_nhs", "id", r"\d{3}[ -]?\d{3}[ -]?\d{4}", nhs.is_valid, 0.5, boosted=0.95),
     Scheme("gb_nino", "id", r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Z]", _any, 0.7),

@@ -275,14 +275,21 @@ class PersonRecognizer(Recognizer):
         tokens = [text[s:e] for s, e in words]
         # an honorific opens a name: "Mrs Okafor", "Sra. Pérez"; it is part of the span
         honorific = tokens[0].lower().rstrip(".") in HONORIFICS
-        if not honorific and len(words) == 1:
+        if not honorific:
+            # "Dr. Rolf-Peter Faust": the dot ends the run, so look at the word before it
             prev = _previous_word(lower, words[0][0])
-            if prev.rstrip(".") in HONORIFICS and prev.rstrip(".") not in ("sister", "nurse"):
-                yield Candidate("person", words[0][0], words[0][1], 0.85, self.name)
+            if (
+                prev in HONORIFICS
+                and prev not in ("sister", "nurse")
+                and tokens[0] not in NOT_NAMES
+            ):
+                while len(words) > 1 and tokens[-1].isupper():  # "MBA", "PhD"
+                    words, tokens = words[:-1], tokens[:-1]
+                yield Candidate("person", words[0][0], words[-1][1], 0.85, self.name)
                 return
         # drop leading words that are not names (sentence openers: "Huge", "Thanks")
         i = 1 if honorific else 0
-        while i < len(tokens) and not honorific and _clean(tokens[i]) not in first:
+        while i < len(tokens) and not honorific and not _first_name(tokens, i, first, last):
             if _clean(tokens[i]) in last and i + 1 == len(tokens) and i > 0:
                 break
             i += 1
@@ -298,7 +305,7 @@ class PersonRecognizer(Recognizer):
         while len(rest) > 1 and _clean(rest[-1]) in NOT_NAMES:
             rest, span_words = rest[:-1], span_words[:-1]
         name = _clean(rest[0])
-        if name in NOT_NAMES:
+        if name in NOT_NAMES and not (len(rest) > 1 and name in AMBIGUOUS_FIRST):
             return
         start, end = span_words[0][0], span_words[-1][1]
         initial = sentence_initial(text, start)
@@ -323,6 +330,49 @@ class PersonRecognizer(Recognizer):
         if name in place_names() and not cue:
             score -= 0.15
         yield Candidate("person", start, end, score, self.name)
+
+
+#: First names that are also months or words; a name only when a surname follows.
+AMBIGUOUS_FIRST = frozenset(
+    [
+        "April",
+        "May",
+        "June",
+        "August",
+        "Summer",
+        "Hope",
+        "Faith",
+        "Joy",
+        "Grace",
+        "Will",
+        "Bill",
+        "Mark",
+        "Rose",
+        "Sunny",
+        "Angel",
+        "Star",
+        "Honey",
+        "Dawn",
+        "Autumn",
+        "Winter",
+        "Art",
+        "Rich",
+        "Guy",
+        "Jack",
+    ]
+)
+
+
+def _first_name(tokens: list[str], i: int, first: frozenset[str], last: frozenset[str]) -> bool:
+    token = _clean(tokens[i])
+    if token in first:
+        return True
+    if "-" in token and all(part in first for part in token.split("-") if part):
+        return True  # "Klaus-Michael"
+    if token in AMBIGUOUS_FIRST and i + 1 < len(tokens):
+        nxt = _clean(tokens[i + 1])
+        return nxt in last or "-" in nxt
+    return False
 
 
 def _clean(token: str) -> str:

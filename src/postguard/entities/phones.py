@@ -120,7 +120,11 @@ def classify(raw: str) -> float:
             return 0.0
         if phonenumbers.is_valid_number(number):
             return 0.9
-        return 0.6 if phonenumbers.is_possible_number(number) else 0.0
+        if phonenumbers.is_possible_number(number):
+            return 0.6
+        if not stripped.startswith("+") and _valid_nationally(digits):
+            return 0.85  # "00…" read as an international prefix was wrong
+        return 0.0
     if _valid_nationally(digits):
         return 0.85
     return 0.55 if _possible_nationally(digits) else 0.0

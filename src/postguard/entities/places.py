@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from postguard.entities.base import Candidate, Recognizer, is_boundary, rx, words_of
-from postguard.entities.gazetteer import capitalised_runs, place_names, sentence_initial
+from postguard.entities.gazetteer import (
+    capitalised_runs,
+    first_names,
+    place_names,
+    sentence_initial,
+)
+from postguard.entities.names import NOT_NAMES
 
 _WORD = r"(?:\p{Lu}[\p{L}\p{M}'’.\-]+|of|the|and|&|de|do|da|del|la|ng|St\.?)"
 _FACILITY_AFTER = (
@@ -131,6 +137,8 @@ def _trim_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: Words after which an unknown capitalised word is most likely a town.
+_FROM_WORDS = frozenset(["from", "near", "outside", "taga", "aus", "desde"])
 _PLACE_PREPOSITIONS = (
     "in",
     "from",
@@ -176,6 +184,9 @@ class PlaceRecognizer(Recognizer):
         places = place_names()
         for run_start, run_end in capitalised_runs(text):
             words = _split_words(text, run_start, run_end)
+            if not any(text[s:e] in places for s, e in words):
+                yield from self._after_preposition(text, lower, words)
+                continue
             i = 0
             while i < len(words):
                 for j in range(min(len(words), i + 3), i, -1):
@@ -187,6 +198,21 @@ class PlaceRecognizer(Recognizer):
                         break
                 else:
                     i += 1
+
+    def _after_preposition(
+        self, text: str, lower: str, words: list[tuple[int, int]]
+    ) -> Iterator[Candidate]:
+        """An unknown town, said to be one: "here from Scottstad", "taga Maynila"."""
+        if len(words) > 2:
+            return
+        start, end = words[0][0], words[-1][1]
+        before = words_of(lower[max(0, start - 12) : start]).split()
+        if not before or before[-1] not in _FROM_WORDS or sentence_initial(text, start):
+            return
+        token = text[words[0][0] : words[0][1]]
+        if token in first_names() or token in NOT_NAMES or not token[1:].islower():
+            return
+        yield Candidate("place", start, end, 0.5, self.name)
 
     def _place(self, text: str, lower: str, start: int, end: int) -> Candidate:
         score = 0.6
