@@ -51,11 +51,11 @@ _KEY = "_postguard_entities"
 
 def document_entities(doc: Document) -> tuple[Entity, ...]:
     """The entities of ``doc``, computed once per document and shared."""
-    cached = doc.__dict__.get(_KEY)
+    cached: tuple[Entity, ...] | None = doc.__dict__.get(_KEY)
     if cached is None:
         cached = analyze(doc.text)
         doc.__dict__[_KEY] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _digits(text: str) -> str:
@@ -66,7 +66,9 @@ class EntityDetector(Detector):
     """Hard identifiers from the entity layer, minus the organisation's own contacts."""
 
     name = "entities"
-    categories = frozenset({"privacy.phone", "privacy.email", "privacy.address", "privacy.id_number"})
+    categories = frozenset(
+        {"privacy.phone", "privacy.email", "privacy.address", "privacy.id_number"}
+    )
     summary = (
         "Phone numbers, e-mail and street addresses, cards, IBANs, national and health ids and"
         " IP addresses found by the entity layer in any context (the organisation's published"
