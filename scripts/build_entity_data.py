@@ -176,9 +176,9 @@ def _latin(word: str) -> bool:
     return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in word)
 
 
-def _stopwords() -> set[str]:
+def _stopwords(langs: tuple[str, ...] = LANGS) -> set[str]:
     out = set(NOT_NAMES)
-    for lang in LANGS:
+    for lang in langs:
         module = importlib.import_module(f"spacy.lang.{lang}.stop_words")
         out.update(w.lower() for w in module.STOP_WORDS)
     return out
@@ -198,6 +198,7 @@ def names(tops: tuple[int, int], stop: set[str]) -> tuple[list[str], list[str]]:
     from names_dataset import NameDataset
 
     nd = NameDataset()
+    english = _stopwords(("en",))
     out = []
     for table, top in zip((nd.first_names, nd.last_names), tops, strict=True):
         kept = set()
@@ -205,7 +206,9 @@ def names(tops: tuple[int, int], stop: set[str]) -> tuple[list[str], list[str]]:
             ranks = [r for r in info.get("rank", {}).values() if r is not None]
             if not ranks or min(ranks) > top:
                 continue
-            if _ok(name, stop if min(ranks) > KEEP_RANK else set(NOT_NAMES)):
+            # English function words ("She", "Will") are never kept; another language's
+            # ("Sara", "Mia") only when the name is among a country's most common
+            if _ok(name, stop if min(ranks) > KEEP_RANK else english):
                 kept.add(name)
         out.append(sorted(kept))
     return out[0], out[1]

@@ -145,24 +145,26 @@ def _batches(text: str) -> Iterator[Batch]:
         yield batch
 
 
-def _check_batch(engine: Engine, batch: Batch) -> Checked:
+def _check_batch(engine: Engine, batch: Batch, entities: bool = False) -> Checked:
     contents = [c for _, _, c in batch if isinstance(c, Content)]
-    results = iter(engine.check_many(contents))
+    results = iter(engine.check_many(contents, entities=entities))
     return [(n, i, next(results) if isinstance(c, Content) else c) for n, i, c in batch]
 
 
 # One engine per worker process of a bulk scan, built once by the pool's initializer.
 _POOL_ENGINE: Engine | None = None
+_POOL_ENTITIES = False
 
 
-def _pool_init(spec: tuple[Sequence[str], bool, Sequence[str]]) -> None:
-    global _POOL_ENGINE
+def _pool_init(spec: tuple[Sequence[str], bool, Sequence[str]], entities: bool = False) -> None:
+    global _POOL_ENGINE, _POOL_ENTITIES
     _POOL_ENGINE = build_engine(*spec)
+    _POOL_ENTITIES = entities
 
 
 def _pool_check(batch: Batch) -> Checked:
     assert _POOL_ENGINE is not None
-    return _check_batch(_POOL_ENGINE, batch)
+    return _check_batch(_POOL_ENGINE, batch, _POOL_ENTITIES)
 
 
 def run_jsonl(
@@ -173,6 +175,7 @@ def run_jsonl(
     *,
     jobs: int = 1,
     spec: tuple[Sequence[str], bool, Sequence[str]] = ((), False, ()),
+    entities: bool = False,
 ) -> int:
     """Check a JSONL batch, writing one result line per input line, in input order.
 
@@ -197,12 +200,12 @@ def run_jsonl(
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(jobs, initializer=_pool_init, initargs=(spec,)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_pool_init, initargs=(spec, entities)) as pool:
             for checked in pool.map(_pool_check, _batches(text)):
                 write(checked)
     else:
         for batch in _batches(text):
-            write(_check_batch(engine, batch))
+            write(_check_batch(engine, batch, entities))
     return 2 if errors else worst
 
 
@@ -270,6 +273,12 @@ def cli() -> None:
     show_default=True,
     help="Worker processes for a JSONL bulk scan.",
 )
+@click.option(
+    "--entities",
+    "with_entities",
+    is_flag=True,
+    help="Add the entity layer's findings (type, span, score, recognizer) to JSON/JSONL output.",
+)
 def check(
     text: str | None,
     file_: str | None,
@@ -286,6 +295,7 @@ def check(
     severities: tuple[str, ...],
     fail_on: str,
     jobs: int,
+    with_entities: bool = False,
 ) -> None:
     """Check a post (TEXT, --file, or standard input) against the codes."""
     if text is not None and file_ is not None:
@@ -299,12 +309,16 @@ def check(
         if media_paths:
             fail('--media applies to a single post; in JSONL give each line a "media" list')
         spec = (policy_dirs, no_builtin, severities)
-        sys.exit(run_jsonl(engine, text, fail_on, sys.stdout, jobs=jobs, spec=spec))
+        sys.exit(
+            run_jsonl(
+                engine, text, fail_on, sys.stdout, jobs=jobs, spec=spec, entities=with_entities
+            )
+        )
     media = tuple(Media(path=p, consent=consent, credit=credit) for p in media_paths)
     content = make_content(
         text, media=media, account=account, kind=kind, audience=audience, direction=direction
     )
-    report = engine.check(content)
+    report = engine.check(content, entities=with_entities)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -312,6 +326,40 @@ def check(
 
         click.echo(render_text(content, report, style=click.style))
     sys.exit(1 if report.at_or_above(fail_on) else 0)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option(
+    "--file", "-f", "file_", metavar="PATH", help="Read the post from a file ('-' for stdin)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the redacted text with the entities that were replaced.",
+)
+def redact(text: str | None, file_: str | None, fmt: str) -> None:
+    """Print the post with names, numbers and places replaced by placeholders ([name], [phone])."""
+    from postguard.entities import TYPES, analyze
+    from postguard.entities import redact as redact_text
+
+    if text is not None and file_ is not None:
+        fail("give the post as TEXT or with --file, not both")
+    if text is None:
+        if file_ is None and sys.stdin.isatty():
+            fail("no post given: pass TEXT, --file PATH, or pipe the post on standard input")
+        text = read_source(file_ or "-")
+    found = analyze(text)
+    redacted = redact_text(text, found)
+    if fmt == "json":
+        replaced = [e.to_dict() for e in found if TYPES.get(e.type)]
+        payload = {"text": redacted, "entities": replaced}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(redacted, nl=not redacted.endswith("\n"))
 
 
 def _policy_for_listing(policy_dirs: Sequence[str]) -> Policy:

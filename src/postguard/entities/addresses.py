@@ -390,7 +390,7 @@ _UNIT = (
     r"\s?#?\d{1,4}[A-Za-z]?"
 )
 _WORD = r"\p{Lu}[\p{L}\p{M}'’.\-]+"
-_NUMBER = r"\d{1,5}[A-Za-z]?(?:\s?[-/]\s?\d{1,4}[A-Za-z]?)?"
+_NUMBER = r"\d{1,5}(?:[A-Za-z]|\s[A-H](?:\s|,|$))?(?:\s?[-/]\s?\d{1,4}[A-Za-z]?)?"
 _STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ"
     "|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|AA|AE|AP"

@@ -93,6 +93,10 @@ def _has_lookalike_group(text: str) -> bool:
     )
 
 
+def _digitish(ch: str) -> bool:
+    return ch.isdigit() or ch in _LOOKALIKE
+
+
 def _drop_emoji_between_digits(chars: list[str], index: list[int]) -> None:
     """Remove emoji (and the spaces beside them) that sit between two digits."""
     n = len(chars)
@@ -108,7 +112,7 @@ def _drop_emoji_between_digits(chars: list[str], index: list[int]) -> None:
         k = i - 1
         while k >= 0 and chars[k] == " ":
             k -= 1
-        if k >= 0 and j < n and chars[k].isdigit() and chars[j].isdigit():
+        if k >= 0 and j < n and _digitish(chars[k]) and _digitish(chars[j]):
             # keep one space so that digit groups stay groups
             for m in range(k + 1, j):
                 keep[m] = False

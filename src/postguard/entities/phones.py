@@ -237,6 +237,15 @@ class PhoneRecognizer(Recognizer):
         "serial",
         "sort code",
         "isbn",
+        "sin",
+        "bsn",
+        "cpf",
+        "pps",
+        "dni",
+        "nie",
+        "tin",
+        "itin",
+        "aadhaar",
     )
     examples = (
         ("Call his mum on 07700 900123", "07700 900123"),

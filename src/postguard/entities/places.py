@@ -38,7 +38,13 @@ _NAMED_UNITS = (
 )
 _CARE_PARTS = (
     ("facility_after", rf"(?:{_WORD}\s+){{1,5}}(?:{_FACILITY_AFTER})", 0.85, False),
-    ("facility_before", rf"(?:{_FACILITY_BEFORE})\s+(?:{_WORD}\s*){{1,5}}", 0.85, False),
+    (
+        "facility_before",
+        rf"(?i:{_FACILITY_BEFORE})\s+(?:(?:de|del|de la|do|da|dos|des|du|ng|of|the)\s+){{0,3}}"
+        rf"\p{{Lu}}[\p{{L}}\p{{M}}'’.\-]*(?:\s+{_WORD}){{0,4}}",
+        0.85,
+        False,
+    ),
     (
         "unit_number",
         rf"(?:{_UNIT_WORDS})\.?\s*(?:no\.?\s*|n[º°]\s*|#\s*)?\d{{1,4}}[A-Za-z]?\b",
@@ -134,6 +140,12 @@ def _trim_words(text: str, start: int, end: int) -> tuple[int, int]:
             start = space + 1
             continue
         break
+    # and trailing joiners: "Klinikum Nord and" ends at "Nord"
+    while start < end:
+        space = text.rfind(" ", start, end)
+        if space < 0 or not text[space + 1 : end].islower():
+            break
+        end = space
     return start, end
 
 
