@@ -120,6 +120,10 @@ class EntityDetector(Detector):
         raw = entity.text.strip().lower()
         if raw in self.published_text:
             return True
+        if entity.type == "email" and any(
+            p.startswith("@") and raw.endswith(p) for p in self.published_text
+        ):
+            return True  # any address at the association's own domain
         digits = _digits(raw)
         if len(digits) < 6:
             return False

@@ -108,6 +108,34 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme(
         "nl_bsn", "id", r"\d{4}\.?\d{2}\.?\d{3}", bsn.is_valid, 0.0, ("bsn", "burgerservicenummer")
     ),
+    # record and card numbers written in groups, said to be one: "OHIP 4536-210-987-XY"
+    Scheme(
+        "grouped_record_number",
+        "id",
+        r"[A-Z]{0,3}\d{2,5}(?:[ \-]\d{2,5}){1,4}(?:-[A-Z]{1,3})?",
+        _any,
+        0.0,
+        (
+            "mrn",
+            "nhs",
+            "chi",
+            "ohip",
+            "record",
+            "patient",
+            "pt",
+            "hospital number",
+            "medicare",
+            "medicaid",
+            "member id",
+            "insurance",
+            "policy",
+            "passport",
+            "licence",
+            "license",
+            "id",
+        ),
+        boosted=0.85,
+    ),
     Scheme(
         "record_number",
         "id",

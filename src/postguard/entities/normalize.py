@@ -15,6 +15,7 @@ for plain ASCII text that has nothing to fold.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,7 +69,9 @@ def _is_emoji(ch: str) -> bool:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for recognition, keeping a map back to ``text``."""
-    if text.isascii() and not _has_lookalike_group(text):
+    if not _has_lookalike_group(text) and (
+        text.isascii() or all(_unchanged(c) for c in set(_NON_ASCII.findall(text)))
+    ):
         return Normalized(text, text, None)
     chars: list[str] = []
     index: list[int] = []
@@ -81,6 +84,16 @@ def normalize(text: str) -> Normalized:
     _fold_lookalikes(chars)
     index.append(len(text))
     return Normalized(text, "".join(chars), tuple(index))
+
+
+# stdlib re on a single character class: linear, and finds the few non-ASCII characters fast
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _unchanged(ch: str) -> bool:
+    """A character normalisation leaves as it is (curly quotes, accents, dashes)."""
+    return _fold_char(ch) == ch and not _is_emoji(ch) and not ch.isdigit()
 
 
 def _has_lookalike_group(text: str) -> bool:

@@ -246,6 +246,11 @@ class PhoneRecognizer(Recognizer):
         "tin",
         "itin",
         "aadhaar",
+        "ohip",
+        "chi",
+        "patient",
+        "pt",
+        "id",
     )
     examples = (
         ("Call his mum on 07700 900123", "07700 900123"),
