@@ -304,6 +304,8 @@ class PersonRecognizer(Recognizer):
         # trailing words that are not names ("Amara Nwosu Foundation" keeps only the name)
         while len(rest) > 1 and _clean(rest[-1]) in NOT_NAMES:
             rest, span_words = rest[:-1], span_words[:-1]
+        if any(_clean(t) in ORG_WORDS for t in tokens):
+            return  # "Scottish Lactation Network", "Black Breastfeeding Week": not a person
         name = _clean(rest[0])
         if name in NOT_NAMES and not (len(rest) > 1 and name in AMBIGUOUS_FIRST):
             return
@@ -318,15 +320,15 @@ class PersonRecognizer(Recognizer):
                 score -= 0.2
             yield Candidate("person", start, end, score, self.name)
             return
-        # one word alone
-        if cue:
+        # one word alone: the gazetteer holds many words that are also names
+        # ("Black", "Open"), so a single word needs the context to say it is a person
+        said = cue or _two_word_cue(lower, start) or _person_after(lower, end)
+        if said:
             score = 0.8
-        elif initial:
-            score = 0.4 if _vocative(text, end) else 0.3
-            if _vocative(text, end):
-                score = 0.6
-        else:
+        elif _vocative(text, end) or text[end : end + 2] in ("'s", "’s"):
             score = 0.6
+        else:
+            score = 0.3 if initial else 0.45
         if name in place_names() and not cue:
             score -= 0.15
         yield Candidate("person", start, end, score, self.name)
@@ -410,6 +412,114 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _previous_word(lower: str, start: int) -> str:
     chunk = words_of(lower[max(0, start - 25) : start]).split()
     return chunk[-1] if chunk else ""
+
+
+#: Words that make a run of capitalised words an organisation, event or venue.
+ORG_WORDS = frozenset(
+    [
+        "College",
+        "Network",
+        "Centre",
+        "Center",
+        "Hub",
+        "Week",
+        "Month",
+        "Day",
+        "Code",
+        "Families",
+        "Medicine",
+        "Nursery",
+        "Courier",
+        "Hospital",
+        "Trust",
+        "Foundation",
+        "Association",
+        "Society",
+        "Group",
+        "Council",
+        "Service",
+        "Services",
+        "University",
+        "School",
+        "Clinic",
+        "Team",
+        "Club",
+        "Café",
+        "Cafe",
+        "Library",
+        "Church",
+        "Hall",
+        "Park",
+        "Metropole",
+        "Hotel",
+        "Press",
+        "News",
+        "Times",
+        "Post",
+        "Journal",
+        "Institute",
+        "Alliance",
+        "Coalition",
+        "Project",
+        "Partnership",
+        "Company",
+        "Ltd",
+        "Inc",
+        "LLC",
+        "Photography",
+        "Studio",
+        "Studios",
+        "Consulting",
+        "Lactation",
+        "Breastfeeding",
+        "Feeding",
+        "Milk",
+        "Awards",
+        "Conference",
+        "Summit",
+        "Festival",
+        "Campaign",
+        "Initiative",
+        "Programme",
+        "Program",
+        "Unit",
+        "Ward",
+        "Department",
+        "Ministry",
+        "Board",
+        "Committee",
+        "Office",
+        "Agency",
+        "Commission",
+        "Federation",
+        "Union",
+        "Support",
+        "Line",
+        "Helpline",
+        "Collective",
+    ]
+)
+
+#: Two words before a name that introduce a person: "ask for Kai", "pregunta por Ana".
+TWO_WORD_CUES = frozenset(
+    [
+        "ask for", "asked for", "speak to", "talk to", "spoke to", "talked to", "pregunta por",
+        "preguntar por", "demandez à", "fragen nach", "hablar con", "falar com", "this is",
+        "sa akin", "si ate", "si kuya", "kay ate",
+    ]
+)  # fmt: skip
+#: Words after a single name that show it is someone's: "Maria here", "Kai and I".
+_PERSON_AFTER = ("here", "and i", "said", "says", "asked", "is my", "was born", "aquí", "ici")
+
+
+def _two_word_cue(lower: str, start: int) -> bool:
+    chunk = words_of(lower[max(0, start - 30) : start]).split()
+    return " ".join(chunk[-2:]) in TWO_WORD_CUES
+
+
+def _person_after(lower: str, end: int) -> bool:
+    after = words_of(lower[end : end + 15])
+    return any(after.startswith(f" {w} ") for w in _PERSON_AFTER)
 
 
 def _vocative(text: str, end: int) -> bool:
