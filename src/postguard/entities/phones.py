@@ -9,12 +9,12 @@ reported with confidence. Shapes that are not phones are vetoed first:
 DOIs and other numbers glued to letters, ISBNs, dates, year ranges, times
 and prices.
 
-Leniency, measured on Faker text in 19 locales (see the tests' README
-figures): Faker writes many numbers outside the allocated ranges (the UK
-drama range 07700 900xxx, US 555), so validity alone (phonenumbers'
-``Leniency.VALID``) misses about a third of them; "valid anywhere, or
-possible and formatted like a phone" keeps recall without reading prices
-or dates as phones.
+Leniency, measured on 960 Faker numbers from 16 locales: Faker writes many
+numbers outside the allocated ranges (the UK drama range 07700 900xxx, US
+555), so ``PhoneNumberMatcher`` with ``Leniency.VALID`` for one region finds
+0.36 of them, "valid in any of our regions" 0.75, and "valid, or possible
+and written like a phone" 0.91; the last is used, with the shape vetoes
+above keeping prices and dates out.
 """
 
 from __future__ import annotations
