@@ -290,9 +290,9 @@ def _batches(blob: bytes) -> Iterator[Batch]:
         yield batch
 
 
-def _check_one(engine: Engine, content: Content) -> Report | ContentError:
+def _check_one(engine: Engine, content: Content, entities: bool) -> Report | ContentError:
     try:
-        return engine.check_many([content])[0]
+        return engine.check_many([content], entities=entities)[0]
     except Exception as exc:
         if os.environ.get("POSTGUARD_DEBUG"):
             raise
@@ -301,32 +301,34 @@ def _check_one(engine: Engine, content: Content) -> Report | ContentError:
         )
 
 
-def _check_batch(engine: Engine, batch: Batch) -> Checked:
+def _check_batch(engine: Engine, batch: Batch, entities: bool = False) -> Checked:
     contents = [c for _, _, c in batch if isinstance(c, Content)]
     try:
-        checked = engine.check_many(contents)
+        checked = engine.check_many(contents, entities=entities)
     except Exception:
         if os.environ.get("POSTGUARD_DEBUG"):
             raise
         # A bug tripped by one line must not lose the other lines of its
         # batch: check them one by one and pin the failure on its line.
-        checked = [_check_one(engine, c) for c in contents]
+        checked = [_check_one(engine, c, entities) for c in contents]
     results = iter(checked)
     return [(n, i, next(results) if isinstance(c, Content) else c) for n, i, c in batch]
 
 
 # One engine per worker process of a bulk scan, built once by the pool's initializer.
 _POOL_ENGINE: Engine | None = None
+_POOL_ENTITIES = False
 
 
-def _pool_init(spec: tuple[Sequence[str], bool, Sequence[str]]) -> None:
-    global _POOL_ENGINE
+def _pool_init(spec: tuple[Sequence[str], bool, Sequence[str]], entities: bool = False) -> None:
+    global _POOL_ENGINE, _POOL_ENTITIES
     _POOL_ENGINE = build_engine(*spec)
+    _POOL_ENTITIES = entities
 
 
 def _pool_check(batch: Batch) -> Checked:
     assert _POOL_ENGINE is not None
-    return _check_batch(_POOL_ENGINE, batch)
+    return _check_batch(_POOL_ENGINE, batch, _POOL_ENTITIES)
 
 
 def run_jsonl(
@@ -337,6 +339,7 @@ def run_jsonl(
     *,
     jobs: int = 1,
     spec: tuple[Sequence[str], bool, Sequence[str]] = ((), False, ()),
+    entities: bool = False,
 ) -> int:
     """Check a JSONL batch, writing one result line per input line, in input order.
 
@@ -361,12 +364,12 @@ def run_jsonl(
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(jobs, initializer=_pool_init, initargs=(spec,)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_pool_init, initargs=(spec, entities)) as pool:
             for checked in pool.map(_pool_check, _batches(blob)):
                 write(checked)
     else:
         for batch in _batches(blob):
-            write(_check_batch(engine, batch))
+            write(_check_batch(engine, batch, entities))
     return 2 if errors else worst
 
 
@@ -434,6 +437,12 @@ def cli() -> None:
     show_default=True,
     help="Worker processes for a JSONL bulk scan.",
 )
+@click.option(
+    "--entities",
+    "with_entities",
+    is_flag=True,
+    help="Add the entity layer's findings (type, span, score, recognizer) to JSON/JSONL output.",
+)
 def check(
     text: str | None,
     file_: str | None,
@@ -450,6 +459,7 @@ def check(
     severities: tuple[str, ...],
     fail_on: str,
     jobs: int,
+    with_entities: bool = False,
 ) -> None:
     """Check a post (TEXT, --file, or standard input) against the codes."""
     if text is not None and file_ is not None:
@@ -468,7 +478,11 @@ def check(
                 fail(f"{source} is UTF-16 text; save it as UTF-8")
         engine = build_engine(policy_dirs, no_builtin, severities)
         spec = (policy_dirs, no_builtin, severities)
-        sys.exit(run_jsonl(engine, blob, fail_on, sys.stdout, jobs=jobs, spec=spec))
+        sys.exit(
+            run_jsonl(
+                engine, blob, fail_on, sys.stdout, jobs=jobs, spec=spec, entities=with_entities
+            )
+        )
     text = argument_text(text) if text is not None else read_source(file_ or "-")
     media = tuple(Media(path=p, consent=consent, credit=credit) for p in media_paths)
     content = make_content(
@@ -477,7 +491,7 @@ def check(
     # Refuse unusable input before the few seconds it takes to build the engine.
     content.validate()
     engine = build_engine(policy_dirs, no_builtin, severities)
-    report = engine.check(content)
+    report = engine.check(content, entities=with_entities)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -485,6 +499,44 @@ def check(
 
         click.echo(render_text(content, report, style=click.style))
     sys.exit(1 if report.at_or_above(fail_on) else 0)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option(
+    "--file", "-f", "file_", metavar="PATH", help="Read the post from a file ('-' for stdin)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the redacted text with the entities that were replaced.",
+)
+def redact(text: str | None, file_: str | None, fmt: str) -> None:
+    """Print the post with names, numbers and places replaced by placeholders ([name], [phone])."""
+    from postguard.entities import TYPES, analyze
+    from postguard.entities import redact as redact_text
+
+    if text is not None and file_ is not None:
+        fail("give the post as TEXT or with --file, not both")
+    if text is None:
+        if file_ is None and sys.stdin.isatty():
+            fail("no post given: pass TEXT, --file PATH, or pipe the post on standard input")
+        text = read_source(file_ or "-")
+    else:
+        text = argument_text(text)
+    # The same refusals as `check`: empty, too long, NUL or a lone surrogate.
+    make_content(text).validate()
+    found = analyze(text)
+    redacted = redact_text(text, found)
+    if fmt == "json":
+        replaced = [e.to_dict() for e in found if TYPES.get(e.type)]
+        payload = {"text": redacted, "entities": replaced}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(redacted, nl=not redacted.endswith("\n"))
 
 
 def _policy_for_listing(policy_dirs: Sequence[str]) -> Policy:

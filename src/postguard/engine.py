@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from postguard.content import Content, ContentError, Context, Media
 from postguard.detectors.base import Detector, Document, Hit
+from postguard.detectors.entities import document_entities
 from postguard.detectors.imagery import check_attachments
+from postguard.entities import Entity
 from postguard.policy.loader import Policy, load_policy, make_detector
 from postguard.policy.schema import SEVERITY_RANK, Rule
 
@@ -54,9 +56,18 @@ class Finding:
 class Report:
     findings: tuple[Finding, ...]
     decision: str
+    #: The entity layer's findings (personal data wherever it is), when asked for;
+    #: None when the check ran without ``entities=True``.
+    entities: tuple[Entity, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"decision": self.decision, "findings": [f.to_dict() for f in self.findings]}
+        data: dict[str, Any] = {
+            "decision": self.decision,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.entities is not None:
+            data["entities"] = [e.to_dict() for e in self.entities]
+        return data
 
     def at_or_above(self, severity: str) -> list[Finding]:
         floor = SEVERITY_RANK[severity]
@@ -112,14 +123,19 @@ class Engine:
         keys = tuple(dict.fromkeys(k for r in rules for k in r.detector_keys))
         return rules, keys
 
-    def check(self, content: Content) -> Report:
-        """Check one content; raises :class:`ContentError` for content it cannot check."""
-        result = self.check_many([content])[0]
+    def check(self, content: Content, *, entities: bool = False) -> Report:
+        """Check one content; raises :class:`ContentError` for content it cannot check.
+
+        With ``entities=True`` the report also carries the entity layer's findings.
+        """
+        result = self.check_many([content], entities=entities)[0]
         if isinstance(result, ContentError):
             raise result
         return result
 
-    def check_many(self, contents: Sequence[Content]) -> list[Report | ContentError]:
+    def check_many(
+        self, contents: Sequence[Content], *, entities: bool = False
+    ) -> list[Report | ContentError]:
         """Check many contents; an item that cannot be checked yields its error."""
         results: list[Report | ContentError | None] = [None] * len(contents)
         docs: list[Document | None] = [None] * len(contents)
@@ -179,7 +195,13 @@ class Engine:
                 out.append(result)
                 continue
             assert plan is not None
-            out.append(self._report(plan[0], hits[index]))
+            report = self._report(plan[0], hits[index])
+            if entities:
+                doc = docs[index]
+                assert doc is not None
+                # shared with the entity detector's run on the same document
+                report = replace(report, entities=document_entities(doc))
+            out.append(report)
         return out
 
     def _report(self, rules: Sequence[_CompiledRule], hits: dict[str, list[Hit]]) -> Report:
@@ -243,14 +265,21 @@ def make_content(
     return Content(text=text, media=tuple(media), context=context)
 
 
-def check(content: str | Content, *, engine: Engine | None = None, **context: Any) -> Report:
+def check(
+    content: str | Content,
+    *,
+    engine: Engine | None = None,
+    entities: bool = False,
+    **context: Any,
+) -> Report:
     """Check one post. ``content`` is a :class:`Content` or its text plus
-    context keywords (``account``, ``kind``, ``audience``, ``direction``, ``media``)."""
-    return (engine or default_engine()).check(make_content(content, **context))
+    context keywords (``account``, ``kind``, ``audience``, ``direction``, ``media``).
+    ``entities=True`` adds the entity layer's findings as ``report.entities``."""
+    return (engine or default_engine()).check(make_content(content, **context), entities=entities)
 
 
 def check_many(
-    contents: Sequence[Content], *, engine: Engine | None = None
+    contents: Sequence[Content], *, engine: Engine | None = None, entities: bool = False
 ) -> list[Report | ContentError]:
     """Check many posts at once (faster than one by one)."""
-    return (engine or default_engine()).check_many(contents)
+    return (engine or default_engine()).check_many(contents, entities=entities)

@@ -2525,3 +2525,24 @@ __all__ = [
     "PhoneDetector",
     "QuasiIdentifierDetector",
 ]
+
+
+def is_org_contact(kind: str, text: str, start: int, end: int, outbound: bool = True) -> bool:
+    """Whether the phone, e-mail or address at ``text[start:end]`` is an organisation's.
+
+    Shared with the entity detector so that "our helpline", ``info@`` and a
+    venue's address are judged the same way everywhere.
+    """
+    if kind == "email":
+        local = text[start:end].split("@", 1)[0].lower()
+        if (
+            local in _ROLE_LOCALPARTS
+            or local.split(".")[0] in _ROLE_LOCALPARTS
+            or local.startswith(_ROLE_PREFIXES)
+        ):
+            return True
+    if kind == "address" and (
+        _VENUE_BEFORE.search(text, max(0, start - 160), start) or _VENUE_AFTER.match(text, end)
+    ):
+        return True
+    return _is_org_contact(text, start, end, outbound)

@@ -24,6 +24,8 @@ DETECTORS: dict[str, str] = {
     "privacy.health": "postguard.detectors.privacy:HealthDetailDetector",
     "privacy.quasi_identifier": "postguard.detectors.privacy:QuasiIdentifierDetector",
     "privacy.solicitation": "postguard.detectors.privacy:DetailSolicitationDetector",
+    # the entity layer's hard identifiers, in any context
+    "entities": "postguard.detectors.entities:EntityDetector",
     # imagery
     "imagery.face": "postguard.detectors.imagery:FaceDetector",
     "imagery.location_metadata": "postguard.detectors.imagery:LocationMetadataDetector",

@@ -1,0 +1,165 @@
+"""The recognizer interface, in the manner of Presidio's.
+
+A recognizer finds one family of personal data. It declares its entity
+type, its patterns (RE2 syntax, each with a base score), the context words
+that make a match more or less likely, and examples; ``validate`` checks a
+candidate (a checksum, a real calendar date) and may veto it or change its
+score. Recognizers see the *normalised* text; the registry maps spans back.
+
+RE2 gives linear time on any input. Its Python binding re-encodes the whole
+text on every ``search(text, pos)`` call, so recognizers call ``finditer``
+once over the text and look at context in small slices, never by searching
+from an offset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import re2
+
+_OPTIONS = re2.Options()
+_OPTIONS.max_mem = 64 << 20
+_ICASE = re2.Options()
+_ICASE.case_sensitive = False
+_ICASE.max_mem = 64 << 20
+
+
+def rx(pattern: str, *, ignore_case: bool = False) -> Any:
+    """Compile ``pattern`` with RE2 (linear time whatever the input)."""
+    return re2.compile(pattern, _ICASE if ignore_case else _OPTIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One piece of personal data: its type, span in the original text, score, recognizer."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 3),
+            "recognizer": self.recognizer,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    name: str
+    regex: str
+    score: float
+    ignore_case: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span a recognizer proposes, in normalised-text offsets."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+
+class Recognizer:
+    """Base class: subclasses set the class attributes and may override ``validate``
+    or ``candidates``.
+
+    ``cue`` is a cheap pre-filter: when set, the recognizer runs only if one
+    of these substrings occurs in the lower-cased text.
+    """
+
+    name: ClassVar[str]
+    entity_type: ClassVar[str]
+    patterns: ClassVar[tuple[Pattern, ...]] = ()
+    #: Words near a match that make it more likely personal data.
+    context: ClassVar[tuple[str, ...]] = ()
+    #: Words near a match that make it unlikely (a DOI, a price, an ISBN).
+    negative_context: ClassVar[tuple[str, ...]] = ()
+    context_boost: ClassVar[float] = 0.2
+    context_penalty: ClassVar[float] = 0.4
+    #: How many characters before a match are searched for context words.
+    window: ClassVar[int] = 40
+    cue: ClassVar[tuple[str, ...]] = ()
+    needs_digit: ClassVar[bool] = False
+    #: (text, matched span text) examples for the tests; ``None`` = must not match.
+    examples: ClassVar[tuple[tuple[str, str | None], ...]] = ()
+
+    def __init__(self) -> None:
+        self._compiled = [(p, rx(p.regex, ignore_case=p.ignore_case)) for p in self.patterns]
+
+    def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
+        if self.needs_digit and not has_digit:
+            return False
+        return not self.cue or any(c in lower for c in self.cue)
+
+    def validate(self, text: str, start: int, end: int) -> float | None:
+        """Check ``text[start:end]``; return a new score, or None to reject it.
+
+        The default keeps every match at its pattern's score (``-1`` = keep).
+        """
+        return -1.0
+
+    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+        for pattern, compiled in self._compiled:
+            for m in compiled.finditer(text):
+                start, end = m.span(m.lastindex or 0) if m.lastindex else m.span()
+                if end <= start:
+                    continue
+                score = self.validate(text, start, end)
+                if score is None:
+                    continue
+                if score < 0:
+                    score = pattern.score
+                score = self.adjust(lower, start, end, score)
+                if score > 0:
+                    yield Candidate(self.entity_type, start, end, score, self.name)
+
+    def adjust(self, lower: str, start: int, end: int, score: float) -> float:
+        """Raise or lower ``score`` by the context words near the span."""
+        if not self.context and not self.negative_context:
+            return score
+        before = words_of(lower[max(0, start - self.window) : start])
+        after = words_of(lower[end : end + 20])
+        if _mentions(before, self.negative_context) or _mentions(after, self.negative_context):
+            score -= self.context_penalty
+        elif _mentions(before, self.context):
+            score += self.context_boost
+        return min(1.0, max(0.0, score))
+
+
+def words_of(chunk: str) -> str:
+    """``chunk`` with every run of non-alphanumerics turned into one space, padded."""
+    return " " + " ".join("".join(c if c.isalnum() else " " for c in chunk).split()) + " "
+
+
+def _mentions(spaced: str, words: tuple[str, ...]) -> bool:
+    # whole words (or phrases) only: "mention" must not count as "on"
+    return any(f" {w} " in spaced for w in words)
+
+
+def word_before(lower: str, start: int, span: int = 30) -> str:
+    """The last word before ``start`` (lower-cased), for cheap context checks."""
+    chunk = lower[max(0, start - span) : start].rstrip(" ,:;-(\t\n")
+    i = len(chunk)
+    while i > 0 and (chunk[i - 1].isalnum() or chunk[i - 1] in "'’."):
+        i -= 1
+    return chunk[i:].strip(".")
+
+
+def is_boundary(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is not glued to letters or digits on either side."""
+    return (start == 0 or not text[start - 1].isalnum()) and (
+        end >= len(text) or not text[end].isalnum()
+    )

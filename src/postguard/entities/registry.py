@@ -1,0 +1,148 @@
+"""The recognizer registry, the analyser that runs it, and redaction.
+
+``analyze(text)`` normalises the text, runs every recognizer whose cheap
+cue is present, resolves overlaps (higher score, then longer span wins) and
+maps spans back to the original text. ``redact(text)`` replaces the
+identifying spans with placeholders.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from postguard.entities.base import Candidate, Entity, Recognizer
+from postguard.entities.normalize import normalize
+
+#: Import strings, so that a newcomer adds a recognizer with one line here.
+RECOGNIZERS: tuple[str, ...] = (
+    "postguard.entities.phones:PhoneRecognizer",
+    "postguard.entities.ids:IdRecognizer",
+    "postguard.entities.contact:EmailRecognizer",
+    "postguard.entities.contact:UrlRecognizer",
+    "postguard.entities.contact:HandleRecognizer",
+    "postguard.entities.contact:IpRecognizer",
+    "postguard.entities.addresses:AddressRecognizer",
+    "postguard.entities.dates:DateRecognizer",
+    "postguard.entities.dates:AgeRecognizer",
+    "postguard.entities.places:CarePlaceRecognizer",
+    "postguard.entities.places:PlaceRecognizer",
+    "postguard.entities.names:PersonRecognizer",
+)
+
+#: Every entity type, with its redaction placeholder (None: not redacted).
+TYPES: dict[str, str | None] = {
+    "person": "[name]",
+    "handle": "[name]",
+    "phone": "[phone]",
+    "email": "[email]",
+    "address": "[address]",
+    "date": "[date]",
+    "birth_date": "[date]",
+    "age": "[age]",
+    "care_place": "[hospital]",
+    "place": "[place]",
+    "card": "[id]",
+    "iban": "[id]",
+    "id": "[id]",
+    "ip": "[id]",
+    "url": None,
+}
+#: Identifiers that point to one person whatever is said around them.
+HARD_IDENTIFIERS = frozenset({"phone", "email", "card", "iban", "id", "ip", "address"})
+
+MIN_SCORE = 0.5
+
+
+@cache
+def recognizers() -> tuple[Recognizer, ...]:
+    out = []
+    for target in RECOGNIZERS:
+        module_name, _, attr = target.partition(":")
+        out.append(getattr(importlib.import_module(module_name), attr)())
+    return tuple(out)
+
+
+def analyze(
+    text: str, *, types: Iterable[str] | None = None, min_score: float = MIN_SCORE
+) -> tuple[Entity, ...]:
+    """Every entity in ``text`` at or above ``min_score``, spans in ``text``'s offsets."""
+    wanted = frozenset(types) if types is not None else None
+    norm = normalize(text)
+    ntext = norm.text
+    lower = ntext.lower()
+    if len(lower) != len(ntext):  # a few characters change length when lower-cased
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in ntext)
+    has_digit = any(c.isdigit() for c in ntext)
+    found: list[Candidate] = []
+    for recognizer in recognizers():
+        if wanted is not None and recognizer.entity_type not in wanted and recognizer.name != "id":
+            continue
+        if not recognizer.wanted(ntext, lower, has_digit):
+            continue
+        found.extend(
+            c
+            for c in recognizer.candidates(ntext, lower)
+            if c.score >= min_score and (wanted is None or c.type in wanted)
+        )
+    out = []
+    for c in resolve(found):
+        start, end = norm.span(c.start, c.end)
+        out.append(Entity(c.type, start, end, c.score, c.recognizer, text[start:end]))
+    return tuple(out)
+
+
+def resolve(found: Sequence[Candidate]) -> list[Candidate]:
+    """Drop overlapping candidates: the higher score wins, then the longer span."""
+    ranked = sorted(found, key=lambda c: (-round(c.score, 1), c.start - c.end, c.start))
+    taken: list[Candidate] = []
+    # accepted spans never overlap, so sorted starts and ends bisect together
+    starts: list[int] = []
+    ends: list[int] = []
+    for c in ranked:
+        i = bisect.bisect_right(starts, c.start)
+        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        taken.append(c)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def redact(
+    text: str,
+    entities: Iterable[Entity] | None = None,
+    *,
+    types: Iterable[str] | None = None,
+) -> str:
+    """``text`` with every identifying span replaced by its placeholder ("[phone]").
+
+    Overlapping and touching spans of the same placeholder are merged.
+    """
+    if entities is None:
+        entities = analyze(text)
+    allowed = frozenset(types) if types is not None else None
+    spans: list[tuple[int, int, str]] = []
+    for e in sorted(entities, key=lambda e: (e.start, -e.end)):
+        placeholder = TYPES.get(e.type)
+        if placeholder is None or (allowed is not None and e.type not in allowed):
+            continue
+        if spans and e.start < spans[-1][1]:
+            s, end, p = spans[-1]
+            spans[-1] = (s, max(end, e.end), p)
+            continue
+        if spans and spans[-1][2] == placeholder and not text[spans[-1][1] : e.start].strip():
+            s, _, p = spans[-1]
+            spans[-1] = (s, e.end, p)
+            continue
+        spans.append((e.start, e.end, placeholder))
+    parts: list[str] = []
+    last = 0
+    for start, end, placeholder in spans:
+        parts.append(text[last:start])
+        parts.append(placeholder)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)

@@ -1,0 +1,70 @@
+"""The analyser and redaction: overlaps, placeholders, types, hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+import postguard
+from postguard.entities import analyze, redact
+
+
+def test_redact_replaces_each_identifying_span_with_its_placeholder() -> None:
+    text = (
+        "Huge congratulations to Amara Nwosu, in St Mary's Hospital, ward 4. "
+        "Call his mum on 07700 900123 or jo.haddad77@example.com; she is 19 years old "
+        "and lives at 14 Elm Grove, Leeds LS6 2AB."
+    )
+    assert redact(text) == (
+        "Huge congratulations to [name], in [hospital]. Call his mum on [phone] or [email]; "
+        "she is [age] and lives at [address]."
+    )
+
+
+def test_redact_keeps_offsets_right_with_invisible_characters() -> None:
+    assert redact("Call his mum on 077\u200f00 900\u200f123 now") == "Call his mum on [phone] now"
+
+
+def test_redact_merges_overlapping_spans() -> None:
+    entities = analyze("Ward 4, bed 2 at St Mary's Hospital")
+    assert redact("Ward 4, bed 2 at St Mary's Hospital", entities) == "[hospital]"
+
+
+def test_redact_leaves_links_and_plain_text_alone() -> None:
+    text = "Read https://example.org/guide before the meeting."
+    assert redact(text) == text
+
+
+def test_the_library_exposes_redact_and_entities_on_reports() -> None:
+    report = postguard.check("Call his mum on 07700 900123", entities=True)
+    assert report.entities is not None
+    assert [(e.type, e.text) for e in report.entities] == [("phone", "07700 900123")]
+    assert postguard.check("Call his mum on 07700 900123").entities is None
+    assert "entities" in report.to_dict()
+    assert postguard.redact("Ring 07700 900123") == "Ring [phone]"
+
+
+def test_analyze_can_be_limited_to_some_types() -> None:
+    found = analyze("Amara Nwosu, 07700 900123", types=["phone"])
+    assert [e.type for e in found] == ["phone"]
+
+
+HOSTILE = [
+    "St Mary's ward 4, room " * 8700,
+    "Anna Bell, Bob Carr and Carl Dunn, " * 5800,
+    "0" * 200_000,
+    "1 " * 100_000,
+    "a@" * 100_000,
+    "Aa " * 66_000,
+    "12/12/2012 " * 18_000,
+    "+(" * 100_000,
+    "1.1.1.1." * 25_000,
+    "é" * 200_000,
+    "07700 900123 " * 15_000,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=[h[:12] for h in HOSTILE])
+def test_it_completes_on_two_hundred_thousand_characters_of_any_shape(text: str) -> None:
+    # linear-time patterns: this would take minutes if any pattern backtracked
+    found = analyze(text)
+    assert all(0 <= e.start < e.end <= len(text) for e in found)
