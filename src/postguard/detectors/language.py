@@ -13,6 +13,7 @@ candidates pay for regexes or the statistical model. Lactation vocabulary
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -35,7 +36,13 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
-from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences, word_regex
+from postguard.detectors.text import (
+    MAX_SENTENCE_CHARS,
+    PhraseMatch,
+    PhraseMatcher,
+    sentences,
+    word_regex,
+)
 
 __all__ = [
     "BiasDetector",
@@ -81,10 +88,11 @@ def _str_list(name: str, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> int:
-    """Index of the sentence containing ``pos`` (bounds are few and sorted)."""
-    for index, (start, end) in enumerate(bounds):
-        if start <= pos < end:
-            return index
+    """Index of the sentence containing ``pos`` (bounds are sorted; a position
+    between sentences belongs to the last one)."""
+    index = bisect.bisect_right(bounds, (pos, math.inf)) - 1
+    if index >= 0 and pos < bounds[index][1]:
+        return index
     return len(bounds) - 1 if bounds else 0
 
 
@@ -988,9 +996,13 @@ _COMPOUND_AFTER = re.compile(
 
 
 def _sentence_text(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in ".!?\n") if i >= 0]
-    return text[start : min(ends) + 1 if ends else len(text)]
+    # Looks no further than a capped sentence's length either side, so that a
+    # text without full stops is not rescanned for every match.
+    floor = max(0, pos - MAX_SENTENCE_CHARS)
+    ceiling = min(len(text), pos + MAX_SENTENCE_CHARS)
+    start = max(text.rfind(c, floor, pos) for c in ".!?\n") + 1 or floor
+    ends = [i for i in (text.find(c, pos, ceiling) for c in ".!?\n") if i >= 0]
+    return text[start : min(ends) + 1 if ends else ceiling]
 
 
 def _fragment_weight(text: str, match: PhraseMatch) -> float:
