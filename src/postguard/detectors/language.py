@@ -275,14 +275,23 @@ class ProfanityDetector(Detector):
                 for match in exclamations:
                     if match.start not in excused:
                         hits.append(self._hit(doc, match.start, match.end, "lexicon"))
-            if next(_spelled_gates().iter(lower), None) is not None:
+            spelled = next(_spelled_gates().iter(lower), None) is not None
+            symbols = any(c in lower for c in "*@#$!%")
+            # Covered characters, marked as hits are added: asking the hit list
+            # for every candidate would be quadratic in a long text full of them.
+            covered = bytearray(len(lower)) if spelled or symbols else bytearray()
+            for hit in hits:
+                _cover(covered, hit)
+            if spelled:
                 for found in _SPELLED.finditer(lower):
-                    if not _covered(hits, found.start()):
+                    if not covered[found.start()]:
                         hits.append(self._hit(doc, found.start(), found.end(), "obfuscated"))
-            if any(c in lower for c in "*@#$!%"):
+                        _cover(covered, hits[-1])
+            if symbols:
                 for found in _OBFUSCATED.finditer(lower):
-                    if _SYMBOL.search(found.group()) and not _covered(hits, found.start()):
+                    if _SYMBOL.search(found.group()) and not covered[found.start()]:
                         hits.append(self._hit(doc, found.start(), found.end(), "obfuscated"))
+                        _cover(covered, hits[-1])
             results.append(hits)
             if not triggers:
                 continue
@@ -293,11 +302,11 @@ class ProfanityDetector(Detector):
             by_sentence: dict[int, list[PhraseMatch]] = {}
             for trig in triggers:
                 by_sentence.setdefault(_sentence_of(bounds, trig.start), []).append(trig)
+            explained = {_sentence_of(bounds, h.start) for h in hits if h.start is not None}
+            explained |= {_sentence_of(bounds, pos) for pos in excused}
             for index, found_triggers in by_sentence.items():
                 start, end = bounds[index]
-                if any(start <= h.start < end for h in hits if h.start is not None) or any(
-                    start <= pos < end for pos in excused
-                ):
+                if index in explained:
                     continue
                 text = _mask(lower, start, end, masked)
                 best = max(found_triggers, key=lambda m: self._triggers.get(m.phrase, 0.0))
@@ -325,10 +334,12 @@ class ProfanityDetector(Detector):
             return set()
         bounds = list(sentences(doc.text))
         excused: set[int] = set()
+        profane = {_sentence_of(bounds, h.start) for h in hits if h.start is not None}
         for match in exclamations:
-            start, end = bounds[_sentence_of(bounds, match.start)]
-            if any(h.start is not None and start <= h.start < end for h in hits):
+            index = _sentence_of(bounds, match.start)
+            if index in profane:
                 continue
+            start, end = bounds[index]
             if self._praise.search(doc.lower, start, end):
                 excused.add(match.start)
         return excused
@@ -337,8 +348,9 @@ class ProfanityDetector(Detector):
         return span_hit("language.profanity", doc.text, start, end, score=score, note=how)
 
 
-def _covered(hits: list[Hit], pos: int) -> bool:
-    return any(h.start is not None and h.end is not None and h.start <= pos < h.end for h in hits)
+def _cover(covered: bytearray, hit: Hit) -> None:
+    if covered and hit.start is not None and hit.end is not None:
+        covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
 
 
 def _mask(lower: str, start: int, end: int, masked: list[tuple[int, int]]) -> str:
