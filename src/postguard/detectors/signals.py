@@ -464,10 +464,13 @@ def _vader_compound(vader: _Vader, text: str) -> float:
         else:
             pieces.append((start, end))
     total = sum(end - start for start, end in pieces) or 1
-    return sum(
-        float(vader.analyzer.polarity_scores(text[start:end])["compound"]) * (end - start)
-        for start, end in pieces
-    ) / total
+    return (
+        sum(
+            float(vader.analyzer.polarity_scores(text[start:end])["compound"]) * (end - start)
+            for start, end in pieces
+        )
+        / total
+    )
 
 
 @cache
