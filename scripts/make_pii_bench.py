@@ -28,9 +28,12 @@ def main() -> int:
         print(f"make_pii_bench: {exc}", file=sys.stderr)
         return 2
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
-    with out:
-        for sample in samples:
-            out.write(json.dumps(sample.to_dict(), ensure_ascii=False) + "\n")
+    try:
+        with out:
+            for sample in samples:
+                out.write(json.dumps(sample.to_dict(), ensure_ascii=False) + "\n")
+    except BrokenPipeError:
+        pass  # the reader stopped early (| head)
     return 0
 
 
