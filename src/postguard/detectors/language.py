@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -1021,11 +1021,12 @@ def _fragment_weight(text: str, match: PhraseMatch) -> float:
     """An unaimed insult counts 1 in a verbless fragment that starts with it
     ("Clueless, rude, and a bit thick."), else 0.5."""
     sentence = _sentence_text(text, match.start)
-    words = sentence.split()
+    # Only the first few words matter: a long sentence is not a fragment.
+    words = sentence.split(maxsplit=_FRAGMENT_WORDS)
+    if len(words) > _FRAGMENT_WORDS:
+        return 0.5
     first = _LEADING_MOD.sub("", sentence.lstrip(" \t\"'‘“(").lower())
-    if len(words) <= _FRAGMENT_WORDS and first.startswith(match.phrase):
-        return 1.0
-    return 0.5
+    return 1.0 if first.startswith(match.phrase) else 0.5
 
 
 # The detectors' default model threshold. It is lower than the model's own
@@ -1305,25 +1306,7 @@ class HarassmentDetector(Detector):
     def _aimed(text: str, match: PhraseMatch) -> bool:
         before = text[max(0, match.start - _LOOK_BACK) : match.start]
         after = text[match.end : match.end + 60]
-        if _REBUTTAL.search(before) or _THING_SUBJECT.search(before):
-            return False
-        if _THING_AFTER.match(after) and _PERSON_AFTER.match(after) is None:
-            return False  # "what a useless statement"
-        if match.phrase in _NEEDS_COPULA and _REPORTED_BELIEF.search(before):
-            return False  # "everyone thought she was crazy"
-        if match.phrase.startswith(("excuse for", "pathetic excuse", "poor excuse", "sad excuse")):
-            return _EXCUSE_AFTER.match(after) is not None
-        # One free adjective after the article: "is a lying cheat", "a two-faced fraud".
-        adjective = _ARTICLE_ADJECTIVE.search(before)
-        if adjective is not None and not _TARGET_BEFORE.search(before):
-            before = before[: adjective.start("adj")]
-        if _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before):
-            if match.phrase in _NEEDS_COPULA and _TOO_TO.search(before):
-                return _TO_AFTER.match(after) is not None
-            return True
-        if match.phrase in _NEEDS_COPULA:
-            return False
-        return _PERSON_AFTER.match(after) is not None and _DET_BEFORE.search(before) is not None
+        return _aimed_at(before, after, match.phrase)
 
     @staticmethod
     def _extend_left(text: str, start: int) -> int:
@@ -1337,6 +1320,32 @@ class HarassmentDetector(Detector):
         if found is None:
             return start
         return start - len(before) + found.start()
+
+
+# The target patterns are costly (~0.2 ms a call) and are asked once per insult
+# word; a text that repeats itself asks the same question thousands of times.
+@lru_cache(maxsize=4096)
+def _aimed_at(before: str, after: str, phrase: str) -> bool:
+    """Whether the insult ``phrase``, between ``before`` and ``after``, is aimed at someone."""
+    if _REBUTTAL.search(before) or _THING_SUBJECT.search(before):
+        return False
+    if _THING_AFTER.match(after) and _PERSON_AFTER.match(after) is None:
+        return False  # "what a useless statement"
+    if phrase in _NEEDS_COPULA and _REPORTED_BELIEF.search(before):
+        return False  # "everyone thought she was crazy"
+    if phrase.startswith(("excuse for", "pathetic excuse", "poor excuse", "sad excuse")):
+        return _EXCUSE_AFTER.match(after) is not None
+    # One free adjective after the article: "is a lying cheat", "a two-faced fraud".
+    adjective = _ARTICLE_ADJECTIVE.search(before)
+    if adjective is not None and not _TARGET_BEFORE.search(before):
+        before = before[: adjective.start("adj")]
+    if _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before):
+        if phrase in _NEEDS_COPULA and _TOO_TO.search(before):
+            return _TO_AFTER.match(after) is not None
+        return True
+    if phrase in _NEEDS_COPULA:
+        return False
+    return _PERSON_AFTER.match(after) is not None and _DET_BEFORE.search(before) is not None
 
 
 # --------------------------------------------------------------------------
