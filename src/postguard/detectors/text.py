@@ -95,17 +95,20 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         end = match.start()
         if text[start:end].strip():
-            yield from _capped(text, start, end)
+            yield from capped(text, start, end)
         start = match.end()
     if text[start:].strip():
-        yield from _capped(text, start, len(text))
+        yield from capped(text, start, len(text))
 
 
-def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while end - start > MAX_SENTENCE_CHARS:
-        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+def capped(
+    text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS
+) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, cut at spaces."""
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
         if cut <= start:
-            cut = start + MAX_SENTENCE_CHARS
+            cut = start + limit
         if text[start:cut].strip():
             yield start, cut
         start = cut
