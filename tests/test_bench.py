@@ -125,7 +125,7 @@ def test_a_percentile_has_an_interval_too() -> None:
 
 
 def test_the_bench_scores_privacy_findings_on_the_pii_set(dev: list[Sample]) -> None:
-    result = pii_score.run("dev", dev[:60], lambda: Engine(load_policy()))
+    result = pii_score.run("dev", dev[:60], lambda: Engine(load_policy()), cli=False)
     assert result.samples == 60
     assert "any type" in result.findings
     assert 0.0 <= result.hard_recall.low <= result.hard_recall.value <= result.hard_recall.high
@@ -134,6 +134,12 @@ def test_the_bench_scores_privacy_findings_on_the_pii_set(dev: list[Sample]) -> 
     text = "\n".join(pii_score.render(result))
     assert "Hard identifiers in privacy findings: recall" in text
     assert "Entity layer: not in this engine" in text
+
+
+def test_throughput_is_measured_through_the_cli_in_a_new_process(dev: list[Sample]) -> None:
+    rate, command = pii_score.cli_throughput(dev[:20])
+    assert rate > 0
+    assert command.startswith("postguard check --format jsonl --file FILE")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -175,7 +181,7 @@ class _EntityEngine:
 def test_the_entity_layer_is_measured_when_reports_carry_entities(dev: list[Sample]) -> None:
     samples = dev[:40]
     engine: Any = _EntityEngine(samples)
-    result = pii_score.run("dev", samples, lambda: engine)
+    result = pii_score.run("dev", samples, lambda: engine, cli=False)
     assert result.entities is not None and result.entity_hard_recall is not None
     assert result.entities["any type"]["f2"].value == 1.0
     assert result.entities["location"]["recall"].value == 1.0  # care_place is a location
