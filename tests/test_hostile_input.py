@@ -138,3 +138,12 @@ def test_a_long_harmless_post_read_to_the_end_passes() -> None:
     report = engine.check(make_content(text, account="official"))
     assert report.notes == ()
     assert report.decision == "pass", [f.rule_id for f in report.findings]
+
+
+def test_the_text_report_says_when_a_post_was_not_fully_checked() -> None:
+    from postguard.render import render_text
+
+    content = make_content(shape("care location", 30_000))
+    report = postguard.check(content)
+    text = render_text(content, report)
+    assert "Not fully checked" in text and "stopped reading at character" in text

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import codes_4xx
 from ninja.security import HttpBearer, django_auth
@@ -114,6 +114,8 @@ class FindingOut(Schema):
 class ReportOut(Schema):
     decision: str
     findings: list[FindingOut]
+    #: Work skipped on a very long text (see postguard.engine); absent otherwise.
+    notes: list[str] = Field(default_factory=list)
 
 
 class PostIn(Schema):
