@@ -39,7 +39,7 @@ unit-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q tests/web
 
 bench: $(STAMP)
-	$(BIN)/postguard bench --write docs/benchmarks.md
+	$(BIN)/postguard bench --final --write docs/benchmarks.md
 
 rules-doc: $(STAMP)
 	$(BIN)/postguard rules --format markdown > docs/rules.md

@@ -665,16 +665,30 @@ def explain(rule_id: str, policy_dirs: tuple[str, ...]) -> None:
     "--write",
     "write_to",
     metavar="PATH",
-    help="Also write the figures into this Markdown file (between the engine markers).",
+    help="Also write the figures into this Markdown file (between the engine and PII markers).",
 )
-def bench(corpora: tuple[str, ...], seconds: float, write_to: str | None) -> None:
-    """Measure accuracy (per category) and speed of the engine on the labelled corpus."""
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Also print the held-out figures (corpus/*-test splits, the PII held-out split).",
+)
+@click.option(
+    "--pii-samples",
+    type=click.IntRange(min=10, max=100_000),
+    default=1000,
+    show_default=True,
+    help="Posts generated per split of the PII benchmark (needs Faker).",
+)
+def bench(
+    corpora: tuple[str, ...], seconds: float, write_to: str | None, final: bool, pii_samples: int
+) -> None:
+    """Measure accuracy and speed of the engine on the labelled corpus and the PII benchmark."""
     from postguard.bench import run_bench
 
     default = sorted(str(p) for p in Path("corpus").glob("posts-*.jsonl"))
     if not corpora and not default:
         fail("no corpus given and none in corpus/posts-*.jsonl (run it from the repository root)")
-    run_bench(list(corpora) or default, seconds, write_to)
+    run_bench(list(corpora) or default, seconds, write_to, final=final, pii_samples=pii_samples)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -6,11 +6,28 @@ audience, direction) matches its context, runs each needed detector once
 the detectors' hits into findings that carry the rule's clause, severity,
 message and fix. The batch form groups contents by detector so that models
 that are faster in batches (the profanity model) are called once per batch.
+
+Long texts are checked in windows, so that no input can stall the engine
+(it runs on every keystroke of the composer and on every inbound comment):
+
+- a text longer than :data:`WINDOW_CHARS` is cut into windows of that many
+  characters, overlapping by :data:`WINDOW_OVERLAP` (cut at a space or line
+  break where one is near), and each detector sees the windows one by one;
+  findings are mapped back to offsets in the whole text;
+- a detector that has found :data:`HIT_CAP` things in a text skips the rest of
+  its windows (deterministic: the same text always stops at the same place);
+- a text whose check has taken more than ``budget`` seconds of CPU time
+  (default :data:`TEXT_BUDGET_S`) skips its remaining windows: a safety valve
+  that normal posts, and every hostile shape the tests feed, stay well below.
+
+When work is skipped the report says so in ``notes`` and its decision is at
+least ``review``: a post that was not read to the end is not passed.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -25,6 +42,13 @@ from postguard.policy.loader import Policy, load_policy, make_detector
 from postguard.policy.schema import SEVERITY_RANK, Rule
 
 DECISIONS = ("pass", "review", "block")
+#: Texts longer than this are checked window by window (see the module's docstring).
+WINDOW_CHARS = 10_000
+WINDOW_OVERLAP = 1_000
+#: Things one detector may find in one text before it skips the rest of the text.
+HIT_CAP = 50
+#: CPU seconds one long text may take before its remaining windows are skipped.
+TEXT_BUDGET_S = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +80,8 @@ class Finding:
 class Report:
     findings: tuple[Finding, ...]
     decision: str
+    #: What was not checked, when a long text's work was cut short (empty otherwise).
+    notes: tuple[str, ...] = ()
     #: The entity layer's findings (personal data wherever it is), when asked for;
     #: None when the check ran without ``entities=True``.
     entities: tuple[Entity, ...] | None = None
@@ -65,6 +91,8 @@ class Report:
             "decision": self.decision,
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.notes:
+            data["notes"] = list(self.notes)
         if self.entities is not None:
             data["entities"] = [e.to_dict() for e in self.entities]
         return data
@@ -95,11 +123,48 @@ def decide(findings: Iterable[Finding]) -> str:
     return {0: "pass", 1: "pass", 2: "review", 3: "block"}[worst]
 
 
-class Engine:
-    """Checks content against a :class:`Policy`."""
+def windows(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the windows a long text is checked in; one window for a short text."""
+    n = len(text)
+    if n <= WINDOW_CHARS:
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(n, start + WINDOW_CHARS)
+        if end < n:
+            # End at a line break, else a space, in the window's last tenth.
+            floor = end - WINDOW_CHARS // 10
+            cut = text.rfind("\n", floor, end)
+            if cut <= floor:
+                cut = text.rfind(" ", floor, end)
+            if cut > floor:
+                end = cut
+        out.append((start, end))
+        if end >= n:
+            return out
+        start = max(start + 1, end - WINDOW_OVERLAP)
+        space = text.find(" ", start, start + WINDOW_OVERLAP // 2)
+        if space >= 0:
+            start = space + 1
 
-    def __init__(self, policy: Policy) -> None:
+
+def _shift(hit: Hit, offset: int) -> Hit:
+    if not offset or hit.start is None or hit.end is None:
+        return hit
+    return replace(hit, start=hit.start + offset, end=hit.end + offset)
+
+
+class Engine:
+    """Checks content against a :class:`Policy`.
+
+    ``budget`` is the time in seconds a long text may take before its
+    remaining windows are skipped (see the module's docstring).
+    """
+
+    def __init__(self, policy: Policy, *, budget: float = TEXT_BUDGET_S) -> None:
         self.policy = policy
+        self.budget = budget
         self._detectors: dict[str, Detector] = {}
         self._rules: list[_CompiledRule] = []
         for pack, rule, severity in policy.rules():
@@ -150,14 +215,24 @@ class Engine:
             docs[index] = Document(content)
             plans.append(self._plan(content.context))
 
-        # detector key -> indices of the documents that need it
+        # detector key -> indices of the documents that need it; long texts
+        # are checked on their own, window by window.
         wanted: dict[str, list[int]] = {}
-        for index, plan in enumerate(plans):
-            if plan is not None:
-                for key in plan[1]:
-                    wanted.setdefault(key, []).append(index)
-
+        notes: list[tuple[str, ...]] = [() for _ in contents]
         hits: list[dict[str, list[Hit]]] = [{} for _ in contents]
+        for index, plan in enumerate(plans):
+            if plan is None:
+                continue
+            if len(contents[index].text) > WINDOW_CHARS:
+                outcome = self._check_long(contents[index], plan[1])
+                if isinstance(outcome, ContentError):
+                    results[index] = outcome
+                else:
+                    hits[index], notes[index] = outcome
+                continue
+            for key in plan[1]:
+                wanted.setdefault(key, []).append(index)
+
         for key, indices in wanted.items():
             detector = self._detectors[key]
             batch = [docs[i] for i in indices if results[i] is None]
@@ -195,7 +270,7 @@ class Engine:
                 out.append(result)
                 continue
             assert plan is not None
-            report = self._report(plan[0], hits[index])
+            report = self._report(plan[0], hits[index], notes[index])
             if entities:
                 doc = docs[index]
                 assert doc is not None
@@ -204,7 +279,54 @@ class Engine:
             out.append(report)
         return out
 
-    def _report(self, rules: Sequence[_CompiledRule], hits: dict[str, list[Hit]]) -> Report:
+    def _check_long(
+        self, content: Content, keys: Sequence[str]
+    ) -> tuple[dict[str, list[Hit]], tuple[str, ...]] | ContentError:
+        """Check a long text window by window, within the hit cap and the time budget."""
+        text = content.text
+        spans = windows(text)
+        found: dict[str, list[Hit]] = {key: [] for key in keys}
+        capped: dict[str, int] = {}
+        # CPU time of this thread: the work this text costs, whatever else the
+        # machine (or the server's other threads) is doing.
+        started = time.thread_time()
+        checked = 0
+        for number, (start, end) in enumerate(spans):
+            piece = replace(
+                content, text=text[start:end], media=content.media if number == 0 else ()
+            )
+            doc = Document(piece)
+            for key in keys:
+                if key in capped:
+                    continue
+                try:
+                    window_hits = self._detectors[key].detect(doc)
+                except ContentError as exc:
+                    return exc
+                found[key].extend(_shift(hit, start) for hit in window_hits)
+                if len(found[key]) >= HIT_CAP and number + 1 < len(spans):
+                    capped[key] = end
+            checked = end
+            if number + 1 < len(spans) and time.thread_time() - started > self.budget:
+                break
+        notes = [
+            f"{key.split('{')[0]} found {len(found[key])} things and stopped reading at "
+            f"character {stop:,} of {len(text):,}"
+            for key, stop in capped.items()
+        ]
+        if checked < len(text):
+            notes.append(
+                f"only the first {checked:,} of {len(text):,} characters were checked: "
+                f"the time budget of {self.budget:g} s ran out"
+            )
+        return found, tuple(dict.fromkeys(notes))
+
+    def _report(
+        self,
+        rules: Sequence[_CompiledRule],
+        hits: dict[str, list[Hit]],
+        notes: tuple[str, ...] = (),
+    ) -> Report:
         findings: dict[tuple[str, int | None, int | None, int | None], Finding] = {}
         for compiled in rules:
             rule = compiled.rule
@@ -241,7 +363,10 @@ class Engine:
                 f.rule_id,
             ),
         )
-        return Report(tuple(ordered), decide(ordered))
+        decision = decide(ordered)
+        if notes and decision == "pass":
+            decision = "review"  # not read to the end: a person should look
+        return Report(tuple(ordered), decision, notes)
 
 
 @lru_cache(maxsize=1)

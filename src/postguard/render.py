@@ -104,4 +104,9 @@ def render_text(content: Content, report: Report, *, style: Style | None = None)
             lines.extend("      " + w for w in wrap(finding.message + note, 86))
             lines.extend("      " + w for w in wrap(f'Clause: "{finding.quote}"', 86))
             lines.extend("      " + w for w in wrap(f"Fix: {finding.fix}", 86))
+    if report.notes:
+        # Work the engine skipped on a very long post: why the decision is at least review.
+        lines.append("")
+        lines.append(style("Not fully checked", bold=True))
+        lines.extend("  " + w for note in report.notes for w in wrap(note, 90))
     return "\n".join(lines)

@@ -116,6 +116,18 @@ def test_check_stores_nothing_and_rules_lists_clauses(world: World) -> None:
     assert any(r["id"] == "IPALA-2a-phone" and r["clause"].startswith("2(a)") for r in rules)
 
 
+def test_check_says_when_a_very_long_post_was_not_fully_read(world: World) -> None:
+    api = api_for(world, "member")
+    text = "St Mary's ward 4, room " * 800  # over the window, under the API limit
+    response = api.post("/check", {"text": text, "account": "personal"})
+    report = response.json()
+    assert response.status_code == 200, report
+    assert report["decision"] != "pass"
+    assert any("stopped reading at character" in note for note in report["notes"])
+    short = api.post("/check", {"text": COMPLIANT, "account": "personal"}).json()
+    assert short["notes"] == []
+
+
 def test_editing_an_approved_post_through_the_api_sends_it_back(world: World) -> None:
     author = api_for(world, "author")
     post = author.post("/posts", {"text": COMPLIANT, "channel": world.channel.pk}).json()

@@ -10,6 +10,7 @@ disclosed advert for formula is still a breach.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -600,11 +601,11 @@ class BmsMarketingDetector(Detector):
             return []
         bounds = list(sentences(doc.text))
 
+        starts = [start for start, _ in bounds]
+
         def sentence(pos: int) -> int:
-            for index, (start, end) in enumerate(bounds):
-                if start <= pos < end:
-                    return index
-            return -1
+            index = bisect.bisect_right(starts, pos) - 1
+            return index if index >= 0 and pos < bounds[index][1] else -1
 
         context_sentences = {sentence(m.start) for m in found if m.label == "context"}
         mention_sentences = {sentence(m.start) for m in mentions}

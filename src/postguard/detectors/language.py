@@ -13,11 +13,12 @@ candidates pay for regexes or the statistical model. Lactation vocabulary
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,13 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
-from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences, word_regex
+from postguard.detectors.text import (
+    MAX_SENTENCE_CHARS,
+    PhraseMatch,
+    PhraseMatcher,
+    sentences,
+    word_regex,
+)
 
 __all__ = [
     "BiasDetector",
@@ -81,10 +88,11 @@ def _str_list(name: str, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> int:
-    """Index of the sentence containing ``pos`` (bounds are few and sorted)."""
-    for index, (start, end) in enumerate(bounds):
-        if start <= pos < end:
-            return index
+    """Index of the sentence containing ``pos`` (bounds are sorted; a position
+    between sentences belongs to the last one)."""
+    index = bisect.bisect_right(bounds, (pos, math.inf)) - 1
+    if index >= 0 and pos < bounds[index][1]:
+        return index
     return len(bounds) - 1 if bounds else 0
 
 
@@ -267,14 +275,23 @@ class ProfanityDetector(Detector):
                 for match in exclamations:
                     if match.start not in excused:
                         hits.append(self._hit(doc, match.start, match.end, "lexicon"))
-            if next(_spelled_gates().iter(lower), None) is not None:
+            spelled = next(_spelled_gates().iter(lower), None) is not None
+            symbols = any(c in lower for c in "*@#$!%")
+            # Covered characters, marked as hits are added: asking the hit list
+            # for every candidate would be quadratic in a long text full of them.
+            covered = bytearray(len(lower)) if spelled or symbols else bytearray()
+            for hit in hits:
+                _cover(covered, hit)
+            if spelled:
                 for found in _SPELLED.finditer(lower):
-                    if not _covered(hits, found.start()):
+                    if not covered[found.start()]:
                         hits.append(self._hit(doc, found.start(), found.end(), "obfuscated"))
-            if any(c in lower for c in "*@#$!%"):
+                        _cover(covered, hits[-1])
+            if symbols:
                 for found in _OBFUSCATED.finditer(lower):
-                    if _SYMBOL.search(found.group()) and not _covered(hits, found.start()):
+                    if _SYMBOL.search(found.group()) and not covered[found.start()]:
                         hits.append(self._hit(doc, found.start(), found.end(), "obfuscated"))
+                        _cover(covered, hits[-1])
             results.append(hits)
             if not triggers:
                 continue
@@ -285,11 +302,11 @@ class ProfanityDetector(Detector):
             by_sentence: dict[int, list[PhraseMatch]] = {}
             for trig in triggers:
                 by_sentence.setdefault(_sentence_of(bounds, trig.start), []).append(trig)
+            explained = {_sentence_of(bounds, h.start) for h in hits if h.start is not None}
+            explained |= {_sentence_of(bounds, pos) for pos in excused}
             for index, found_triggers in by_sentence.items():
                 start, end = bounds[index]
-                if any(start <= h.start < end for h in hits if h.start is not None) or any(
-                    start <= pos < end for pos in excused
-                ):
+                if index in explained:
                     continue
                 text = _mask(lower, start, end, masked)
                 best = max(found_triggers, key=lambda m: self._triggers.get(m.phrase, 0.0))
@@ -317,10 +334,12 @@ class ProfanityDetector(Detector):
             return set()
         bounds = list(sentences(doc.text))
         excused: set[int] = set()
+        profane = {_sentence_of(bounds, h.start) for h in hits if h.start is not None}
         for match in exclamations:
-            start, end = bounds[_sentence_of(bounds, match.start)]
-            if any(h.start is not None and start <= h.start < end for h in hits):
+            index = _sentence_of(bounds, match.start)
+            if index in profane:
                 continue
+            start, end = bounds[index]
             if self._praise.search(doc.lower, start, end):
                 excused.add(match.start)
         return excused
@@ -329,8 +348,9 @@ class ProfanityDetector(Detector):
         return span_hit("language.profanity", doc.text, start, end, score=score, note=how)
 
 
-def _covered(hits: list[Hit], pos: int) -> bool:
-    return any(h.start is not None and h.end is not None and h.start <= pos < h.end for h in hits)
+def _cover(covered: bytearray, hit: Hit) -> None:
+    if covered and hit.start is not None and hit.end is not None:
+        covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
 
 
 def _mask(lower: str, start: int, end: int, masked: list[tuple[int, int]]) -> str:
@@ -988,20 +1008,25 @@ _COMPOUND_AFTER = re.compile(
 
 
 def _sentence_text(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in ".!?\n") if i >= 0]
-    return text[start : min(ends) + 1 if ends else len(text)]
+    # Looks no further than a capped sentence's length either side, so that a
+    # text without full stops is not rescanned for every match.
+    floor = max(0, pos - MAX_SENTENCE_CHARS)
+    ceiling = min(len(text), pos + MAX_SENTENCE_CHARS)
+    start = max(text.rfind(c, floor, pos) for c in ".!?\n") + 1 or floor
+    ends = [i for i in (text.find(c, pos, ceiling) for c in ".!?\n") if i >= 0]
+    return text[start : min(ends) + 1 if ends else ceiling]
 
 
 def _fragment_weight(text: str, match: PhraseMatch) -> float:
     """An unaimed insult counts 1 in a verbless fragment that starts with it
     ("Clueless, rude, and a bit thick."), else 0.5."""
     sentence = _sentence_text(text, match.start)
-    words = sentence.split()
+    # Only the first few words matter: a long sentence is not a fragment.
+    words = sentence.split(maxsplit=_FRAGMENT_WORDS)
+    if len(words) > _FRAGMENT_WORDS:
+        return 0.5
     first = _LEADING_MOD.sub("", sentence.lstrip(" \t\"'‘“(").lower())
-    if len(words) <= _FRAGMENT_WORDS and first.startswith(match.phrase):
-        return 1.0
-    return 0.5
+    return 1.0 if first.startswith(match.phrase) else 0.5
 
 
 # The detectors' default model threshold. It is lower than the model's own
@@ -1281,25 +1306,7 @@ class HarassmentDetector(Detector):
     def _aimed(text: str, match: PhraseMatch) -> bool:
         before = text[max(0, match.start - _LOOK_BACK) : match.start]
         after = text[match.end : match.end + 60]
-        if _REBUTTAL.search(before) or _THING_SUBJECT.search(before):
-            return False
-        if _THING_AFTER.match(after) and _PERSON_AFTER.match(after) is None:
-            return False  # "what a useless statement"
-        if match.phrase in _NEEDS_COPULA and _REPORTED_BELIEF.search(before):
-            return False  # "everyone thought she was crazy"
-        if match.phrase.startswith(("excuse for", "pathetic excuse", "poor excuse", "sad excuse")):
-            return _EXCUSE_AFTER.match(after) is not None
-        # One free adjective after the article: "is a lying cheat", "a two-faced fraud".
-        adjective = _ARTICLE_ADJECTIVE.search(before)
-        if adjective is not None and not _TARGET_BEFORE.search(before):
-            before = before[: adjective.start("adj")]
-        if _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before):
-            if match.phrase in _NEEDS_COPULA and _TOO_TO.search(before):
-                return _TO_AFTER.match(after) is not None
-            return True
-        if match.phrase in _NEEDS_COPULA:
-            return False
-        return _PERSON_AFTER.match(after) is not None and _DET_BEFORE.search(before) is not None
+        return _aimed_at(before, after, match.phrase)
 
     @staticmethod
     def _extend_left(text: str, start: int) -> int:
@@ -1313,6 +1320,32 @@ class HarassmentDetector(Detector):
         if found is None:
             return start
         return start - len(before) + found.start()
+
+
+# The target patterns are costly (~0.2 ms a call) and are asked once per insult
+# word; a text that repeats itself asks the same question thousands of times.
+@lru_cache(maxsize=4096)
+def _aimed_at(before: str, after: str, phrase: str) -> bool:
+    """Whether the insult ``phrase``, between ``before`` and ``after``, is aimed at someone."""
+    if _REBUTTAL.search(before) or _THING_SUBJECT.search(before):
+        return False
+    if _THING_AFTER.match(after) and _PERSON_AFTER.match(after) is None:
+        return False  # "what a useless statement"
+    if phrase in _NEEDS_COPULA and _REPORTED_BELIEF.search(before):
+        return False  # "everyone thought she was crazy"
+    if phrase.startswith(("excuse for", "pathetic excuse", "poor excuse", "sad excuse")):
+        return _EXCUSE_AFTER.match(after) is not None
+    # One free adjective after the article: "is a lying cheat", "a two-faced fraud".
+    adjective = _ARTICLE_ADJECTIVE.search(before)
+    if adjective is not None and not _TARGET_BEFORE.search(before):
+        before = before[: adjective.start("adj")]
+    if _TARGET_BEFORE.search(before) or _NAME_BEFORE.search(before):
+        if phrase in _NEEDS_COPULA and _TOO_TO.search(before):
+            return _TO_AFTER.match(after) is not None
+        return True
+    if phrase in _NEEDS_COPULA:
+        return False
+    return _PERSON_AFTER.match(after) is not None and _DET_BEFORE.search(before) is not None
 
 
 # --------------------------------------------------------------------------

@@ -677,6 +677,8 @@ class _Analysis:
         self.sents: list[tuple[int, int]] = list(sentences(self.text))
         self.sent_starts = [s for s, _ in self.sents]
         self.has_digit = _ANY_DIGIT.search(self.text) is not None
+        self._with_cache: dict[str, set[int]] = {}
+        self._sentence_cache: dict[tuple[str, int], bool] = {}
         lexical: list[PhraseMatch] = []
         cues: dict[str, list[tuple[int, int]]] = {}
         lower = self.lower
@@ -715,7 +717,24 @@ class _Analysis:
         return self.sents[self.sentence_of(pos)]
 
     def _sentences_with(self, group: str) -> set[int]:
-        return {self.sentence_of(s) for s, _ in self.cues.get(group, ())}
+        # Cached: callers ask once per match, and a long text has many matches.
+        found = self._with_cache.get(group)
+        if found is None:
+            found = {self.sentence_of(s) for s, _ in self.cues.get(group, ())}
+            self._with_cache[group] = found
+        return found
+
+    def sentence_has(self, rx: re.Pattern[str], pos: int) -> bool:
+        """Whether ``rx`` occurs in the sentence around ``pos``, searched once per sentence:
+        a text with no sentence break would otherwise be rescanned for every match in it."""
+        index = self.sentence_of(pos)
+        key = (rx.pattern, index)
+        found = self._sentence_cache.get(key)
+        if found is None:
+            s, e = self.sentence_span(pos)
+            found = rx.search(self.text, s, e) is not None
+            self._sentence_cache[key] = found
+        return found
 
     @cached_property
     def generic_sentences(self) -> set[int]:
@@ -1265,8 +1284,10 @@ def _not_a_client(a: _Analysis, first: int, start: int, end: int) -> bool:
 
 
 #: "Grace, Tomasz and Nkechi, the volunteers who ...", "... to the Education Committee".
+#: The list is bounded (ten more names): it is tried after every name, and an
+#: unbounded one would walk a long list of names once per name.
 _STAFF_APPOSITIVE = re.compile(
-    r"(?:\s+[^\W\d_][\w'’-]*){0,2}(?:\s*(?:,|and|&)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*\s*,?\s+"
+    r"(?:\s+[^\W\d_][\w'’-]*){0,2}(?:\s*(?:,|and|&)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}){0,10}\s*,?\s+"
     r"(?:(?i:to|on|onto|join(?:s|ing)?)\s+(?:the|our)\s+(?:[A-Z][\w-]*\s+){0,3}(?i:committee|board|team"
     r"|council|panel|trustees)|(?i:the|our|both|all|who\s+are|as)\s+(?:\w+\s+){0,2}(?i:volunteers?"
     r"|staff|team|speakers?|trustees?|organisers?|organizers?|committee|coordinators?|peer\s+supporters?"
@@ -2078,8 +2099,7 @@ def _find_care_locations(a: _Analysis) -> list[Hit]:
         )
         if room is None:
             continue
-        s, e = a.sentence_span(room.start())
-        if not _SOMEONE.search(text, s, e):
+        if not a.sentence_has(_SOMEONE, room.start()):
             continue
         if _ORG_VENUE_BEFORE.search(text, max(0, room.start() - 80), room.start()):
             continue

@@ -32,7 +32,7 @@ import re2
 
 from postguard.detectors import _linear_model
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
-from postguard.detectors.text import PhraseMatcher
+from postguard.detectors.text import PhraseMatcher, capped, sentences
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
@@ -447,6 +447,35 @@ def _vader_could_reach(text: str, vader: _Vader, limit: float) -> bool:
     return bool(negative >= needed)
 
 
+#: VADER re-reads the whole text for every sentiment word (quadratic time): a text
+#: up to this long is scored whole (every post in the corpus is) ...
+VADER_WHOLE_CHARS = 2000
+#: ... and a longer one in pieces of about this many characters.
+VADER_PIECE_CHARS = 500
+
+
+def _vader_compound(vader: _Vader, text: str) -> float:
+    """VADER's compound for ``text``; above :data:`VADER_WHOLE_CHARS`, the mean of its
+    pieces' compounds weighted by length (pieces end at sentence ends)."""
+    if len(text) <= VADER_WHOLE_CHARS:
+        return float(vader.analyzer.polarity_scores(text)["compound"])
+    pieces: list[tuple[int, int]] = []
+    spans = (p for s, e in sentences(text) for p in capped(text, s, e, VADER_PIECE_CHARS))
+    for start, end in spans:
+        if pieces and end - pieces[-1][0] <= VADER_PIECE_CHARS:
+            pieces[-1] = (pieces[-1][0], end)
+        else:
+            pieces.append((start, end))
+    total = sum(end - start for start, end in pieces) or 1
+    return (
+        sum(
+            float(vader.analyzer.polarity_scores(text[start:end])["compound"]) * (end - start)
+            for start, end in pieces
+        )
+        / total
+    )
+
+
 @cache
 def _consult_detector() -> Detector:
     # Imported late: clinical imports this module's crisis patterns.
@@ -575,7 +604,7 @@ class NegativeDetector(Detector):
             limit = max(-0.99, self.threshold - 0.45)
             if not _vader_could_reach(text, vader, limit):
                 return []
-        compound = float(vader.analyzer.polarity_scores(text)["compound"])
+        compound = _vader_compound(vader, text)
         if compound > limit:
             return []
         start = len(text) - len(text.lstrip())

@@ -81,18 +81,41 @@ def drop_overlaps(matches: list[PhraseMatch]) -> list[PhraseMatch]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+#: Longest "sentence" handed to detectors. Detectors look at the sentence around
+#: each match, so a text with no full stop would make every match rescan all of it
+#: (quadratic time on a 200,000-character post); a run longer than this is cut at
+#: the last space before the limit. Real sentences in posts are far shorter.
+MAX_SENTENCE_CHARS = 1000
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) offsets of sentences, good enough for social posts."""
+    """(start, end) offsets of sentences, good enough for social posts; none is longer
+    than :data:`MAX_SENTENCE_CHARS`."""
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start()
         if text[start:end].strip():
-            yield start, end
+            yield from capped(text, start, end)
         start = match.end()
     if text[start:].strip():
-        yield start, len(text)
+        yield from capped(text, start, len(text))
+
+
+def capped(
+    text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS
+) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, cut at spaces."""
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        if cut <= start:
+            cut = start + limit
+        if text[start:cut].strip():
+            yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end and text[start:end].strip():
+        yield start, end
 
 
 def sentence_bounds(text: str, start: int, end: int, reach: int = 300) -> tuple[int, int]:

@@ -165,6 +165,8 @@ class FindingOut(Schema):
 class ReportOut(Schema):
     decision: str
     findings: list[FindingOut]
+    #: Work skipped on a very long text (see postguard.engine); absent otherwise.
+    notes: list[str] = Field(default_factory=list)
 
 
 class Body(BaseModel):
