@@ -75,3 +75,10 @@ def test_it_skips_plain_ascii_without_repeated_letters() -> None:
     assert not needs_folding("Plain text, all good.")
     assert needs_folding("sooo good")
     assert needs_folding("café")
+
+
+@pytest.mark.parametrize("squash", [1, 2])
+def test_the_fast_fold_equals_the_one_with_offsets(squash: int) -> None:
+    for text, _word, _how in OBFUSCATED:
+        for variant in (text, text.upper(), f"Sooo {text} ŞİŞLİ ß ﬁne 👍🏽"):
+            assert fold(variant, squash) == fold_with_offsets(variant, squash)[0], variant

@@ -113,12 +113,10 @@ def _vader_compounds(texts: Sequence[str]) -> list[float]:
 #: Stack input name -> (function of the raw texts, largest absolute value).
 #: alt-profanity-check reads the prepared text (so disguised words count);
 #: VADER reads the raw one (capitals and "!!!" are part of its signal).
-STACK_INPUTS: dict[str, tuple[Callable[[Sequence[str], bool], list[float]], float]] = {
-    "profanity": (
-        lambda texts, mask: _profanity_logits([prepare(t, mask) for t in texts]),
-        LOGIT_CLIP,
-    ),
-    "vader": (lambda texts, _mask: _vader_compounds(texts), 1.0),
+#: Each function takes the raw texts and the prepared ones.
+STACK_INPUTS: dict[str, tuple[Callable[[Sequence[str], Sequence[str]], list[float]], float]] = {
+    "profanity": (lambda _raw, prepared: _profanity_logits(prepared), LOGIT_CLIP),
+    "vader": (lambda raw, _prepared: _vader_compounds(raw), 1.0),
 }
 
 
@@ -126,7 +124,8 @@ def stack_inputs(
     names: Sequence[str], texts: Sequence[str], mask: bool = False
 ) -> dict[str, list[float]]:
     """The extra stack inputs (``profanity``, ``vader``) of raw ``texts``."""
-    return {name: STACK_INPUTS[name][0](texts, mask) for name in names}
+    prepared = [prepare(t, mask) for t in texts]
+    return {name: STACK_INPUTS[name][0](texts, prepared) for name in names}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,18 +153,23 @@ class PublicModel:
         logits = [_logit(p) for p in self.linear.score_many(prepared)]
         z = [self.bias + self.weights[0] * v for v in logits]
         todo = list(range(len(texts)))
-        if floor is not None:
-            reach = sum(
-                abs(w) * STACK_INPUTS[name][1]
-                for name, w in zip(self.inputs, self.weights[1:], strict=True)
-            )
-            need = _logit(floor)
-            todo = [i for i in todo if z[i] + reach >= need]
-        if todo and self.inputs:
-            extra = stack_inputs(self.inputs, [texts[i] for i in todo], self.mask)
-            for k, name in enumerate(self.inputs):
-                for j, i in enumerate(todo):
-                    z[i] += self.weights[k + 1] * extra[name][j]
+        need = _logit(floor) if floor is not None else -math.inf
+        reach = [
+            abs(w) * STACK_INPUTS[name][1]
+            for name, w in zip(self.inputs, self.weights[1:], strict=True)
+        ]
+        # Inputs are added one at a time (the cheaper alt-profanity-check
+        # first when the stack has it), dropping after each the texts that
+        # the remaining ones can no longer lift to the floor.
+        for k, name in enumerate(self.inputs):
+            rest = sum(reach[k:])
+            todo = [i for i in todo if z[i] + rest >= need]
+            if not todo:
+                break
+            values = STACK_INPUTS[name][0]([texts[i] for i in todo], [prepared[i] for i in todo])
+            for i, value in zip(todo, values, strict=True):
+                z[i] += self.weights[k + 1] * value
+        todo = [i for i in todo if z[i] >= need]
         out = [0.0] * len(texts)
         for i in todo:
             out[i] = 1.0 / (1.0 + math.exp(-z[i]))

@@ -21,6 +21,7 @@ that lists "fuck").
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -105,8 +106,15 @@ def fold_with_offsets(text: str, squash: int = 2) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_RUNS = {1: re.compile(r"([^\W\d_])\1{2,}"), 2: re.compile(r"([^\W\d_])\1{2,}")}
+
+
 def fold(text: str, squash: int = 2) -> str:
-    """``text`` folded for classification (see the module's docstring)."""
+    """``text`` folded for classification (see the module's docstring); the
+    same text as :func:`fold_with_offsets` gives, without the offsets."""
     if not needs_folding(text):
         return text.lower()
-    return fold_with_offsets(text, squash)[0]
+    # Python code runs only for the non-ASCII characters, which are few.
+    folded = _NON_ASCII.sub(lambda m: _fold_char(m.group()), text).lower()
+    return _RUNS[1 if squash < 2 else 2].sub(r"\1" if squash < 2 else r"\1\1", folded)
