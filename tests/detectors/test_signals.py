@@ -22,7 +22,7 @@ def doc(text: str) -> Document:
     return Document(Content(text, context=INBOUND))
 
 
-def negative(text: str, **params: float) -> list[Hit]:
+def negative(text: str, **params: float | bool) -> list[Hit]:
     return NegativeDetector(**params).detect(doc(text))
 
 
@@ -100,10 +100,22 @@ def test_a_phrase_hit_spans_the_phrase() -> None:
     assert text[hit.start : hit.end] == "Unfollowing"
 
 
-def test_a_sentiment_hit_reports_the_compound_score() -> None:
-    (hit,) = negative("This is awful, terrible and harmful.")
+def test_a_sentiment_hit_reports_the_compound_score_without_the_model() -> None:
+    (hit,) = negative("This is awful, terrible and harmful.", public_model=False)
     assert hit.note.startswith("sentiment compound -")
     assert 0.0 < hit.score <= 1.0
+
+
+def test_a_model_hit_reports_the_model_score() -> None:
+    (hit,) = negative("This is awful, terrible and harmful.")
+    assert hit.note.startswith("model: negative sentiment")
+    assert 0.5 < hit.score <= 1.0
+
+
+def test_the_model_reads_negative_comments_the_rules_miss() -> None:
+    text = "honestly what is the point of this page anymore"
+    assert negative(text, public_model=False) == []
+    assert [h.note.split(":")[0] for h in negative(text)] == ["model"]
 
 
 def test_a_stricter_threshold_flags_less() -> None:

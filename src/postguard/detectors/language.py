@@ -17,7 +17,7 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -27,7 +27,7 @@ import ahocorasick
 import numpy as np
 from numpy.typing import NDArray
 
-from postguard.detectors import _linear_model
+from postguard.detectors import _linear_model, _public_models
 from postguard.detectors.base import (
     Detector,
     DetectorConfigError,
@@ -36,6 +36,7 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
+from postguard.detectors.normalise import fold_with_offsets, needs_folding
 from postguard.detectors.text import (
     MAX_SENTENCE_CHARS,
     PhraseMatch,
@@ -234,8 +235,14 @@ class ProfanityDetector(Detector):
         p = take_params(
             self.name,
             params,
-            {"threshold": (float, int), "extra_words": list, "allow_words": list},
+            {
+                "threshold": (float, int),
+                "extra_words": list,
+                "allow_words": list,
+                "public_model": bool,
+            },
         )
+        self._public = bool(p.get("public_model", True))
         threshold = float(p.get("threshold", 0.8))
         if not 0.0 < threshold <= 1.0:
             raise DetectorConfigError(f"detector {self.name!r}: threshold must be in (0, 1]")
@@ -292,6 +299,8 @@ class ProfanityDetector(Detector):
                     if _SYMBOL.search(found.group()) and not covered[found.start()]:
                         hits.append(self._hit(doc, found.start(), found.end(), "obfuscated"))
                         _cover(covered, hits[-1])
+            if needs_folding(doc.text):
+                self._disguised(doc, hits)
             results.append(hits)
             if not triggers:
                 continue
@@ -317,9 +326,42 @@ class ProfanityDetector(Detector):
                 if score >= self.threshold:
                     hit = self._hit(docs[doc_index], start, end, "model", float(score))
                     results[doc_index].append(hit)
+        if self._public:
+            _public_hits("language.profanity", docs, results)
         for hits in results:
             hits.sort(key=lambda h: (h.start or 0, h.end or 0))
         return results
+
+    def _disguised(self, doc: Document, hits: list[Hit]) -> None:
+        """Profanities disguised by look-alike letters, full-width or bold
+        forms, invisible characters, combining strokes or repeated letters
+        ("fսck", "ｓｈｉｔ", "f\u200bu\u200bck", "fuuuuck"): the lexicon and the
+        symbol pattern on the folded text, reported on the original span."""
+        covered = bytearray(len(doc.text))
+        for hit in hits:
+            _cover(covered, hit)
+        for squash in (2, 1):
+            folded, offsets = fold_with_offsets(doc.text, squash)
+            if folded == doc.lower:
+                continue
+            spans = [
+                (m.start, m.end)
+                for m in self._matcher.find(folded)
+                if m.label in _PROFANE_SECTIONS and m.phrase not in self._interjections
+            ]
+            if any(c in folded for c in "*@#$!%"):
+                spans.extend(
+                    found.span()
+                    for found in _OBFUSCATED.finditer(folded)
+                    if _SYMBOL.search(found.group())
+                )
+            for a, b in spans:
+                # The span runs to the next kept character: marks and
+                # squashed letters after the last one belong to the word.
+                start, end = offsets[a], offsets[b] if b < len(offsets) else len(doc.text)
+                if not covered[start]:
+                    hits.append(self._hit(doc, start, end, "obfuscated"))
+                    _cover(covered, hits[-1])
 
     def _in_praise(
         self, doc: Document, hits: list[Hit], exclamations: list[PhraseMatch]
@@ -1034,7 +1076,11 @@ def _fragment_weight(text: str, match: PhraseMatch) -> float:
 # a person or a group in the span and, for harassment, a weak rule cue; 0.4
 # added no false positive on the out-of-fold scores of the tuning splits.
 _MODEL_FLOOR = 0.4
-_MODEL_PARAMS: dict[str, type | tuple[type, ...]] = {"model": bool, "model_threshold": (float, int)}
+_MODEL_PARAMS: dict[str, type | tuple[type, ...]] = {
+    "model": bool,
+    "model_threshold": (float, int),
+    "public_model": bool,
+}
 # A named person: "Dr Hallworth", "Mrs Okafor", "@handle", or a capitalised
 # name set off by a comma ("..., Brenda.", "Sharon, ...").
 _NAMED = re.compile(
@@ -1110,6 +1156,86 @@ def _harassment(text: str, start: int, end: int, note: str) -> Hit:
     return span_hit("language.harassment", text, start, end, note=note)
 
 
+# --------------------------------------------------------------------------
+# the models trained on public data (offensive_model.json, hate_model.json)
+#
+# They read the whole span, so they catch what no list holds ("go back to
+# where you came from", disguised or misspelled insults), at the cost of
+# occasional errors; they add hits only to documents the rules left clean.
+# An offensive span is reported by exactly one detector: harassment when it
+# talks to or about a person, bias when it names a protected group, and
+# profanity otherwise (vulgar or abusive language aimed at nobody in
+# particular).
+
+
+def _offence_kind(text: str, start: int, end: int) -> str:
+    if _addresses_person(text, start, end):
+        return "language.harassment"
+    if _names_group(text, start, end) is not None:
+        return "language.bias"
+    return "language.profanity"
+
+
+#: The offensive model's score each kind of hit needs. The model's own
+#: threshold (about 0.4) is fitted to tweets, a third of them offensive; here
+#: offensive posts are rare, so a hit needs more confidence, most of all for
+#: language aimed at nobody ("Bloody hell, that was a long shift"), which
+#: needs what the profanity model needs (0.8).
+_OFFENSIVE_FLOORS = {"language.harassment": 0.65, "language.bias": 0.6, "language.profanity": 0.8}
+
+
+def _public_hits(
+    category: str,
+    docs: Sequence[Document],
+    results: list[list[Hit]],
+    reports_group: Callable[[str], bool] | None = None,
+) -> None:
+    """Add the offensive model's hits of ``category`` (and, for bias, the hate
+    model's) to the documents that have none yet. ``reports_group`` (bias)
+    says whether a named group is one the detector reports."""
+    clean = [i for i, hits in enumerate(results) if not hits]
+    if not clean:
+        return
+    batch = [docs[i] for i in clean]
+    offensive = _public_models.flags("offensive", batch)
+    hate = _public_models.flags("hate", batch) if category == "language.bias" else []
+    floor = _OFFENSIVE_FLOORS[category]
+    for k, i in enumerate(clean):
+        text = docs[i].text
+        flag = offensive[k]
+        if category == "language.bias" and reports_group is not None:
+            for found in (flag, hate[k]):
+                group = found and _names_group(text, found[1], found[2])
+                if group and not reports_group(group.phrase):
+                    flag, hate[k] = None, None  # a group this rule does not cover
+        if (
+            flag is not None
+            and flag[0] >= floor
+            and _offence_kind(text, flag[1], flag[2]) == category
+        ):
+            note = {
+                "language.harassment": "model: offensive language aimed at a person",
+                "language.bias": "model: offensive language about a group",
+                "language.profanity": "model: offensive language",
+            }[category]
+        elif hate and hate[k] is not None:
+            flag, note = hate[k], "model: hostility towards a group"
+        else:
+            continue
+        assert flag is not None  # both branches above set it
+        score, start, end = flag
+        results[i].append(
+            Hit(
+                category=category,
+                start=start,
+                end=end,
+                evidence=_evidence(text, start, end),
+                score=round(score, 3),
+                note=note,
+            )
+        )
+
+
 class HarassmentDetector(Detector):
     """Insults, disparagement and threats aimed at a person or people.
 
@@ -1131,6 +1257,7 @@ class HarassmentDetector(Detector):
         extra = _str_list(self.name, "extra_words", p.get("extra_words", []))
         allow = _str_list(self.name, "allow_words", p.get("allow_words", []))
         self._model_floor = _model_floor(self.name, p)
+        self._public = bool(p.get("public_model", True))
         lexicon = load_lexicon("insults.txt")
         contempt = load_lexicon("language_contempt.txt")
         phrases: dict[str, str] = {}
@@ -1157,9 +1284,19 @@ class HarassmentDetector(Detector):
         cue the rules found but could not act on."""
         ruled = [self._rules(doc) for doc in docs]
         results = [hits for hits, _ in ruled]
-        floor = self._model_floor
-        if floor is None:
-            return results
+        if self._model_floor is not None:
+            self._language_model(docs, ruled, results, self._model_floor)
+        if self._public:
+            _public_hits("language.harassment", docs, results)
+        return results
+
+    @staticmethod
+    def _language_model(
+        docs: Sequence[Document],
+        ruled: list[tuple[list[Hit], list[tuple[int, int, float]]]],
+        results: list[list[Hit]],
+        floor: float,
+    ) -> None:
         # The model alone is not trusted: a span needs a weak rule cue too
         # (an unaimed insult, a contempt word, a vocative ...) that was not
         # enough for the rules on their own, and a person in view.
@@ -1188,7 +1325,6 @@ class HarassmentDetector(Detector):
                         note="model: contempt aimed at a person",
                     )
                 )
-        return results
 
     def _rules(self, doc: Document) -> tuple[list[Hit], list[tuple[int, int, float]]]:
         """The rule hits, and the weak cues that were not enough on their own."""
@@ -1464,6 +1600,7 @@ class BiasDetector(Detector):
             self.name, params, {"characteristics": list, "extra_groups": list, **_MODEL_PARAMS}
         )
         self._model_floor = _model_floor(self.name, p)
+        self._public = bool(p.get("public_model", True))
         groups = load_lexicon("bias_groups.txt")
         wanted = _str_list(self.name, "characteristics", p.get("characteristics", list(groups)))
         unknown = sorted(set(wanted) - set(groups))
@@ -1496,9 +1633,19 @@ class BiasDetector(Detector):
         a generalising cue."""
         ruled = [self._rules(doc) for doc in docs]
         results = [hits for hits, _ in ruled]
-        floor = self._model_floor
-        if floor is None:
-            return results
+        if self._model_floor is not None:
+            self._language_model(docs, ruled, results, self._model_floor)
+        if self._public:
+            _public_hits("language.bias", docs, results, self._reports)
+        return results
+
+    def _language_model(
+        self,
+        docs: Sequence[Document],
+        ruled: list[tuple[list[Hit], bool]],
+        results: list[list[Hit]],
+        floor: float,
+    ) -> None:
         candidates: list[tuple[int, int, int, PhraseMatch]] = []
         for i, (hits, maybe) in enumerate(ruled):
             if hits or not maybe:
@@ -1527,7 +1674,6 @@ class BiasDetector(Detector):
                         note="model: " + group.label.removeprefix("group:"),
                     )
                 )
-        return results
 
     def _has_cue(self, lower: str) -> bool:
         """A generalising or derogatory cue anywhere in the span, even one the

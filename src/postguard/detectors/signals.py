@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import re2
 
-from postguard.detectors import _linear_model
+from postguard.detectors import _linear_model, _public_models
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.text import PhraseMatcher, capped, sentences
 
@@ -500,8 +500,14 @@ class NegativeDetector(Detector):
 
     def __init__(self, **params: Any) -> None:
         opts = take_params(
-            self.name, params, {"threshold": (float, int), "include_complaints": bool}
+            self.name,
+            params,
+            {"threshold": (float, int), "include_complaints": bool, "public_model": bool},
         )
+        #: Use the negative-sentiment model trained on public tweets
+        #: (negative_model.json) instead of VADER alone.
+        #: ``threshold`` is VADER's: setting it alone selects the VADER path.
+        self.public_model = bool(opts.get("public_model", "threshold" not in opts))
         self.threshold = float(opts.get("threshold", -0.35))
         #: Also report complaints and hostile crises (threats, legal, outrage).
         self.signals = bool(opts.get("include_complaints", True))
@@ -589,10 +595,18 @@ class NegativeDetector(Detector):
             return hits
         if _GRATEFUL.search(text) or _PRAISE_IDIOM.search(text):
             return []  # thanks with dramatic words ("killed that fear dead") is praise
-        if not _ANY_TARGET.search(text) and _FIRST_PERSON.search(text):
-            return []  # one's own hard time, aimed at nobody
+        # One's own hard time, aimed at nobody, is not feedback to the rules;
+        # the model learned from comments like that (both ways), and this
+        # guard cost it recall on public tweets for no gain in precision.
+        own_hard_time = not _ANY_TARGET.search(text) and _FIRST_PERSON.search(text)
+        if own_hard_time and not self.public_model:
+            return []
         if any(kind not in _HOSTILE_CRISES for kind, *_ in crisis_matches(text)):
             return []  # despair or a sick baby is a crisis, not hostility
+        if self.public_model:
+            if not self.signals and complaint_spans(text):
+                return []  # complaints were switched off, and the model reads them as negative
+            return self._model(doc, _OWN_HARD_TIME_FLOOR if own_hard_time else 0.0)
         vader = _vader()
         limit = self.threshold
         if not _vader_could_reach(text, vader, limit):
@@ -620,6 +634,30 @@ class NegativeDetector(Detector):
             )
         ]
 
+    def _model(self, doc: Document, floor: float) -> list[Hit]:
+        """The negative-sentiment model's hit (at least ``floor``), unless the
+        text is sympathy or a parent asking for help (sad words, not hostility)."""
+        flag = _public_models.flags("negative", [doc])[0]
+        if flag is None or flag[0] < floor:
+            return []
+        if _SUPPORTIVE.search(doc.text) or _asks_for_care(doc):
+            return []
+        score, start, end = flag
+        return [
+            Hit(
+                category="signal.negative",
+                start=start,
+                end=end,
+                evidence=doc.text[start:end].strip()[:200],
+                score=round(score, 3),
+                note=f"model: negative sentiment {score:.2f}",
+            )
+        ]
+
+
+#: One's own hard time aimed at nobody ("three rounds of mastitis last
+#: winter") is negative feedback only when the model is sure.
+_OWN_HARD_TIME_FLOOR = 0.5
 
 # --- complaints --------------------------------------------------------------------
 
