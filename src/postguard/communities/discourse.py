@@ -140,7 +140,14 @@ class DiscourseCommunity(CommunityConnector):
             params = {"before": before} if before is not None else {}
             data = self.http.call("GET", "/posts.json", params=params, what="reading posts").json()
             posts = data.get("latest_posts") if isinstance(data, dict) else None
-            posts = [p for p in posts or [] if isinstance(p, dict) and isinstance(p.get("id"), int)]
+            posts = [
+                p
+                for p in posts or []
+                if isinstance(p, dict)
+                and isinstance(p.get("id"), int)
+                # A page that does not move back (a misbehaving server) must not loop or repeat.
+                and (before is None or p["id"] < before)
+            ]
             if not posts:
                 break
             newer = [p for p in posts if since is None or p["id"] > since]
