@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from postguard.communities.matrix import MatrixCommunity
@@ -30,6 +31,8 @@ def _visible_texts(user: MatrixUser, room_id: str) -> list[str]:
 def test_it_reads_members_messages_since_the_cursor(
     community: MatrixCommunity, matrix_room: MatrixRoom
 ) -> None:
+    alice = matrix_room.alice
+    alice.ok("PUT", f"/profile/{q(alice.user_id)}/displayname", json={"displayname": "Alice M"})
     assert matrix_room.alice.say(matrix_room.room_id, "first, before we started watching")
     first = community.read()
     assert [m.text for m in first.messages] == ["first, before we started watching"]
@@ -45,6 +48,7 @@ def test_it_reads_members_messages_since_the_cursor(
     ]
     message = page.messages[0]
     assert message.remote_id.startswith("$")
+    assert message.author_name == "Alice M"
     assert message.created_at.tzinfo is not None
     assert abs(message.created_at - datetime.now(UTC)) < timedelta(minutes=5)
     assert message.url.startswith("https://matrix.to/#/")
@@ -231,3 +235,28 @@ def test_a_revoked_token_is_an_auth_error(synapse: SynapseServer, matrix_room: M
     ):
         bad.read()
     assert "syt_not_a_real_token" not in str(caught.value)
+
+
+def test_it_fetches_the_image_a_member_posted_within_a_size_bound(
+    synapse: SynapseServer, community: MatrixCommunity, matrix_room: MatrixRoom
+) -> None:
+    picture = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
+    with httpx.Client(base_url=synapse.url, timeout=30) as client:
+        upload = client.post(
+            "/_matrix/media/v3/upload",
+            params={"filename": "client.png"},
+            content=picture,
+            headers={
+                "Authorization": f"Bearer {matrix_room.alice.access_token}",
+                "Content-Type": "image/png",
+            },
+        )
+    assert upload.is_success, upload.text
+    cursor = community.read().cursor
+    matrix_room.alice.say(
+        matrix_room.room_id, "client.png", msgtype="m.image", url=upload.json()["content_uri"]
+    )
+    (message,) = community.read(cursor).messages
+    assert community.fetch_media(message.media_urls[0]) == picture
+    with pytest.raises(PermanentError, match="more than 100 bytes"):
+        community.fetch_media(message.media_urls[0], max_bytes=100)
