@@ -1,0 +1,279 @@
+"""Discourse: one category (or one topic) of a Discourse site, moderated with a staff API key.
+
+The key is created in *Admin → API → New API key* for a moderator account
+(``api_username``); silencing and suspending need a moderator or admin.
+Discourse has no per-category membership to remove someone from, so *kick*
+is :class:`Unsupported`, with the steps to do it through the group that
+grants access.
+
+* **read** walks ``/posts.json`` (the site's latest posts, newest first)
+  back to the cursor — the highest post id already seen — and keeps the posts
+  of the watched category or topic. It reads at most a few pages per call, so
+  a busy site is read over several calls rather than in one unbounded walk.
+* **mute** silences the member until the given time (Discourse lifts it by
+  itself); **ban** suspends them with no end date in practice.
+* Member ids are Discourse's numeric user ids (``user_id`` on a post).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from postguard.communities.base import (
+    CommunityCapabilities,
+    CommunityConnector,
+    CommunityMessage,
+    MessagePage,
+    Unsupported,
+)
+from postguard.communities.http import (
+    CommunityHttp,
+    Response,
+    bounded_limit,
+    error_text,
+    platform_words,
+)
+from postguard.connectors.base import (
+    AuthError,
+    ConnectorError,
+    NotFound,
+    PermanentError,
+    RateLimited,
+    TransientError,
+    parse_time,
+)
+
+#: Pages of /posts.json read per call (each up to 50 posts on current Discourse).
+MAX_PAGES = 5
+#: Discourse wants a date; a suspension this long is a ban.
+BAN_UNTIL = "3000-01-01"
+NOTICE_TITLE = "A message from the community moderators"
+
+KICK_INSTRUCTIONS = (
+    "Discourse has no way to remove a member from one category without suspending them. "
+    "If the category is private to a group: open the site as a moderator, go to "
+    "Admin → Groups (or /g), choose the group that grants access to the category, open "
+    "Members, tick the member and choose Remove. Otherwise suspend them for a period instead "
+    "(Admin → Users → the member → Suspend)."
+)
+
+
+def _int_id(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise PermanentError(
+            f"a Discourse {what} id is a number (got {str(value)[:40]!r})"
+        ) from None
+
+
+class DiscourseCommunity(CommunityConnector):
+    platform: ClassVar[str] = "discourse"
+    capabilities: ClassVar[CommunityCapabilities] = CommunityCapabilities(
+        read=True,
+        remove=True,
+        mute=True,
+        kick=False,
+        ban=True,
+        notice=True,
+        pin=True,
+        # Flags are in the review queue (/review.json), which needs a different
+        # reading: left to a later version.
+        reports=False,
+    )
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        api_username: str,
+        category_id: int | str | None = None,
+        topic_id: int | str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        **_: Any,
+    ) -> None:
+        if (category_id in (None, "")) == (topic_id in (None, "")):
+            raise PermanentError("a Discourse community is one category_id or one topic_id")
+        self.base_url = base_url.rstrip("/")
+        self.category_id = int(category_id) if category_id not in (None, "") else None
+        self.topic_id = int(topic_id) if topic_id not in (None, "") else None
+        self.http = CommunityHttp(
+            self.base_url,
+            {"Api-Key": api_key, "Api-Username": api_username, "Accept": "application/json"},
+            platform="Discourse",
+            classify=classify,
+            transport=transport,
+        )
+        self.api_username = api_username
+
+    def __repr__(self) -> str:
+        where = f"category {self.category_id}" if self.category_id else f"topic {self.topic_id}"
+        return f"<DiscourseCommunity {self.base_url} {where}>"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> DiscourseCommunity:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _watched(self, post: dict[str, Any]) -> bool:
+        if self.topic_id is not None:
+            return post.get("topic_id") == self.topic_id
+        return post.get("category_id") == self.category_id
+
+    def read(self, cursor: str | None = None, *, limit: int = 100) -> MessagePage:
+        limit = bounded_limit(limit)
+        since = int(cursor) if cursor and cursor.isdigit() else None
+        seen_max = since or 0
+        found: list[dict[str, Any]] = []
+        before: int | None = None
+        for _ in range(MAX_PAGES):
+            params = {"before": before} if before is not None else {}
+            data = self.http.call("GET", "/posts.json", params=params, what="reading posts").json()
+            posts = data.get("latest_posts") if isinstance(data, dict) else None
+            posts = [
+                p
+                for p in posts or []
+                if isinstance(p, dict)
+                and isinstance(p.get("id"), int)
+                # A page that does not move back (a misbehaving server) must not loop or repeat.
+                and (before is None or p["id"] < before)
+            ]
+            if not posts:
+                break
+            newer = [p for p in posts if since is None or p["id"] > since]
+            seen_max = max(seen_max, *(p["id"] for p in posts))
+            found.extend(p for p in newer if self._watched(p))
+            if len(newer) < len(posts) or (since is None and len(found) >= limit):
+                break  # reached the cursor, or enough for a first read
+            before = min(p["id"] for p in posts)
+        found.sort(key=lambda p: p["id"])
+        if since is None:
+            found = found[-limit:]
+        messages = [self._message(p) for p in found if not p.get("deleted_at")]
+        return MessagePage(messages=messages, cursor=str(seen_max) if seen_max else cursor)
+
+    def _message(self, post: dict[str, Any]) -> CommunityMessage:
+        slug = post.get("topic_slug") or "topic"
+        reply = post.get("reply_to_post_number")
+        return CommunityMessage(
+            remote_id=str(post["id"]),
+            author_id=str(post.get("user_id", "")),
+            author_name=str(post.get("username") or post.get("name") or ""),
+            # ``raw`` is what the member typed; ``cooked`` (HTML) only when raw is withheld.
+            text=str(post.get("raw") or post.get("cooked") or ""),
+            created_at=parse_time(str(post.get("created_at") or "1970-01-01T00:00:00Z")),
+            url=f"{self.base_url}/t/{slug}/{post.get('topic_id')}/{post.get('post_number')}",
+            reply_to=f"{post.get('topic_id')}#{reply}" if reply else None,
+        )
+
+    # -- moderation -------------------------------------------------------------------------
+
+    def remove(self, message_id: str, reason: str) -> None:
+        post_id = _int_id(message_id, "post")
+        try:
+            self.http.call("DELETE", f"/posts/{post_id}.json", what="deleting the post")
+        except NotFound:
+            return  # already deleted
+
+    def mute(self, member_id: str, until: datetime, reason: str) -> None:
+        user_id = _int_id(member_id, "user")
+        self.http.call(
+            "PUT",
+            f"/admin/users/{user_id}/silence.json",
+            json={"silenced_till": until.astimezone(UTC).isoformat(), "reason": reason},
+            what="silencing the member",
+        )
+
+    def unmute(self, member_id: str) -> None:
+        user_id = _int_id(member_id, "user")
+        self.http.call(
+            "PUT", f"/admin/users/{user_id}/unsilence.json", what="lifting the member's silence"
+        )
+
+    def kick(self, member_id: str, reason: str) -> None:
+        raise Unsupported("kick", KICK_INSTRUCTIONS)
+
+    def ban(self, member_id: str, reason: str) -> None:
+        user_id = _int_id(member_id, "user")
+        self.http.call(
+            "PUT",
+            f"/admin/users/{user_id}/suspend.json",
+            json={"suspend_until": BAN_UNTIL, "reason": reason},
+            what="suspending the member",
+        )
+
+    def _username(self, user_id: int) -> str:
+        data = self.http.call(
+            "GET", f"/admin/users/{user_id}.json", what="looking up the member"
+        ).json()
+        name = data.get("username") if isinstance(data, dict) else None
+        if not isinstance(name, str) or not name:
+            raise TransientError("Discourse returned the member without a username")
+        return name
+
+    def notice(self, member_id: str, text: str) -> None:
+        username = self._username(_int_id(member_id, "user"))
+        self.http.call(
+            "POST",
+            "/posts.json",
+            json={
+                "title": NOTICE_TITLE,
+                "raw": text,
+                "archetype": "private_message",
+                "target_recipients": username,
+            },
+            what="sending the private message",
+        )
+
+    def pin(self, text: str) -> str:
+        body: dict[str, Any] = {"raw": text}
+        if self.topic_id is not None:
+            body["topic_id"] = self.topic_id  # a reply in the watched topic: topics pin, posts not
+        else:
+            body.update({"title": "Community Policy", "category": self.category_id})
+        data = self.http.call("POST", "/posts.json", json=body, what="posting the policy").json()
+        if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+            raise TransientError("Discourse accepted the post but returned no id")
+        if self.topic_id is None:
+            until = (datetime.now(UTC) + timedelta(days=3650)).date().isoformat()
+            self.http.call(
+                "PUT",
+                f"/t/{data['topic_id']}/status.json",
+                json={"status": "pinned", "enabled": "true", "until": until},
+                what="pinning the policy topic",
+            )
+        return str(data["id"])
+
+
+def classify(response: Response, what: str) -> ConnectorError:
+    data = response.json()
+    words = platform_words(data, "errors", "error")
+    message = error_text("Discourse", what, response, words)
+    error_type = data.get("error_type") if isinstance(data, dict) else None
+    if response.status == 429 or error_type == "rate_limit":
+        extras = data.get("extras") if isinstance(data, dict) else None
+        wait = extras.get("wait_seconds") if isinstance(extras, dict) else None
+        if not isinstance(wait, int | float):
+            header = response.headers.get("retry-after", "")
+            wait = float(header) if header.isdigit() else None
+        return RateLimited(message, retry_after=wait)
+    if response.status >= 500:
+        return TransientError(message)
+    if response.status == 404:
+        return NotFound(message)
+    if response.status in (401, 403) and error_type in (None, "invalid_access", "not_logged_in"):
+        # Discourse answers a wrong or revoked key, and a key without the scope, with 403.
+        return AuthError(
+            f"{message} — check the API key and that its user is a moderator, then reconnect"
+        )
+    return PermanentError(message)
