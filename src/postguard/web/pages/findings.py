@@ -75,7 +75,8 @@ def cards(
             where = f"“{group[0].get('evidence', '')}”"
         else:
             where = "The whole post"
-        worst = max((str(f.get("severity", "advise")) for f in group), key=SEVERITY_RANK.get)
+        severities = [str(f.get("severity", "advise")) for f in group]
+        worst = max(severities, key=lambda s: SEVERITY_RANK.get(s, 0))
         clauses = tuple(
             Clause(
                 rule_id=str(f.get("rule_id", "")),

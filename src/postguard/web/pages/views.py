@@ -489,8 +489,8 @@ def review(request: HttpRequest, post_id: int) -> HttpResponse:
     data = form.cleaned_data
     # One reason per blocking rule, from the fields named after the rules.
     per_rule = {
-        key.removeprefix("justification."): value
-        for key, value in request.POST.items()
+        key.removeprefix("justification."): str(request.POST.get(key, ""))
+        for key in request.POST
         if key.startswith("justification.")
     }
     try:

@@ -241,8 +241,10 @@ def connection_problem(channel: Channel) -> str:
     credential = ChannelCredential.objects.filter(channel=channel).first()
     admins = ", ".join(u.get_username() for u in _people(channel, {Role.ADMIN}))
     who = f"an administrator of {channel.org.name}" + (f" ({admins})" if admins else "")
-    if credential is None or not credential.secret or (
-        credential.state == ConnectionState.DISCONNECTED
+    if (
+        credential is None
+        or not credential.secret
+        or (credential.state == ConnectionState.DISCONNECTED)
     ):
         return (
             f"{channel.name} is not connected to {channel.get_network_display()}, so an "

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflow', '0004_review_content_hash'),
+        ("workflow", "0004_review_content_hash"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='review',
-            name='override_justifications',
+            model_name="review",
+            name="override_justifications",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
