@@ -72,7 +72,7 @@ def test_the_demo_details_are_printed_and_a_post_goes_from_draft_to_ready(
     # Fix it: the live check clears as the number goes.
     page.get_by_role("link", name="Edit").click()
     page.get_by_role("textbox", name="Text").fill(FIXED)
-    expect(page.locator("#findings")).to_contain_text("pass — nothing flagged")
+    expect(page.locator("#verdict")).to_contain_text("pass — nothing flagged")
     expect(page.locator("#findings mark")).to_have_count(0)
     page.get_by_role("button", name="Save and check").click()
     expect(page.locator(".post-text mark")).to_have_count(0)
