@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .conftest import SCREENSHOTS, Server, no_horizontal_scroll, sign_in
+from .conftest import SCREENSHOTS, Server, no_horizontal_scroll, sign_in, sign_out
 
 PRIVACY = (
     "So proud of our client Sarah Jones, who finally got her baby latching! "
@@ -83,6 +83,8 @@ def test_a_reviewer_sees_what_changed_since_the_last_revision(page: Page, server
     )
     page.get_by_role("button", name="Save and check").click()
     page.get_by_role("button", name="Submit for approval").click()
+    expect(page.locator("p .state")).to_have_text("Submitted")
+    sign_out(page)
     sign_in(page, server, "demo-reviewer")
     page.goto(f"{server.url}/posts/{post_id.group(1)}/")
     changes = page.locator("section.changes")

@@ -227,3 +227,23 @@ def test_a_first_revision_shows_no_diff(world: World) -> None:
     post = world.submitted()
     page = world.client("reviewer").get(f"/posts/{post.pk}/").content.decode()
     assert "What changed since" not in page
+
+
+# --- the policy browser ------------------------------------------------------------------------
+
+
+def test_the_policy_browser_groups_rules_by_code_and_provision(world: World) -> None:
+    page = world.client("member").get("/rules/").content.decode()
+    assert page.count('<details class="provision">') >= 10
+    assert "IPALA Social Media Policy" in page
+    assert "even with an #ad disclosure." in page
+
+
+def test_the_policy_browser_searches_on_the_server(world: World) -> None:
+    everything = world.client("member").get("/rules/").content.decode()
+    page = world.client("member").get("/rules/", {"q": "phone number"}).content.decode()
+    assert "IPALA-2a-phone" in page and "WHO-5.1-promotion" not in page
+    assert page.count("<li>\n<p>") < everything.count("<li>\n<p>")
+    assert '<details class="provision" open>' in page
+    none = world.client("member").get("/rules/", {"q": "zzzz-nothing"}).content.decode()
+    assert "No rule matches." in none

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from postguard.policy.labels import category_label
 from postguard.web.audit import services as audit
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
@@ -544,17 +545,29 @@ def archive(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    catalogue = workflow.rules_catalogue()
-    query = request.GET.get("q", "").strip().lower()
-    if query:
-        catalogue = [r for r in catalogue if query in " ".join(str(v) for v in r.values()).lower()]
-    packs: dict[str, list[dict[str, Any]]] = {}
+    """The codes, each grouped by provision (clause), searchable on the server."""
+    query = request.GET.get("q", "").strip()[:200]
+    words = query.lower().split()
+
+    def matches(item: dict[str, Any]) -> bool:
+        haystack = " ".join(str(v) for v in item.values()).lower()
+        return all(word in haystack for word in words)
+
+    catalogue = [r for r in workflow.rules_catalogue() if matches(r)]
+    provisions = [p for p in workflow.provisions_catalogue() if matches(p)]
+    codes: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for rule in catalogue:
-        packs.setdefault(rule["pack_title"], []).append(rule)
+        rule["label"] = category_label(rule["category"])
+        codes.setdefault(rule["pack_title"], {}).setdefault(rule["clause"], []).append(rule)
     return render(
         request,
         "pages/rules.html",
-        {"packs": packs, "q": query, "provisions": workflow.provisions_catalogue()},
+        {
+            "codes": codes,
+            "q": query,
+            "count": len(catalogue),
+            "provisions": provisions,
+        },
     )
 
 
