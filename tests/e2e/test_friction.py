@@ -51,7 +51,7 @@ def test_the_verdict_stays_in_sight_while_typing_on_a_phone(page: Page, server: 
     text.type(" Thanks!")
     expect(verdict).to_contain_text("block")
     box = verdict.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
     assert no_horizontal_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / "postguard-composer-verdict-phone.png"))
 
@@ -96,3 +96,8 @@ def test_a_reviewer_sees_what_changed_since_the_last_revision(page: Page, server
     page.set_viewport_size(PHONE)
     assert no_horizontal_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / "postguard-review-diff-phone.png"), full_page=True)
+
+
+def test_mails_link_to_the_port_the_server_runs_on(server: Server) -> None:
+    log = server.log.read_text(encoding="utf-8", errors="replace")
+    assert f"links in mails lead to {server.url}/" in log

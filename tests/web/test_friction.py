@@ -247,3 +247,27 @@ def test_the_policy_browser_searches_on_the_server(world: World) -> None:
     assert '<details class="provision" open>' in page
     none = world.client("member").get("/rules/", {"q": "zzzz-nothing"}).content.decode()
     assert "No rule matches." in none
+
+
+# --- layout and defaults -----------------------------------------------------------------------
+
+
+def test_the_composer_starts_on_a_public_channel(world: World) -> None:
+    page = world.client("author").get("/posts/new/").content.decode()
+    selected = re.search(r'<option value="(\d+)"[^>]*selected', page)
+    assert selected and int(selected.group(1)) == world.channel.pk
+    assert page.index("Bluesky —") < page.index("Members&#x27; group —")
+
+
+def test_the_sign_in_page_lists_the_demo_accounts_when_the_demo_exists(world: World) -> None:
+    from postguard.web.demo import create_demo
+
+    assert "Trying the demo?" not in world.client("anonymous").get("/login/").content.decode()
+    create_demo()
+    page = world.client("anonymous").get("/login/").content.decode()
+    assert "Trying the demo?" in page and "demo-chair" in page and "demo-postguard-2023" in page
+
+
+def test_the_audit_table_scrolls_sideways_in_a_focusable_region(world: World) -> None:
+    page = world.client("admin").get("/audit/").content.decode()
+    assert '<div class="table-wrap wide" tabindex="0" role="region"' in page

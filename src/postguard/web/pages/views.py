@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from postguard.policy.labels import category_label
 from postguard.web.audit import services as audit
+from postguard.web.demo import DEMO_PASSWORD, demo_exists, demo_logins
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.clients import address_or_blank
@@ -87,6 +89,14 @@ class SignInView(LoginView):
 
     template_name = "pages/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if demo_exists():
+            # `postguard serve` printed these too; a visitor should not need the console.
+            context["demo_logins"] = demo_logins()
+            context["demo_password"] = "" if settings.PRODUCTION else DEMO_PASSWORD
+        return context
 
 
 class RequestResetView(PasswordResetView):
