@@ -101,3 +101,27 @@ def test_a_reviewer_sees_what_changed_since_the_last_revision(page: Page, server
 def test_mails_link_to_the_port_the_server_runs_on(server: Server) -> None:
     log = server.log.read_text(encoding="utf-8", errors="replace")
     assert f"links in mails lead to {server.url}/" in log
+
+
+def test_the_audit_log_and_the_policies_read_on_a_phone(page: Page, server: Server) -> None:
+    page.set_viewport_size(PHONE)
+    sign_in(page, server, "demo-chair")
+    page.goto(f"{server.url}/audit/")
+    assert no_horizontal_scroll(page), "the audit page scrolls sideways"
+    region = page.get_by_role("region", name=re.compile("Audit entries"))
+    widths = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] > widths[1], "the audit table is squeezed instead of scrolling in its box"
+    page.screenshot(path=str(SCREENSHOTS / "postguard-audit-phone.png"), full_page=True)
+    page.goto(f"{server.url}/rules/")
+    assert no_horizontal_scroll(page)
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height < 12_000, f"the policy browser is {height}px long on a phone"
+    page.screenshot(path=str(SCREENSHOTS / "postguard-policies-phone.png"), full_page=True)
+    page.goto(f"{server.url}/inbox/")
+    page.screenshot(path=str(SCREENSHOTS / "postguard-inbox-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server.url}/escalation/")
+    page.screenshot(path=str(SCREENSHOTS / "postguard-escalation.png"), full_page=True)
+    page.goto(f"{server.url}/rules/?q=phone")
+    expect(page.locator("details.provision[open]").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "postguard-policies-search.png"), full_page=True)
