@@ -271,3 +271,13 @@ def test_the_sign_in_page_lists_the_demo_accounts_when_the_demo_exists(world: Wo
 def test_the_audit_table_scrolls_sideways_in_a_focusable_region(world: World) -> None:
     page = world.client("admin").get("/audit/").content.decode()
     assert '<div class="table-wrap wide" tabindex="0" role="region"' in page
+
+
+def test_a_reply_from_the_long_consultation_template_is_refused_for_bluesky(world: World) -> None:
+    # The template follows the IBLCE guidance at 600 characters; Bluesky takes 300. The
+    # author learns it when submitting, not after approval.
+    from postguard.web.inbox import defaults
+
+    post = world.draft(defaults.CONSULT_TEMPLATE.replace("{author}", "Hi"))
+    with pytest.raises(Invalid, match="Bluesky allows 300"):
+        workflow.submit(world["author"], post)
