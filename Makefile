@@ -2,6 +2,9 @@
 # Each creates its own virtual environment in .venv (override with VENV=...).
 PYTHON ?= python3
 VENV ?= .venv
+# `make run PORT=8001 HOST=0.0.0.0` serves elsewhere.
+PORT ?= 8000
+HOST ?= 127.0.0.1
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
@@ -16,9 +19,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: install postguard and serve the committee workspace with demo data on 127.0.0.1:8000
+## run: install postguard and serve the committee workspace with demo data on 127.0.0.1:8000 (PORT=, HOST=)
 run: $(STAMP)
-	$(BIN)/postguard serve
+	$(BIN)/postguard serve --host $(HOST) --port $(PORT)
 
 ## test: lint, type-check and run the whole test suite (SQLite), then the web suite on PostgreSQL
 test: $(STAMP) lint typecheck unit unit-postgres

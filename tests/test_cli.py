@@ -203,3 +203,23 @@ def test_a_bulk_scan_with_worker_processes_gives_the_same_lines_in_the_same_orde
     assert single[0] == pooled[0] == 2
     assert single[1] == pooled[1]
     assert len(single[1].splitlines()) == len(texts)
+
+
+@pytest.mark.parametrize("args", [("check", "-"), ("check", "--file", "-")])
+def test_a_dash_reads_the_post_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    code, out, _ = run(
+        capsys, *args, "--format", "json", stdin=DEMO.encode(), monkeypatch=monkeypatch
+    )
+    assert code == 1
+    assert json.loads(out)["decision"] == "block"
+
+
+def test_a_dash_with_a_file_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("hello", encoding="utf-8")
+    code, _, err = run(capsys, "check", "-", "--file", str(post))
+    assert code == 2 and "not both" in err

@@ -464,6 +464,10 @@ def check(
     """Check a post (TEXT, --file, or standard input) against the codes."""
     if text is not None and file_ is not None:
         fail("give the post as TEXT or with --file, not both")
+    if text == "-":
+        # "-" is standard input, as for ruff, black and most Unix tools; a post that
+        # is only a dash is given with --file or on standard input.
+        text, file_ = None, "-"
     if text is None and file_ is None and sys.stdin.isatty():
         fail("no post given: pass TEXT, --file PATH, or pipe the post on standard input")
     if fmt == "jsonl":

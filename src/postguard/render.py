@@ -6,13 +6,16 @@ IBLCE rule) are shown under one marker so the post stays readable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from textwrap import indent, wrap
+from typing import TypeVar
 
 from postguard.content import Content
 from postguard.engine import Finding, Report
 
 Style = Callable[..., str]
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 _SEVERITY_COLOUR = {"block": "red", "review": "yellow", "advise": "cyan"}
 _DECISION_COLOUR = {"block": "red", "review": "yellow", "pass": "green"}
@@ -25,13 +28,20 @@ def _plain(text: str, **_: object) -> str:
     return text
 
 
+def group_by_span(findings: Iterable[T], where: Callable[[T], K]) -> list[tuple[K, list[T]]]:
+    """Findings that concern the same thing (``where``: their span, or the media item),
+    together, in the order they first appear. The CLI and the pages both show one
+    group per span, whatever the number of codes it breaks."""
+    groups: dict[K, list[T]] = {}
+    for finding in findings:
+        groups.setdefault(where(finding), []).append(finding)
+    return list(groups.items())
+
+
 def _groups(
     findings: tuple[Finding, ...],
 ) -> list[tuple[tuple[int | None, int | None, int | None], list[Finding]]]:
-    groups: dict[tuple[int | None, int | None, int | None], list[Finding]] = {}
-    for finding in findings:
-        groups.setdefault((finding.start, finding.end, finding.media), []).append(finding)
-    return list(groups.items())
+    return group_by_span(findings, lambda f: (f.start, f.end, f.media))
 
 
 def _mark(text: str, spans: list[tuple[int, int, int]], style: Style) -> str:

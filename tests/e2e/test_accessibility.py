@@ -63,6 +63,16 @@ def _first_case(page: Page, server: Server) -> None:
     expect(page.get_by_role("heading", name="Steps")).to_be_visible()
 
 
+def _revised_post(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/posts/new/")
+    page.locator("#id_text").fill("Join us on Saturday at the town library.")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("link", name="Edit").click()
+    page.locator("#id_text").fill("Join us on Sunday at the Central Library.")
+    page.get_by_role("button", name="Save and check").click()
+    expect(page.locator("section.changes ins").first).to_be_visible()
+
+
 def _go(path: str) -> Callable[[Page, Server], None]:
     def go(page: Page, server: Server) -> None:
         page.goto(f"{server.url}{path}")
@@ -80,6 +90,8 @@ PAGES: list[tuple[str, str | None, Callable[[Page, Server], None]]] = [
     ("post page", "demo-chair", _post_with_findings),
     ("personal check with findings", "demo-member", _personal_check_result),
     ("policy browser", "demo-member", _go("/rules/")),
+    ("policy browser search", "demo-member", _go("/rules/?q=phone")),
+    ("post page with a revision diff", "demo-author", _revised_post),
     ("audit log", "demo-chair", _go("/audit/")),
     ("members and channels", "demo-admin", _go("/members/")),
     ("channel", "demo-admin", _first_channel),

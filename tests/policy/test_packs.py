@@ -152,3 +152,17 @@ def test_the_example_employer_pack_behaves_as_labelled(rule: Rule, example: Exam
     engine = Engine(load_policy([EXAMPLE_PACKS], builtin=False))
     fired = [f.rule_id for f in engine.check(example_content(example)).findings]
     assert (rule.id in fired) is example.violates
+
+
+@pytest.mark.parametrize(("pack", "rule"), ALL_RULES, ids=[rule.id for _, rule in ALL_RULES])
+def test_every_message_and_fix_is_a_whole_sentence(pack: object, rule: Rule) -> None:
+    # An unquoted " #" starts a YAML comment: "even with an #ad disclosure." once
+    # became "even with an". A message cut there no longer ends a sentence.
+    for what in ("message", "fix"):
+        text = getattr(rule, what).rstrip()
+        assert text.endswith((".", "!", "?", ")", "”", '"')), f"{rule.id} {what} is cut: {text!r}"
+
+
+def test_the_who_marketing_message_keeps_its_hashtag() -> None:
+    rule = next(r for _, r in ALL_RULES if r.id == "WHO-5.1-promotion")
+    assert rule.message.endswith("even with an #ad disclosure.")

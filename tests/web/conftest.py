@@ -66,6 +66,13 @@ def _audit_key_and_checkpoints(monkeypatch: pytest.MonkeyPatch, tmp_path_factory
         monkeypatch.setenv("POSTGUARD_AUDIT_KEY", "test-audit-key-" + "k" * 32)
 
 
+@pytest.fixture(autouse=True)
+def _channels_need_no_connection(settings: Any) -> None:
+    # Most tests approve posts for channels they never connect; the tests of the
+    # refusal (test_network_limits.py) turn the requirement back on.
+    settings.POSTGUARD_REQUIRE_CONNECTED_CHANNELS = False
+
+
 @dataclass
 class World:
     """One organization with a person in every role, a channel, and a second

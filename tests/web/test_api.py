@@ -99,11 +99,19 @@ def test_a_chair_override_needs_a_justification(world: World) -> None:
         f"/posts/{post['id']}/reviews",
         {
             "decision": "approve",
-            "justification": "Written consent on file, form 2024-113.",
+            "justifications": {
+                f["rule_id"]: "Written consent on file, form 2024-113."
+                for f in post["findings"]
+                if f["severity"] == "block"
+            },
             **seen(chair, post["id"]),
         },
     )
     assert done.status_code == 201 and done.json()["state"] == "ready"
+    review = done.json()["reviews"][-1]
+    assert set(review["override_justifications"]) == {
+        f["rule_id"] for f in post["findings"] if f["severity"] == "block"
+    }
 
 
 def test_check_stores_nothing_and_rules_lists_clauses(world: World) -> None:

@@ -146,10 +146,15 @@ def test_a_block_finding_is_overridden_only_by_the_chair_with_a_justification(
     with pytest.raises(Invalid, match="justification"):
         workflow.review(world["chair"], post, "approve", justification="ok")
     reason = "Sarah asked us in writing to share her story; consent form 2024-113."
-    post = workflow.review(world["chair"], post, "approve", justification=reason)
+    # One reason cannot stand for several blocking rules: each is justified on its own.
+    with pytest.raises(Invalid, match="justify each rule"):
+        workflow.review(world["chair"], post, "approve", justification=reason)
+    rules = workflow.block_rule_ids(post)
+    reasons = {rule: f"{reason} ({rule})" for rule in rules}
+    post = workflow.review(world["chair"], post, "approve", justifications=reasons)
     assert post.state == State.READY
     override = AuditEntry.objects.get(action="post.override", object_id=str(post.pk))
-    assert override.after["justification"] == reason
+    assert override.after["justifications"] == reasons
     assert override.actor_name == "chair"
 
 

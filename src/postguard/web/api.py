@@ -212,8 +212,12 @@ class ReviewIn(Body):
     revision: int = Field(ge=1, le=MAX_REVISION)
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$", min_length=64, max_length=64)
     comment: CommentText = ""
-    #: Only the chair, only to approve a post with a block finding.
+    #: Only the chair, only to approve a post with a block finding: one reason per
+    #: blocking rule ({rule id: reason}); ``justification`` alone stands for a single one.
     justification: CommentText = ""
+    justifications: Annotated[
+        dict[Annotated[str, Field(max_length=200)], CommentText], Field(max_length=100)
+    ] = Field(default_factory=dict)
 
 
 class CommentIn(Body):
@@ -264,6 +268,7 @@ class ReviewOut(Schema):
     decision: str
     comment: str
     override_justification: str
+    override_justifications: dict[str, str]
     current: bool
     created_at: datetime
 
@@ -384,6 +389,7 @@ def _review(review: Review, revision: int) -> dict[str, Any]:
         "decision": review.decision,
         "comment": review.comment,
         "override_justification": review.override_justification,
+        "override_justifications": review.override_justifications or {},
         "current": review.revision == revision,
         "created_at": review.created_at,
     }
@@ -560,6 +566,7 @@ def review_post(request: HttpRequest, post_id: PostId, payload: ReviewIn) -> Sta
         payload.decision,
         payload.comment,
         payload.justification,
+        justifications=payload.justifications,
         revision=payload.revision,
         content_hash=payload.content_hash,
     )

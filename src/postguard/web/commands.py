@@ -157,6 +157,14 @@ def _worker_loop(stop: threading.Event, interval: float) -> None:
     run(stop, interval=interval)
 
 
+def _url_host(host: str) -> str:
+    """The host as it is written in a URL: a wildcard address reached locally, an IPv6
+    address in brackets."""
+    if host in ("0.0.0.0", "", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 @click.command()
 @data_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -167,6 +175,9 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
     """Migrate the database, create the demo, and serve the workspace and its worker."""
     if _production() and not no_demo:
         raise click.ClickException("in production mode, run with --no-demo")
+    # Links in mails lead to where this server answers, unless the deployment says
+    # otherwise (a proxy's public address).
+    os.environ.setdefault("POSTGUARD_BASE_URL", f"http://{_url_host(host)}:{port}")
     _setup(data_dir)
     from django.conf import settings
     from django.core.management import call_command
@@ -203,6 +214,7 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
     )
     worker.start()
     click.echo(f"postguard: serving on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
+    click.echo(f"postguard: links in mails lead to {os.environ['POSTGUARD_BASE_URL']}/")
     try:
         waitress_serve(
             application,

@@ -292,6 +292,10 @@ POSTGUARD_PUBLISH_TOO_LATE_MINUTES = int(
 )
 #: How long one worker holds a publication before another may take it over.
 POSTGUARD_PUBLISH_LEASE_SECONDS = int(os.environ.get("POSTGUARD_PUBLISH_LEASE_SECONDS", "600"))
+#: Submitting and approving a post for a channel that is not connected (or whose
+#: credentials were refused) is refused: it could never go out. Demo organizations,
+#: whose channels are made up, are exempt.
+POSTGUARD_REQUIRE_CONNECTED_CHANNELS = _flag("POSTGUARD_REQUIRE_CONNECTED_CHANNELS", True)
 #: Channel owners are told this many days before a token expires.
 POSTGUARD_TOKEN_EXPIRY_WARNING_DAYS = 7
 

@@ -50,7 +50,14 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["channel"]
         assert isinstance(field, ChannelChoice)
-        field.queryset = orgs.channels_for(user, org) if org is not None else Channel.objects.none()
+        choices = orgs.channels_for(user, org) if org is not None else Channel.objects.none()
+        # Public channels first, so that the composer starts on one: a closed group is
+        # chosen on purpose, never by default.
+        field.queryset = choices.order_by("-audience", "name", "pk")
+        if not self.is_bound and "channel" not in self.initial:
+            self.initial["channel"] = (
+                choices.filter(audience=Audience.PUBLIC).order_by("name", "pk").first()
+            )
 
 
 class EditForm(forms.Form):

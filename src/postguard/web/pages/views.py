@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -21,13 +22,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from postguard.policy.labels import category_label
 from postguard.web.audit import services as audit
+from postguard.web.demo import DEMO_PASSWORD, demo_exists, demo_logins
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
 from postguard.web.pages.current import choose, current_membership
+from postguard.web.pages.diff import word_diff
+from postguard.web.pages.findings import block_rules, cards
 from postguard.web.pages.highlight import highlight
 from postguard.web.publishing import services as publishing
 from postguard.web.workflow import services as workflow
@@ -84,6 +89,14 @@ class SignInView(LoginView):
 
     template_name = "pages/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if demo_exists():
+            # `postguard serve` printed these too; a visitor should not need the console.
+            context["demo_logins"] = demo_logins()
+            context["demo_password"] = "" if settings.PRODUCTION else DEMO_PASSWORD
+        return context
 
 
 class RequestResetView(PasswordResetView):
@@ -160,14 +173,24 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- composing ------------------------------------------------------------------------
 
 
-def _findings_partial(
-    request: HttpRequest, text: str, findings: list[dict[str, Any]], decision: str
-) -> HttpResponse:
-    return render(
-        request,
-        "pages/_findings.html",
-        {"marked": highlight(text, findings), "findings": findings, "decision": decision},
-    )
+def _findings_context(
+    text: str,
+    findings: list[dict[str, Any]],
+    decision: str,
+    *,
+    personal: bool = False,
+    network: publishing.NetworkFit | None = None,
+) -> dict[str, Any]:
+    """What the findings partial and the verdict show: the marked text, one card per
+    flagged span, the decision and, for an official channel, its network's limits."""
+    return {
+        "marked": highlight(text, findings),
+        "findings": findings,
+        "cards": cards(findings),
+        "decision": decision,
+        "personal": personal,
+        "network": network,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,21 +241,35 @@ def live_check(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "post")
     audience = request.POST.get("audience", "public")
     channel_id = request.POST.get("channel", "")
+    channel = None
     if account == "official" and channel_id.isdigit():
         channel = Channel.objects.filter(pk=int(channel_id)).first()
         if channel is not None and orgs.can_draft(request.user, channel):
             audience = channel.audience
+        else:
+            channel = None
     if kind not in {"post", "reply", "comment"}:
         kind = "post"
     if audience not in {"public", "closed"}:
         audience = "public"
+    personal = account == "personal"
     if not text.strip():
-        return render(request, "pages/_findings.html", {"empty": True})
+        return render(request, "pages/_findings.html", {"empty": True, "oob": True})
     try:
         report = workflow.check_text(text, account=account, kind=kind, audience=audience)
     except ServiceError as exc:
-        return render(request, "pages/_findings.html", {"error": str(exc)})
-    return _findings_partial(request, text, [f.to_dict() for f in report.findings], report.decision)
+        return render(request, "pages/_findings.html", {"error": str(exc), "oob": True})
+    # Only whether it is a reply matters to the limits (an Instagram reply is a comment).
+    reply_to = "reply" if kind == "reply" else ""
+    network = publishing.network_fit(channel, text, reply_to=reply_to) if channel else None
+    context = _findings_context(
+        text,
+        [f.to_dict() for f in report.findings],
+        report.decision,
+        personal=personal,
+        network=network,
+    )
+    return render(request, "pages/_findings.html", {**context, "oob": True})
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,9 +304,7 @@ def personal_check(request: HttpRequest) -> HttpResponse:
             context.update(
                 {
                     "checked": True,
-                    "marked": highlight(text, findings),
-                    "findings": findings,
-                    "decision": report.decision,
+                    **_findings_context(text, findings, report.decision, personal=True),
                 }
             )
     return render(request, "pages/check.html", context)
@@ -284,7 +319,11 @@ def saved_check(request: HttpRequest, check_id: int) -> HttpResponse:
     return render(
         request,
         "pages/saved_check.html",
-        {"check": found, "marked": highlight(found.text, found.findings)},
+        {
+            "check": found,
+            "marked": highlight(found.text, found.findings),
+            "cards": cards(found.findings),
+        },
     )
 
 
@@ -320,13 +359,23 @@ def _post_page(
     seen = {"revision": post.revision, "content_hash": workflow.content_hash_of(post)}
     if review_form is None:
         review_form = forms.ReviewForm(initial=seen)
+    approval = workflow.approval_status(post)
     return render(
         request,
         "pages/post.html",
         {
             "post": post,
             "marked": highlight(post.text, post.findings),
-            "approval": workflow.approval_status(post),
+            "cards": cards(post.findings, approval.overrides),
+            "block_rules": block_rules(post.findings),
+            "changes": _changes(request, post),
+            "network": publishing.network_fit(
+                post.channel, post.text, reply_to=post.in_reply_to if post.kind == "reply" else ""
+            ),
+            "connection_problem": publishing.connection_problem(post.channel)
+            if post.state not in {"published", "archived", "rejected"}
+            else "",
+            "approval": approval,
             "reviews": post.reviews.select_related("reviewer"),
             "comments": post.comments.select_related("author"),
             "history": workflow.history(post),
@@ -380,11 +429,34 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
             "form": form,
             "post": post,
             # What the codes say about the saved text, until the live check takes over.
-            "marked": highlight(post.text, post.findings),
-            "findings": post.findings,
-            "decision": post.decision,
+            **_findings_context(
+                post.text,
+                post.findings,
+                post.decision,
+                network=publishing.network_fit(post.channel, post.text),
+            ),
         },
     )
+
+
+def _changes(request: HttpRequest, post: Post) -> dict[str, Any] | None:
+    """What changed since an earlier revision (by default the last one reviewed, else the
+    one before), as a word diff for the reviewers; None for a first revision."""
+    if post.revision < 2:
+        return None
+    texts = workflow.revision_texts(post)
+    asked = request.GET.get("since", "")
+    since = int(asked) if asked.isdigit() and int(asked) in texts else None
+    if since is None or since >= post.revision:
+        since = workflow.last_reviewed_revision(post) or post.revision - 1
+    if since not in texts:
+        return None
+    return {
+        "since": since,
+        "diff": word_diff(texts[since], post.text),
+        "same": texts[since] == post.text,
+        "revisions": sorted(r for r in texts if r < post.revision),
+    }
 
 
 def _post_action(
@@ -426,6 +498,12 @@ def review(request: HttpRequest, post_id: int) -> HttpResponse:
         messages.error(request, "Choose a decision.")
         return redirect("post", post_id=post_id)
     data = form.cleaned_data
+    # One reason per blocking rule, from the fields named after the rules.
+    per_rule = {
+        key.removeprefix("justification."): str(request.POST.get(key, ""))
+        for key in request.POST
+        if key.startswith("justification.")
+    }
     try:
         workflow.review(
             request.user,
@@ -433,6 +511,7 @@ def review(request: HttpRequest, post_id: int) -> HttpResponse:
             data["decision"],
             data["comment"],
             data["justification"],
+            justifications=per_rule,
             revision=data["revision"],
             content_hash=data["content_hash"],
         )
@@ -476,17 +555,29 @@ def archive(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    catalogue = workflow.rules_catalogue()
-    query = request.GET.get("q", "").strip().lower()
-    if query:
-        catalogue = [r for r in catalogue if query in " ".join(str(v) for v in r.values()).lower()]
-    packs: dict[str, list[dict[str, Any]]] = {}
+    """The codes, each grouped by provision (clause), searchable on the server."""
+    query = request.GET.get("q", "").strip()[:200]
+    words = query.lower().split()
+
+    def matches(item: dict[str, Any]) -> bool:
+        haystack = " ".join(str(v) for v in item.values()).lower()
+        return all(word in haystack for word in words)
+
+    catalogue = [r for r in workflow.rules_catalogue() if matches(r)]
+    provisions = [p for p in workflow.provisions_catalogue() if matches(p)]
+    codes: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for rule in catalogue:
-        packs.setdefault(rule["pack_title"], []).append(rule)
+        rule["label"] = category_label(rule["category"])
+        codes.setdefault(rule["pack_title"], {}).setdefault(rule["clause"], []).append(rule)
     return render(
         request,
         "pages/rules.html",
-        {"packs": packs, "q": query, "provisions": workflow.provisions_catalogue()},
+        {
+            "codes": codes,
+            "q": query,
+            "count": len(catalogue),
+            "provisions": provisions,
+        },
     )
 
 

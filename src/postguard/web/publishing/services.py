@@ -175,6 +175,100 @@ def capabilities_of(network: str) -> Capabilities | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class NetworkFit:
+    """How a text fits its channel's network: its length as the network counts it,
+    the limit, and what would stop it there (each saying what to change)."""
+
+    name: str
+    length: int
+    max_chars: int
+    unit: str
+    problems: tuple[str, ...]
+
+
+def _limits_checker(channel: Channel) -> Connector | None:
+    try:
+        cls = connector_class(channel.network)
+    except UnknownNetwork:
+        return None
+    # validate() needs only the class's limits and the channel's settings (an
+    # instance's longer posts); the constructors open sessions, which a check of
+    # the text must not do, so the base class alone initialises this one.
+    checker = cls.__new__(cls)
+    config = ChannelCredential.objects.filter(channel=channel).values_list("config", flat=True)
+    Connector.__init__(checker, Credentials(), dict(config.first() or {}))
+    return checker
+
+
+def network_fit(channel: Channel, text: str, *, reply_to: str = "") -> NetworkFit | None:
+    """The channel's network limits (length by its counting rules, images) applied to
+    the text, by the connector's own validate(); None for a network without one."""
+    checker = _limits_checker(channel)
+    if checker is None:
+        return None
+    outgoing = OutgoingPost(text=text, reply_to=reply_to or None)
+    limits = checker.limits
+    max_chars = int(checker.settings.get("max_chars", limits.max_chars))
+    return NetworkFit(
+        name=checker.display_name,
+        length=checker.text_length(text),
+        max_chars=max_chars,
+        unit=limits.char_unit,
+        problems=tuple(checker.validate(outgoing)),
+    )
+
+
+def require_fits_network(post: Post) -> None:
+    """Refuse (Invalid) a post its network would refuse, before anyone approves it."""
+    reply_to = post.in_reply_to if post.kind == Kind.REPLY else ""
+    fit = network_fit(post.channel, post.text, reply_to=reply_to)
+    if fit is not None and fit.problems:
+        raise Invalid(
+            f"{post.channel.name} cannot publish this post as it is: "
+            + "; ".join(fit.problems)
+            + ". Edit it first."
+        )
+
+
+def connection_problem(channel: Channel) -> str:
+    """Why approved posts for the channel could not go out, or "" when they can:
+    it was never connected, or the network refused its credentials. Only its
+    administrators can fix that, so the reason names them."""
+    if channel.org.is_demo or not settings.POSTGUARD_REQUIRE_CONNECTED_CHANNELS:
+        # The demo's channels are made up: nothing of it is published anywhere.
+        return ""
+    credential = ChannelCredential.objects.filter(channel=channel).first()
+    admins = ", ".join(u.get_username() for u in _people(channel, {Role.ADMIN}))
+    who = f"an administrator of {channel.org.name}" + (f" ({admins})" if admins else "")
+    if (
+        credential is None
+        or not credential.secret
+        or (credential.state == ConnectionState.DISCONNECTED)
+    ):
+        return (
+            f"{channel.name} is not connected to {channel.get_network_display()}, so an "
+            f"approved post could not be published. Only {who} can connect it, on the "
+            "channel's page."
+        )
+    if credential.state == ConnectionState.EXPIRED:
+        reason = f" ({credential.last_error})" if credential.last_error else ""
+        return (
+            f"{channel.get_network_display()} refused postguard's credentials for "
+            f"{channel.name}{reason}, so an approved post could not be published. Only "
+            f"{who} can reconnect it, on the channel's page."
+        )
+    return ""
+
+
+def require_publishable(post: Post) -> None:
+    """Refuse (Conflict) to submit or approve what could never go out."""
+    problem = connection_problem(post.channel)
+    if problem:
+        raise Conflict(problem)
+    require_fits_network(post)
+
+
 def _oauth_client(network: str) -> tuple[str, str]:
     prefix = f"POSTGUARD_OAUTH_{network.upper()}"
     return os.environ.get(f"{prefix}_CLIENT_ID", ""), os.environ.get(f"{prefix}_CLIENT_SECRET", "")

@@ -86,6 +86,9 @@ class Review(models.Model):
     comment = models.TextField(blank=True)
     #: The chair's written reason for approving despite a block finding.
     override_justification = models.TextField(blank=True)
+    #: The same, rule by rule ({rule id: reason}): each block finding is justified on
+    #: its own. Reviews from before it was kept have only the text above.
+    override_justifications = models.JSONField(default=dict, blank=True)
     reviewer_role = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
 

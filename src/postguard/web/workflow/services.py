@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -212,6 +212,28 @@ def history(post: Post) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(object_type="post", object_id=str(post.pk)).order_by("seq")
 
 
+def revision_texts(post: Post) -> dict[int, str]:
+    """The text of each revision, as the record kept it when it was saved."""
+    texts: dict[int, str] = {}
+    for entry in history(post).filter(action__in=("post.create", "post.edit")):
+        after = entry.after or {}
+        if isinstance(after.get("revision"), int) and isinstance(after.get("text"), str):
+            texts[after["revision"]] = after["text"]
+    texts[post.revision] = post.text
+    return texts
+
+
+def last_reviewed_revision(post: Post) -> int | None:
+    """The latest earlier revision someone reviewed: what a reviewer compares with."""
+    found = (
+        post.reviews.filter(revision__lt=post.revision)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    return int(found) if found is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class ApprovalStatus:
     approvals: int
@@ -221,6 +243,8 @@ class ApprovalStatus:
     override_needed: bool
     overridden: bool
     approvers: tuple[str, ...] = ()
+    #: The chair's reason for each overridden blocking rule.
+    overrides: Mapping[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = field(default=())
 
     @property
@@ -248,7 +272,18 @@ def approval_status(post: Post) -> ApprovalStatus:
     approvals = [r for r in _current_verdicts(post) if r.decision == Decision.APPROVE]
     chair_approved = any(r.reviewer_role == Role.CHAIR for r in approvals)
     override_needed = post.decision == "block"
-    overridden = any(r.override_justification for r in approvals)
+    blocking = set(block_rule_ids(post))
+    overrides: dict[str, str] = {}
+    overridden = False
+    for r in approvals:
+        per_rule = r.override_justifications or {}
+        if per_rule and blocking <= set(per_rule):
+            overridden = True
+            overrides.update(per_rule)
+        elif r.override_justification and not per_rule:
+            # Recorded before overrides were kept rule by rule: one reason for all.
+            overridden = True
+            overrides.update(dict.fromkeys(blocking, r.override_justification))
     missing = []
     if len(approvals) < required:
         missing.append(f"{required - len(approvals)} more approval(s) of {required}")
@@ -265,6 +300,7 @@ def approval_status(post: Post) -> ApprovalStatus:
         overridden=overridden,
         approvers=tuple(r.reviewer.get_username() for r in approvals),
         missing=tuple(missing),
+        overrides=overrides,
     )
 
 
@@ -494,6 +530,9 @@ def submit(user: AnyUser, post: Post) -> Post:
         )
     orgs.require_can_draft(user, post.channel)
     _check_schedule(post.scheduled_at)
+    from postguard.web.publishing.services import require_publishable
+
+    require_publishable(post)
     before = snapshot(post)
     post.state = State.SUBMITTED
     post.submitted_at = timezone.now()
@@ -517,6 +556,7 @@ def review(
     comment: str = "",
     justification: str = "",
     *,
+    justifications: Mapping[str, str] | None = None,
     revision: int | None = None,
     content_hash: str | None = None,
 ) -> Post:
@@ -527,6 +567,7 @@ def review(
         decision,
         comment,
         justification,
+        justifications=justifications,
         revision=revision,
         content_hash=content_hash,
     ).post
@@ -539,6 +580,7 @@ def record_review(
     comment: str = "",
     justification: str = "",
     *,
+    justifications: Mapping[str, str] | None = None,
     revision: int | None = None,
     content_hash: str | None = None,
 ) -> Reviewed:
@@ -547,7 +589,11 @@ def record_review(
     ``revision`` and ``content_hash`` name what the reviewer saw (the page's form and
     the API send them back); without them, the ``post`` given is what was seen. A
     review of anything but the current content is refused (Stale, 409). The same
-    review given twice is recorded once."""
+    review given twice is recorded once.
+
+    A chair approving a post with block findings justifies each blocking rule:
+    ``justifications`` maps rule ids to reasons; ``justification`` alone stands for
+    the one rule when only one blocks."""
     seen_revision = post.revision if revision is None else revision
     seen_hash = content_hash_of(post) if content_hash is None else content_hash
     if (
@@ -563,9 +609,65 @@ def record_review(
         if not isinstance(text, str):
             raise Invalid(f"The {what} must be text.")
         _require_unicode(text, what)
+    per_rule: dict[str, str] = {}
+    if justifications is not None:
+        if not isinstance(justifications, Mapping):
+            raise Invalid("The justifications are a mapping of rule ids to reasons.")
+        for rule, reason in justifications.items():
+            if not isinstance(rule, str) or not isinstance(reason, str):
+                raise Invalid("The justifications are a mapping of rule ids to reasons.")
+            _require_unicode(reason, "justification")
+            if reason.strip():
+                per_rule[rule] = reason.strip()
     return _review(
-        user, post, decision, comment.strip(), justification.strip(), seen_revision, seen_hash
+        user,
+        post,
+        decision,
+        comment.strip(),
+        justification.strip(),
+        per_rule,
+        seen_revision,
+        seen_hash,
     )
+
+
+def block_rule_ids(post: Post) -> list[str]:
+    """The rules whose findings block the post: what an override must justify."""
+    return list(dict.fromkeys(f["rule_id"] for f in post.findings if f.get("severity") == "block"))
+
+
+def _requested(post: Post, justification: str, per_rule: dict[str, str]) -> dict[str, str]:
+    blocking = block_rule_ids(post)
+    if justification and not per_rule:
+        # One reason stands for the one blocking rule; for several it is refused later,
+        # and must not pass for a repeat of a review without it.
+        return {blocking[0]: justification} if len(blocking) == 1 else {"": justification}
+    return per_rule
+
+
+def _overrides(post: Post, justification: str, per_rule: dict[str, str]) -> dict[str, str]:
+    """Each blocking rule with its reason (Invalid when one is missing, too short, or
+    names a rule that does not block this post)."""
+    blocking = block_rule_ids(post)
+    if justification and not per_rule:
+        if len(blocking) > 1:
+            raise Invalid(
+                f"This post has {len(blocking)} block findings ({', '.join(blocking)}); "
+                "justify each rule on its own (justifications: {rule id: reason})."
+            )
+        per_rule = dict.fromkeys(blocking, justification)
+    unknown = sorted(set(per_rule) - set(blocking))
+    if unknown:
+        raise Invalid(f"No block finding of this post comes from {', '.join(unknown)}.")
+    minimum = orgs.approval_policy(post.org).override_min_chars
+    missing = [rule for rule in blocking if len(per_rule.get(rule, "")) < minimum]
+    if missing:
+        raise Invalid(
+            "This post has a block finding. To approve it anyway, write a justification "
+            f"of at least {minimum} characters for each blocking rule ({', '.join(missing)}); "
+            "it is kept in the record."
+        )
+    return {rule: per_rule[rule] for rule in blocking}
 
 
 @transaction.atomic
@@ -575,6 +677,7 @@ def _review(
     decision: str,
     comment: str,
     justification: str,
+    per_rule: dict[str, str],
     seen_revision: int,
     seen_hash: str,
 ) -> Reviewed:
@@ -609,8 +712,8 @@ def _review(
     if (
         latest is not None
         and latest.content_hash == current_hash
-        and (latest.decision, latest.comment, latest.override_justification)
-        == (decision, comment, justification)
+        and (latest.decision, latest.comment) == (decision, comment)
+        and (latest.override_justifications or {}) == _requested(post, justification, per_rule)
     ):
         # A double click, or a client retrying: the review is already recorded.
         return Reviewed(post, latest, created=False)
@@ -619,11 +722,12 @@ def _review(
             f"Only a submitted post can be reviewed; this one is "
             f"{post.get_state_display().lower()}."
         )
-    if len(comment) > MAX_COMMENT_CHARS or len(justification) > MAX_COMMENT_CHARS:
+    if any(len(t) > MAX_COMMENT_CHARS for t in (comment, justification, *per_rule.values())):
         raise Invalid(f"Comments are limited to {MAX_COMMENT_CHARS:,} characters.")
     if decision != Decision.APPROVE and not comment:
         raise Invalid("Say what needs to change (or why it is rejected) in the comment.")
-    if justification:
+    overrides: dict[str, str] = {}
+    if justification or per_rule:
         if decision != Decision.APPROVE:
             raise Invalid("A justification overrides a block finding; it goes with an approval.")
         if member.role != Role.CHAIR:
@@ -631,12 +735,14 @@ def _review(
         if post.decision != "block":
             raise Invalid("There is no block finding to override.")
     if decision == Decision.APPROVE and post.decision == "block" and member.role == Role.CHAIR:
-        minimum = orgs.approval_policy(post.org).override_min_chars
-        if len(justification) < minimum:
-            raise Invalid(
-                "This post has a block finding. To approve it anyway, write a justification "
-                f"of at least {minimum} characters; it is kept in the record."
-            )
+        overrides = _overrides(post, justification, per_rule)
+    if decision == Decision.APPROVE:
+        # What could never go out is not approved (the channel's network limits, a
+        # channel nobody connected): the author is told now, not after approval.
+        from postguard.web.publishing.services import require_publishable
+
+        require_publishable(post)
+    summary = "\n".join(f"{rule}: {reason}" for rule, reason in overrides.items())
     before = snapshot(post)
     verdict = Review.objects.create(
         post=post,
@@ -645,17 +751,22 @@ def _review(
         content_hash=current_hash,
         decision=decision,
         comment=comment,
-        override_justification=justification,
+        override_justification=summary,
+        override_justifications=overrides,
         reviewer_role=member.role,
     )
-    if justification:
+    if overrides:
         record(
             "post.override",
             actor=user,
             org=post.org,
             obj=post,
             before={"decision": post.decision, "rules": before["rules"]},
-            after={"justification": justification, "revision": post.revision},
+            after={
+                "justification": summary,
+                "justifications": overrides,
+                "revision": post.revision,
+            },
         )
     if decision == Decision.REQUEST_CHANGES:
         post.state = State.CHANGES_REQUESTED
