@@ -68,7 +68,7 @@ from postguard.web.communities.models import (
 )
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
 from postguard.web.orgs import services as orgs
-from postguard.web.orgs.models import Organization, Role
+from postguard.web.orgs.models import Membership, Organization, Role
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +294,11 @@ def set_staff(actor: AnyUser | None, community: Community, user: User, role: str
         before={"user": user.get_username(), "role": before.role if before else None},
         after={"user": user.get_username(), "role": role or None},
     )
+
+
+def eligible_staff(community: Community) -> QuerySet[Membership]:
+    """The organization's members, who may be made staff of the community."""
+    return Membership.objects.filter(org=community.org).select_related("user")
 
 
 def staff_of(community: Community) -> QuerySet[CommunityStaff]:
