@@ -825,13 +825,12 @@ def _context(world: World, *, communities: bool = False) -> Ctx:
 
 def _needs_communities(case: Case) -> bool:
     return (
-        ("{" in case.path
+        "{" in case.path
         and any(
             key in case.path
             for key in ("{community}", "{citem}", "{appeal", "{sanction2}", "{token}", "{pack}")
-        ))
-        or case.name in ("communities", "api communities")
-    )
+        )
+    ) or case.name in ("communities", "api communities")
 
 
 def _community_context(ctx: Ctx) -> None:
