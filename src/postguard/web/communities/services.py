@@ -779,6 +779,11 @@ PEER_REPLY = (
     "Community Policy (provision 6): members are asked to resolve them in good faith, first "
     "directly, then with a moderator's help. A moderator will be in touch."
 )
+CRISIS_REPLY = (
+    "Thank you for telling us; the moderators and the committee chair have been alerted. "
+    "If you or someone else is in danger now, please call your local emergency number. "
+    "You can also talk to someone at a crisis line at any time, day or night."
+)
 BREACH_REPLY = (
     "Thank you for your report. The moderators will look at it under the Community Policy."
 )
@@ -787,7 +792,6 @@ BREACH_REPLY = (
 def _route(item: QueueItem, text: str, *, notify_reporter: bool) -> str:
     """Classify the item and start its route's procedure; the text to answer the reporter."""
     from postguard.web.inbox import notify
-    from postguard.web.inbox.defaults import CRISIS_TEMPLATE
     from postguard.web.inbox.services import open_case_for
 
     community = item.community
@@ -814,9 +818,7 @@ def _route(item: QueueItem, text: str, *, notify_reporter: bool) -> str:
             roles=[Role.CHAIR],
             case=item.case,
         )
-        reply = CRISIS_TEMPLATE.replace("{author}", "Thank you for telling us.").replace(
-            "We have sent you a private message.", ""
-        )
+        reply = CRISIS_REPLY
     elif item.route == Route.CLIENT_COMPLAINT:
         reply = community.complaint_template
         notify.queue(
