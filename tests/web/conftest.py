@@ -138,3 +138,7 @@ def make_world() -> World:
 @pytest.fixture
 def world(db: None) -> Iterator[World]:
     yield make_world()
+
+
+# The communities' fixtures (a community with its staff on an in-memory platform).
+from .community_helper import comm, memory_platform  # noqa: E402, F401

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from postguard.web.audit.models import AuditEntry
+from postguard.web.communities.models import Appeal
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership
 from postguard.web.workflow import services as workflow
@@ -90,6 +91,14 @@ def _read_then_changed(c: Ctx) -> dict[str, Any]:
 
 ALL_200 = E(200, 200, 200, 200, 200, 200, 401)
 PAGE_ALL = E(200, 200, 200, 200, 200, 200, 302)
+#: A community: its administrators (the organization's, the reviewer) and moderators (the
+#: author) see it; the member, who moderates another community, and the chair do not.
+COMMUNITY_PAGE = E(200, 404, 200, 200, 404, 404, 302)
+COMMUNITY_ADMIN_PAGE = E(302, 404, 302, 403, 404, 404, 302)
+COMMUNITY_MODERATOR_PAGE = E(302, 404, 302, 302, 404, 404, 302)
+COMMUNITY_API = E(200, 404, 200, 200, 404, 404, 401)
+COMMUNITY_API_CHANGE = E(201, 404, 201, 201, 404, 404, 401)
+PUBLIC = E(200, 200, 200, 200, 200, 200, 200)
 
 CASES = [
     # --- API -------------------------------------------------------------------------
@@ -559,6 +568,241 @@ CASES = [
         E(401, 401, 401, 401, 401, 401, 401),
         data=lambda c: {"id": "x", "text": "hello"},
     ),
+    # --- communities (postguard.web.communities) ---------------------------------------
+    # In the context: the reviewer administers the community, the author moderates it
+    # (author2 too, who took the decisions under appeal), and the member moderates another
+    # community of the organization; the organization's administrator manages them all.
+    Case("communities", "get", "/communities/", PAGE_ALL),
+    Case(
+        "communities add",
+        "post",
+        "/communities/",
+        E(302, 403, 403, 403, 403, 302, 302),
+        data=lambda c: {"name": "New group", "platform": "discord", "room_id": "123"},
+        took_effect=lambda c: _community_named(c, "New group"),
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case("community", "get", "/communities/{community}/", COMMUNITY_PAGE),
+    Case(
+        "community settings",
+        "post",
+        "/communities/{community}/settings/",
+        COMMUNITY_ADMIN_PAGE,
+        data=lambda c: {
+            "warning_days": "30",
+            "suspension_days": "3",
+            "appeal_days": "7",
+            "retention_days": "365",
+            "complaint_template": "Write to IBLCE.",
+        },
+        took_effect=lambda c: _community(c).warning_days == 30,
+    ),
+    Case(
+        "community staff",
+        "post",
+        "/communities/{community}/staff/",
+        COMMUNITY_ADMIN_PAGE,
+        data=lambda c: {"user": c.world["chair"].pk, "role": "moderator"},
+        took_effect=lambda c: _community(c).staff.filter(user=c.world["chair"]).exists(),
+    ),
+    Case(
+        "community connect",
+        "post",
+        "/communities/{community}/connect/",
+        COMMUNITY_ADMIN_PAGE,
+        data=lambda c: {"access_token": "syt_secret", "settings": "homeserver=http://127.0.0.1:1"},
+        took_effect=lambda c: bool(_community(c).secret),
+    ),
+    Case("community policy", "get", "/communities/{community}/policy/", COMMUNITY_PAGE),
+    Case(
+        "community policy edit",
+        "post",
+        "/communities/{community}/policy/",
+        COMMUNITY_ADMIN_PAGE,
+        data=lambda c: {
+            "title": "Edited policy",
+            "p0-number": "1",
+            "p0-title": "Be kind",
+            "p0-text": "Be kind to one another in every thread.",
+        },
+        took_effect=lambda c: _community(c).policies.filter(title="Edited policy").exists(),
+    ),
+    Case(
+        "community policy publish",
+        "post",
+        "/communities/{community}/policy/publish/",
+        COMMUNITY_ADMIN_PAGE,
+        took_effect=lambda c: _community(c).policies.filter(version=2, state="published").exists(),
+    ),
+    Case("community queue", "get", "/communities/{community}/queue/", COMMUNITY_PAGE),
+    Case(
+        "community flag",
+        "post",
+        "/communities/{community}/flag/",
+        COMMUNITY_MODERATOR_PAGE,
+        data=lambda c: {"reason": "Flagged in the test", "member": "@zed:example.org"},
+        took_effect=lambda c: _community(c).queue.filter(reason="Flagged in the test").exists(),
+    ),
+    Case("community member", "get", "/communities/{community}/members/{cmember}/", COMMUNITY_PAGE),
+    Case("community item", "get", "/communities/items/{citem}/", COMMUNITY_PAGE),
+    Case(
+        "community item act",
+        "post",
+        "/communities/items/{citem}/act/",
+        COMMUNITY_MODERATOR_PAGE,
+        data=lambda c: {"step": "warn", "provision": "1", "reason": "Insults in the thread"},
+        took_effect=lambda c: _citem(c).sanctions.exists(),
+    ),
+    Case(
+        "community item close",
+        "post",
+        "/communities/items/{citem}/close/",
+        COMMUNITY_MODERATOR_PAGE,
+        data=lambda c: {"outcome": "Nothing against the policy"},
+        took_effect=lambda c: _citem(c).closed_at is not None,
+    ),
+    Case(
+        "community item step",
+        "post",
+        "/communities/items/{citem}/steps/0/done/",
+        COMMUNITY_MODERATOR_PAGE,
+        took_effect=lambda c: bool(_citem(c).steps[0]["done_at"]),
+    ),
+    Case(
+        "community appeal decide",
+        "post",
+        "/communities/appeals/{appeal}/decide/",
+        COMMUNITY_MODERATOR_PAGE,
+        data=lambda c: {"outcome": "upheld", "reasons": "The breach is clear"},
+        took_effect=lambda c: _appeal(c).decided_at is not None,
+    ),
+    Case("packs", "get", "/packs/", E(200, 403, 403, 403, 403, 200, 302)),
+    Case(
+        "packs upload",
+        "post",
+        "/packs/",
+        E(302, 403, 403, 403, 403, 302, 302),
+        data=lambda c: {"pack": _pack_file()},
+        took_effect=lambda c: c.world.org.packs.filter(pack_id="matrix-test-pack").exists(),
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case(
+        "pack enable",
+        "post",
+        "/packs/{pack}/enable/",
+        E(302, 403, 403, 403, 403, 404, 302),
+        data=lambda c: {"channels": [c.world.channel.pk]},
+        took_effect=lambda c: c.world.channel.packs.exists(),
+    ),
+    # Members' pages, reached by the links the community publishes: no sign-in.
+    Case("community public policy", "get", "/c/{token}/", PUBLIC),
+    Case("community public report form", "get", "/c/{token}/report/", PUBLIC),
+    Case(
+        "community public report",
+        "post",
+        "/c/{token}/report/",
+        PUBLIC,
+        data=lambda c: {"text": "Spam in the main room"},
+        took_effect=lambda c: _community(c).queue.filter(reason="Spam in the main room").exists(),
+    ),
+    Case("community public appeal form", "get", "/c/appeal/{appeal_token}/", PUBLIC),
+    Case(
+        "community public appeal",
+        "post",
+        "/c/appeal/{appeal_token}/",
+        PUBLIC,
+        data=lambda c: {"text": "Please look again."},
+        took_effect=lambda c: _sanction2(c).appeal is not None,
+    ),
+    Case("api communities", "get", "/api/communities", ALL_200, api=True),
+    Case(
+        "api add community",
+        "post",
+        "/api/communities",
+        E(201, 403, 403, 403, 403, 404, 401),
+        data=lambda c: {
+            "org": c.world.org.pk,
+            "name": "API group",
+            "platform": "discourse",
+            "room_id": "7",
+        },
+        api=True,
+        took_effect=lambda c: _community_named(c, "API group"),
+    ),
+    Case("api community", "get", "/api/communities/{community}", COMMUNITY_API, api=True),
+    Case(
+        "api community policy",
+        "get",
+        "/api/communities/{community}/policy",
+        COMMUNITY_API,
+        api=True,
+    ),
+    Case(
+        "api community policy save",
+        "put",
+        "/api/communities/{community}/policy",
+        E(200, 404, 200, 403, 404, 404, 401),
+        data=lambda c: {
+            "title": "Edited by API",
+            "provisions": [{"number": 1, "title": "Be kind", "text": "Be kind to one another."}],
+        },
+        api=True,
+        took_effect=lambda c: _community(c).policies.filter(title="Edited by API").exists(),
+    ),
+    Case(
+        "api community policy publish",
+        "post",
+        "/api/communities/{community}/policy/publish",
+        E(200, 404, 200, 403, 404, 404, 401),
+        api=True,
+        took_effect=lambda c: _community(c).policies.filter(version=2, state="published").exists(),
+    ),
+    Case(
+        "api community queue", "get", "/api/communities/{community}/queue", COMMUNITY_API, api=True
+    ),
+    Case(
+        "api community flag",
+        "post",
+        "/api/communities/{community}/flags",
+        COMMUNITY_API_CHANGE,
+        data=lambda c: {"reason": "Flagged in the test", "member": "@zed:example.org"},
+        api=True,
+        took_effect=lambda c: _community(c).queue.filter(reason="Flagged in the test").exists(),
+    ),
+    Case(
+        "api community action",
+        "post",
+        "/api/communities/items/{citem}/actions",
+        COMMUNITY_API_CHANGE,
+        data=lambda c: {"step": "warn", "provision": 1, "reason": "Insults in the thread"},
+        api=True,
+        took_effect=lambda c: _citem(c).sanctions.exists(),
+    ),
+    Case(
+        "api community member",
+        "get",
+        "/api/communities/{community}/members/{cmember}",
+        COMMUNITY_API,
+        api=True,
+    ),
+    Case(
+        "api community record appeal",
+        "post",
+        "/api/communities/sanctions/{sanction2}/appeals",
+        COMMUNITY_API_CHANGE,
+        data=lambda c: {"text": "She asked me to appeal for her."},
+        api=True,
+        took_effect=lambda c: Appeal.objects.filter(sanction_id=c.extra["sanction2"]).exists(),
+    ),
+    Case(
+        "api community appeal decision",
+        "post",
+        "/api/communities/appeals/{appeal}/decision",
+        E(200, 404, 200, 200, 404, 404, 401),
+        data=lambda c: {"outcome": "overturned", "reasons": "Shown it was not a client"},
+        api=True,
+        took_effect=lambda c: _appeal(c).decided_at is not None,
+    ),
     Case("sign out", "post", "/logout/", E(302, 302, 302, 302, 302, 302, 302)),
 ]
 SUCCESS = {200, 201, 302}
@@ -566,14 +810,140 @@ SUCCESS = {200, 201, 302}
 REDIRECTED_TO_SIGN_IN = {"anonymous"}
 
 
-def _context(world: World) -> Ctx:
+def _context(world: World, *, communities: bool = False) -> Ctx:
     membership = orgs.membership(world["member"], world.org)
     assert membership is not None
     saved = workflow.save_personal_check(world["member"], world.org, COMPLIANT)
     ctx = Ctx(world, world.draft(), world.submitted(), membership.pk, saved)
     ctx.posts_before = Post.objects.count()
     _inbox_context(ctx)
+    if communities:
+        # Only for the rows that need one: building communities for every row is slow.
+        _community_context(ctx)
     return ctx
+
+
+def _needs_communities(case: Case) -> bool:
+    return (
+        "{" in case.path
+        and any(
+            key in case.path
+            for key in ("{community}", "{citem}", "{appeal", "{sanction2}", "{token}", "{pack}")
+        )
+    ) or case.name in ("communities", "api communities")
+
+
+def _community_context(ctx: Ctx) -> None:
+    from postguard.web.communities import packs
+    from postguard.web.communities import services as communities
+    from postguard.web.communities.template import ProvisionData
+
+    world = ctx.world
+    group = communities.create_community(
+        world["admin"], world.org, name="Colleagues", platform="matrix", room_id="!g:example.org"
+    )
+    communities.set_staff(None, group, world["reviewer"], "admin")
+    communities.set_staff(None, group, world["author"], "moderator")
+    communities.set_staff(None, group, world["author2"], "moderator")
+    other = communities.create_community(
+        world["admin"], world.org, name="Students", platform="matrix", room_id="!s:example.org"
+    )
+    communities.set_staff(None, other, world["member"], "moderator")
+    communities.publish_policy(world["reviewer"], group)
+    communities.save_policy(
+        world["reviewer"],
+        group,
+        title="Community Policy",
+        preamble="",
+        provisions=[ProvisionData(1, "Be kind", "Be kind to one another in every thread.")],
+    )
+    item = communities.flag(
+        world["author"],
+        group,
+        reason="Insulted a colleague",
+        member_id="@dana:example.org",
+        text="You are all idiots.",
+    )
+    decided = communities.flag(
+        world["author2"], group, reason="Earlier", member_id="@dana:example.org", text="Idiots."
+    )
+    sanction = communities.act(
+        world["author2"], group, item=decided, step="warn", provision_number=1, reason="Insults"
+    )
+    appeal = communities.record_appeal(world["author2"], sanction.pk, "It was a joke.")
+    second = communities.act(
+        world["author2"],
+        group,
+        step="warn",
+        provision_number=1,
+        reason="Insults",
+        member=item.member,
+    )
+    pack = packs.upload(world["admin"], world.org, "p.yaml", _pack_text("context-pack").encode())
+    ctx.extra.update(
+        community=group.pk,
+        citem=item.pk,
+        cmember=item.member_id,
+        appeal=appeal.pk,
+        sanction2=second.pk,
+        appeal_token=second.appeal_token,
+        token=group.public_token,
+        pack=pack.pk,
+    )
+
+
+def _pack_text(pack_id: str) -> str:
+    return f"""pack: {pack_id}
+title: A test pack
+source: the test
+edition: "1"
+rules:
+  - id: T{pack_id.replace("-", "")}-wards
+    title: Naming a ward
+    category: information.confidential
+    clause: {{section: "1", quote: "Staff must not name wards in posts."}}
+    detectors:
+      - name: lexicon
+        params: {{phrases: [ward 7], category: information.confidential}}
+    severity: review
+    message: The post names a ward of the hospital.
+    fix: Leave the ward out of the post.
+    examples:
+      - {{text: "Busy night on ward 7!", violates: true}}
+      - {{text: "Busy night at work!", violates: false}}
+"""
+
+
+def _pack_file() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("pack.yaml", _pack_text("matrix-test-pack").encode())
+
+
+def _community(c: Ctx) -> Any:
+    from postguard.web.communities.models import Community
+
+    return Community.objects.get(pk=c.extra["community"])
+
+
+def _community_named(c: Ctx, name: str) -> bool:
+    return bool(c.world.org.communities.filter(name=name).exists())
+
+
+def _citem(c: Ctx) -> Any:
+    from postguard.web.communities.models import QueueItem
+
+    return QueueItem.objects.get(pk=c.extra["citem"])
+
+
+def _appeal(c: Ctx) -> Any:
+    return Appeal.objects.get(pk=c.extra["appeal"])
+
+
+def _sanction2(c: Ctx) -> Any:
+    from postguard.web.communities.models import Sanction
+
+    return Sanction.objects.select_related("appeal").get(pk=c.extra["sanction2"])
 
 
 def _inbox_context(ctx: Ctx) -> None:
@@ -631,7 +1001,7 @@ def _rule_named(c: Ctx, name: str) -> bool:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_authorization_matrix(world: World, case: Case, role: str) -> None:
-    ctx = _context(world)
+    ctx = _context(world, communities=_needs_communities(case))
     client = world.client(role)
     path = case.path.format(
         draft=ctx.draft.pk,
@@ -661,7 +1031,8 @@ def test_authorization_matrix(world: World, case: Case, role: str) -> None:
     if case.took_effect is not None:
         succeeded = (
             response.status_code in SUCCESS
-            and role not in REDIRECTED_TO_SIGN_IN
+            # A 302 to anonymous is the way to sign in; a 200 (a public page) is a success.
+            and not (role in REDIRECTED_TO_SIGN_IN and response.status_code == 302)
             and role not in case.elsewhere
         )
         assert case.took_effect(ctx) == succeeded, f"{case.name} as {role}: effect mismatch"
@@ -741,6 +1112,36 @@ def test_the_matrix_covers_every_route() -> None:
         "notifications/<int:notification_id>/retry/",
         "channels/<int:channel_id>/webhook/",
         "hooks/inbox/<int:channel_id>/",
+        "communities/",
+        "communities/<int:community_id>/",
+        "communities/<int:community_id>/settings/",
+        "communities/<int:community_id>/staff/",
+        "communities/<int:community_id>/connect/",
+        "communities/<int:community_id>/policy/",
+        "communities/<int:community_id>/policy/publish/",
+        "communities/<int:community_id>/queue/",
+        "communities/<int:community_id>/flag/",
+        "communities/<int:community_id>/members/<int:member_id>/",
+        "communities/items/<int:item_id>/",
+        "communities/items/<int:item_id>/act/",
+        "communities/items/<int:item_id>/close/",
+        "communities/items/<int:item_id>/steps/<int:index>/done/",
+        "communities/appeals/<int:appeal_id>/decide/",
+        "packs/",
+        "packs/<int:pack_id>/enable/",
+        "c/appeal/<str:token>/",
+        "c/<str:token>/",
+        "c/<str:token>/report/",
+        "api/communities",
+        "api/communities/<community_id>",
+        "api/communities/<community_id>/policy",
+        "api/communities/<community_id>/policy/publish",
+        "api/communities/<community_id>/queue",
+        "api/communities/<community_id>/flags",
+        "api/communities/items/<item_id>/actions",
+        "api/communities/<community_id>/members/<member_id>",
+        "api/communities/sanctions/<sanction_id>/appeals",
+        "api/communities/appeals/<appeal_id>/decision",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {

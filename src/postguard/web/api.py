@@ -24,6 +24,16 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from postguard.web.audit.models import AuditEntry
+from postguard.web.communities import services as communities
+from postguard.web.communities.models import (
+    Appeal,
+    Community,
+    Member,
+    Platform,
+    QueueItem,
+    Sanction,
+)
+from postguard.web.communities.template import ProvisionData
 from postguard.web.errors import Invalid, ServiceError
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel
@@ -599,3 +609,450 @@ def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
 def rules(request: HttpRequest) -> list[dict[str, Any]]:
     """Every rule the workspace enforces, with the clause it comes from."""
     return workflow.rules_catalogue()
+
+
+# --- communities (postguard.web.communities) ----------------------------------------------
+
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Short = Annotated[str, Field(max_length=500)]
+Reason = Annotated[str, Field(min_length=1, max_length=communities.MAX_REASON)]
+
+
+class CommunityIn(Body):
+    org: int = Field(ge=1, le=MAX_ID)
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    platform: Literal["matrix", "discourse", "discord", "facebook"]
+    room_id: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class CommunityOut(Schema):
+    id: int
+    org: str
+    name: str
+    platform: str
+    room_id: str
+    watched: bool
+    connected: bool
+    role: str
+    policy_version: int | None
+    policy_url: str
+    report_url: str
+    warning_days: int
+    suspension_days: int
+    appeal_days: int
+    retention_days: int
+
+
+class ProvisionIO(Schema):
+    number: int = Field(ge=1, le=999)
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    category: Annotated[str, Field(max_length=60)] = ""
+    detect: Literal["", "builtin", "lexicon", "pattern"] = ""
+    terms: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=200)
+    severity: Literal["block", "review", "advise"] = "review"
+    skip_to: Literal["", "suspend", "ban"] = ""
+    example_violating: Annotated[str, Field(max_length=2000)] = ""
+    example_compliant: Annotated[str, Field(max_length=2000)] = ""
+
+
+class PolicyIn(Body):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    preamble: Annotated[str, Field(max_length=communities.MAX_TEXT)] = ""
+    provisions: list[ProvisionIO] = Field(min_length=1, max_length=communities.MAX_PROVISIONS)
+
+
+class PolicyOut(Schema):
+    version: int
+    state: str
+    title: str
+    preamble: str
+    pinned: bool
+    pin_instructions: str
+    provisions: list[ProvisionIO]
+
+
+class QueueItemOut(Schema):
+    id: int
+    source: str
+    route: str
+    state: str
+    member: int | None
+    message: str | None
+    reason: str
+    cues: list[str]
+    findings: list[FindingOut]
+    steps: list[dict[str, Any]]
+    created_at: datetime
+
+
+class FlagIn(Body):
+    reason: Reason
+    message: Short = ""
+    member: Short = ""
+    text: Annotated[str, Field(max_length=communities.MAX_TEXT)] = ""
+
+
+class ActionIn(Body):
+    step: Literal["remove", "warn", "suspend", "kick", "ban"]
+    provision: int = Field(ge=1, le=999)
+    reason: Reason
+    remove_message: bool = False
+    days: int | None = Field(default=None, ge=1, le=communities.MAX_DAYS)
+
+
+class AppliedOut(Schema):
+    action: str
+    done: bool
+    detail: str
+
+
+class SanctionOut(Schema):
+    id: int
+    member: int
+    step: str
+    proposed: str
+    provision: int
+    policy_version: int
+    reason: str
+    actor: str
+    created_at: datetime
+    ends_at: datetime | None
+    restored_at: datetime | None
+    overturned_at: datetime | None
+    applied: list[AppliedOut]
+
+
+class AppealIn(Body):
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class DecisionIn(Body):
+    outcome: Literal["upheld", "overturned"]
+    reasons: Reason
+
+
+class AppealOut(Schema):
+    id: int
+    sanction: int
+    text: str
+    submitted_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    outcome: str
+    reasons: str
+
+
+class MemberOut(Schema):
+    id: int
+    remote_id: str
+    name: str
+    warnings: int
+    suspensions: int
+    bans: int
+    suspended_until: datetime | None
+    proposed: str
+    sanctions: list[SanctionOut]
+    appeals: list[AppealOut]
+    reports: list[int]
+
+
+def _community(user: User, c: Community) -> dict[str, Any]:
+    policy = communities.published_policy(c)
+    url = communities.public_url(c)
+    return {
+        "id": c.pk,
+        "org": c.org.slug,
+        "name": c.name,
+        "platform": c.platform,
+        "room_id": c.room_id,
+        "watched": c.watched,
+        "connected": bool(c.secret),
+        "role": communities.staff_role(user, c) or "",
+        "policy_version": policy.version if policy else None,
+        "policy_url": url,
+        "report_url": f"{url}report/",
+        "warning_days": c.warning_days,
+        "suspension_days": c.suspension_days,
+        "appeal_days": c.appeal_days,
+        "retention_days": c.retention_days,
+    }
+
+
+def _policy(policy: Any) -> dict[str, Any]:
+    return {
+        "version": policy.version,
+        "state": policy.state,
+        "title": policy.title,
+        "preamble": policy.preamble,
+        "pinned": bool(policy.pinned_id),
+        "pin_instructions": policy.pin_instructions,
+        "provisions": [
+            {
+                "number": p.number,
+                "title": p.title,
+                "text": p.text,
+                "category": p.category,
+                "detect": p.detect,
+                "terms": list(p.terms),
+                "severity": p.severity,
+                "skip_to": p.skip_to,
+                "example_violating": p.example_violating,
+                "example_compliant": p.example_compliant,
+            }
+            for p in policy.provisions.all()
+        ],
+    }
+
+
+def _queue_item(item: QueueItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "source": item.source,
+        "route": item.route,
+        "state": item.state,
+        "member": item.member_id,
+        "message": item.message.text if item.message else None,
+        "reason": item.reason,
+        "cues": list(item.cues),
+        "findings": list(item.findings),
+        "steps": list(item.steps),
+        "created_at": item.created_at,
+    }
+
+
+def _sanction(s: Sanction) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "member": s.member_id,
+        "step": s.step,
+        "proposed": s.proposed,
+        "provision": s.provision_number,
+        "policy_version": s.policy_version,
+        "reason": s.reason,
+        "actor": s.actor.get_username() if s.actor else "",
+        "created_at": s.created_at,
+        "ends_at": s.ends_at,
+        "restored_at": s.restored_at,
+        "overturned_at": s.overturned_at,
+        "applied": [
+            {
+                "action": a.get("action", ""),
+                "done": bool(a.get("done")),
+                "detail": a.get("detail", ""),
+            }
+            for a in s.applied
+        ],
+    }
+
+
+def _appeal(a: Appeal) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "sanction": a.sanction_id,
+        "text": a.text,
+        "submitted_at": a.submitted_at,
+        "decided_by": a.decided_by.get_username() if a.decided_by else None,
+        "decided_at": a.decided_at,
+        "outcome": a.outcome,
+        "reasons": a.reasons,
+    }
+
+
+def _user_of(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@api.get("/communities", response={200: list[CommunityOut], **_errors(*READ)}, tags=["communities"])
+def list_communities(request: HttpRequest) -> list[dict[str, Any]]:
+    """The communities the person administers or moderates, in every organization."""
+    user = _user_of(request)
+    found = []
+    for m in orgs.memberships_of(user):
+        found += [_community(user, c) for c in communities.visible_communities(user, m.org)]
+    return found
+
+
+@api.post(
+    "/communities",
+    response={201: CommunityOut, **_errors(*CHANGE, 404, 409)},
+    tags=["communities"],
+)
+def create_community(request: HttpRequest, payload: CommunityIn) -> Status[dict[str, Any]]:
+    """Add a community (the organization's administrators); it starts with the template policy."""
+    user = _user_of(request)
+    member = orgs.membership_in(user, payload.org)
+    assert payload.platform in Platform.values
+    created = communities.create_community(
+        user, member.org, name=payload.name, platform=payload.platform, room_id=payload.room_id
+    )
+    return Status(201, _community(user, created))
+
+
+@api.get(
+    "/communities/{community_id}",
+    response={200: CommunityOut, **_errors(*READ, 404, 422)},
+    tags=["communities"],
+)
+def get_community(request: HttpRequest, community_id: Id) -> dict[str, Any]:
+    user = _user_of(request)
+    return _community(user, communities.get_community(user, community_id))
+
+
+@api.get(
+    "/communities/{community_id}/policy",
+    response={200: PolicyOut, **_errors(*READ, 404, 422)},
+    tags=["communities"],
+)
+def get_policy(request: HttpRequest, community_id: Id) -> dict[str, Any]:
+    """The draft if there is one, else the published version."""
+    community = communities.get_community(_user_of(request), community_id)
+    policy = communities.draft_policy(community) or communities.published_policy(community)
+    if policy is None:
+        raise Http404
+    return _policy(policy)
+
+
+@api.put(
+    "/communities/{community_id}/policy",
+    response={200: PolicyOut, **_errors(*CHANGE, 404)},
+    tags=["communities"],
+)
+def save_policy(request: HttpRequest, community_id: Id, payload: PolicyIn) -> dict[str, Any]:
+    """Save the draft (the community's administrators); refused with ``file:line: reason``
+    when a provision cannot be checked."""
+    user = _user_of(request)
+    community = communities.get_community(user, community_id)
+    policy = communities.save_policy(
+        user,
+        community,
+        title=payload.title,
+        preamble=payload.preamble,
+        provisions=[ProvisionData(**p.model_dump()) for p in payload.provisions],
+    )
+    return _policy(policy)
+
+
+@api.post(
+    "/communities/{community_id}/policy/publish",
+    response={200: PolicyOut, **_errors(*CHANGE, 404, 409)},
+    tags=["communities"],
+)
+def publish_policy(request: HttpRequest, community_id: Id) -> dict[str, Any]:
+    """Publish the draft and pin it where the platform allows."""
+    user = _user_of(request)
+    return _policy(communities.publish_policy(user, communities.get_community(user, community_id)))
+
+
+@api.get(
+    "/communities/{community_id}/queue",
+    response={200: list[QueueItemOut], **_errors(*READ, 404, 422)},
+    tags=["communities"],
+)
+def community_queue(
+    request: HttpRequest,
+    community_id: Id,
+    state: Literal["open", "actioned", "dismissed", "routed", "all"] = "open",
+) -> list[dict[str, Any]]:
+    user = _user_of(request)
+    community = communities.get_community(user, community_id)
+    return [_queue_item(i) for i in communities.queue(user, community, state)[:500]]
+
+
+@api.post(
+    "/communities/{community_id}/flags",
+    response={201: QueueItemOut, **_errors(*CHANGE, 404)},
+    tags=["communities"],
+)
+def flag_message(request: HttpRequest, community_id: Id, payload: FlagIn) -> Status[dict[str, Any]]:
+    """A moderator's flag: a message by id or link, or a member and what they wrote."""
+    user = _user_of(request)
+    community = communities.get_community(user, community_id)
+    item = communities.flag(
+        user,
+        community,
+        reason=payload.reason,
+        message_ref=payload.message,
+        member_id=payload.member,
+        text=payload.text,
+    )
+    return Status(201, _queue_item(item))
+
+
+@api.post(
+    "/communities/items/{item_id}/actions",
+    response={201: SanctionOut, **_errors(*CHANGE, 404, 409)},
+    tags=["communities"],
+)
+def act_on_item(request: HttpRequest, item_id: Id, payload: ActionIn) -> Status[dict[str, Any]]:
+    """One step of the ladder citing a provision; applied on the platform where it can be,
+    with instructions otherwise (``applied``)."""
+    user = _user_of(request)
+    item = communities.get_item(user, item_id)
+    sanction = communities.act(
+        user,
+        item.community,
+        item=item,
+        step=payload.step,
+        provision_number=payload.provision,
+        reason=payload.reason,
+        remove_message=payload.remove_message,
+        days=payload.days,
+    )
+    return Status(201, _sanction(sanction))
+
+
+@api.get(
+    "/communities/{community_id}/members/{member_id}",
+    response={200: MemberOut, **_errors(*READ, 404, 422)},
+    tags=["communities"],
+)
+def member_record(request: HttpRequest, community_id: Id, member_id: Id) -> dict[str, Any]:
+    """A member's record: reports, sanctions, appeals, and the ladder's next step."""
+    user = _user_of(request)
+    community = communities.get_community(user, community_id)
+    found = communities.member_record(user, community, member_id)
+    member: Member = found.member
+    return {
+        "id": member.pk,
+        "remote_id": member.remote_id,
+        "name": member.name,
+        "warnings": found.standing.warnings,
+        "suspensions": found.standing.suspensions,
+        "bans": found.standing.bans,
+        "suspended_until": found.standing.suspended_until,
+        "proposed": found.proposed,
+        "sanctions": [_sanction(s) for s in found.sanctions],
+        "appeals": [_appeal(a) for a in found.appeals],
+        "reports": [i.pk for i in found.reports],
+    }
+
+
+@api.post(
+    "/communities/sanctions/{sanction_id}/appeals",
+    response={201: AppealOut, **_errors(*CHANGE, 404, 409)},
+    tags=["communities"],
+)
+def record_appeal(
+    request: HttpRequest, sanction_id: Id, payload: AppealIn
+) -> Status[dict[str, Any]]:
+    """Record an appeal a moderator received another way (members use their link)."""
+    return Status(
+        201, _appeal(communities.record_appeal(_user_of(request), sanction_id, payload.text))
+    )
+
+
+@api.post(
+    "/communities/appeals/{appeal_id}/decision",
+    response={200: AppealOut, **_errors(*CHANGE, 404, 409)},
+    tags=["communities"],
+)
+def decide_appeal(request: HttpRequest, appeal_id: Id, payload: DecisionIn) -> dict[str, Any]:
+    """Decide an appeal: by a moderator who did not take the decision (403 otherwise)."""
+    appeal = communities.decide_appeal(
+        _user_of(request), appeal_id, payload.outcome, payload.reasons
+    )
+    return _appeal(appeal)

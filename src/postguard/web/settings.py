@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "postguard.web.publishing",
+    "postguard.web.communities",
     "axes",
 ]
 

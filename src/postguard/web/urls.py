@@ -72,6 +72,7 @@ urlpatterns = [
     path("settings/approval/", views.approval_settings, name="approval_settings"),
     path("org/switch/", views.switch_org, name="switch_org"),
     path("", include("postguard.web.inbox.urls")),
+    path("", include("postguard.web.communities.urls")),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

@@ -65,6 +65,21 @@ def load(path: Path) -> list[dict[str, object]]:
     return rows
 
 
+def load_routing(path: Path) -> list[dict[str, object]]:
+    rows = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{path}:{number}: not JSON: {exc}") from None
+        if not isinstance(row, dict) or "text" not in row or "route" not in row:
+            raise click.ClickException(f"{path}:{number}: needs text and route")
+        rows.append(row)
+    return rows
+
+
 def _triage_labels(labels: object) -> set[str]:
     """The corpus's labels in the inbox's vocabulary: any ``privacy.*`` category is a
     privacy breach by the commenter; labels the inbox does not triage are ignored."""
@@ -106,6 +121,51 @@ def run(rows: list[dict[str, object]]) -> Result:
     exact = sum(a == b for a, b in zip(want_priority, have_priority, strict=True)) / len(rows)
     under = sum(b < a for a, b in zip(want_priority, have_priority, strict=True))
     return Result(len(rows), out, exact, under, seconds, misses)
+
+
+ROUTING_GLOB = "community-reports-*.jsonl"
+
+
+def run_routing(rows: list[dict[str, object]]) -> tuple[list[Row], float, dict[str, list[str]]]:
+    """Precision and recall of the communities' routing (peer dispute, complaint about the
+    care of a client, crisis, ordinary) on reports labelled with ``route``."""
+    from postguard.web.communities import routing
+
+    for row in rows:
+        if row.get("route") not in routing.ROUTES:
+            raise click.ClickException(f"{row.get('id')}: route must be one of {routing.ROUTES}")
+    started = time.perf_counter()
+    got = [r.route for r in routing.route_many([str(row["text"]) for row in rows])]
+    seconds = time.perf_counter() - started
+    out = []
+    misses: dict[str, list[str]] = {}
+    for name in routing.ROUTES:
+        tp = sum(1 for row, g in zip(rows, got, strict=True) if row["route"] == name == g)
+        fp = sum(1 for row, g in zip(rows, got, strict=True) if g == name != row["route"])
+        fn = sum(1 for row, g in zip(rows, got, strict=True) if row["route"] == name != g)
+        misses[name] = [
+            str(row["id"]) for row, g in zip(rows, got, strict=True) if row["route"] == name != g
+        ]
+        out.append(Row(name, sum(1 for row in rows if row["route"] == name), tp, fp, fn))
+    return out, seconds, {k: v for k, v in misses.items() if v}
+
+
+def render_routing(rows: list[Row], seconds: float, items: int, corpus: str) -> str:
+    lines = [
+        f"Command: `postguard bench-inbox` (routing part) on `{corpus}` — {items} reports to "
+        "a community, written for the project (so the figures flatter the cues they were "
+        "written beside; a held-out set is still to come).",
+        "",
+        "| route | support | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| `{row.name}` | {row.support} | {row.precision:.2f} | {row.recall:.2f} | "
+            f"{row.f1:.2f} |"
+        )
+    lines += ["", f"Routing time: {seconds * 1000 / max(items, 1):.2f} ms per report (batched)."]
+    return "\n".join(lines)
 
 
 def render(result: Result, corpus: str) -> str:
@@ -186,6 +246,14 @@ def bench_inbox(corpora: tuple[Path, ...], doc: Path | None, show_misses: bool) 
             for r in result.rows
             if r.name in TARGETS and r.recall < TARGETS[r.name]
         ]
+    if not corpora:
+        for corpus in sorted(Path("corpus").glob(ROUTING_GLOB)):
+            rows = load_routing(corpus)
+            routed, seconds, routing_misses = run_routing(rows)
+            texts.append(render_routing(routed, seconds, len(rows), str(corpus)))
+            if show_misses:
+                for name, ids in routing_misses.items():
+                    click.echo(f"{corpus}: missed route {name}: {', '.join(ids)}", err=True)
     text = "\n\n".join(texts)
     click.echo(text)
     if doc is not None:

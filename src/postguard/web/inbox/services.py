@@ -830,13 +830,19 @@ def get_case(user: AnyUser, case_id: int) -> Case:
 
 
 def _open_case(
-    user: AnyUser | None, item: InboxItem | None, situation: str, *, channel: Channel | None = None
+    user: AnyUser | None,
+    item: InboxItem | None,
+    situation: str,
+    *,
+    channel: Channel | None = None,
+    org: Organization | None = None,
+    title: str = "",
 ) -> Case:
-    org = item.org if item else channel.org if channel else None
+    org = item.org if item else channel.org if channel else org
     assert org is not None
     playbook = Playbook.objects.filter(org=org, situation=situation).first()
     label = Situation(situation).label
-    title = f"{label}: {item.author_handle} on {item.channel.name}" if item else label
+    title = title or (f"{label}: {item.author_handle} on {item.channel.name}" if item else label)
     now = timezone.now()
     case = Case.objects.create(
         org=org,
@@ -884,6 +890,12 @@ def open_case(user: AnyUser, item_id: int, situation: str = "") -> Case:
     if existing is not None:
         raise Conflict(f"Case #{existing.pk} is already open for this item.")
     return _open_case(user, item, situation)
+
+
+def open_case_for(org: Organization, situation: str, title: str) -> Case:
+    """A case with the organization's playbook for ``situation``, opened by postguard for
+    something that did not come through the inbox (a crisis reported in a community)."""
+    return _open_case(None, None, situation, org=org, title=title)
 
 
 def _require_step_owner(user: AnyUser, step: CaseStep) -> None:

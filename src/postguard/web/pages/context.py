@@ -26,4 +26,6 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "is_admin": role == Role.ADMIN,
         "can_read_audit": role in {Role.ADMIN, Role.CHAIR},
         "can_draft": org is not None and orgs.channels_for(user, org).exists(),
+        "is_community_staff": org is not None
+        and user.community_roles.filter(community__org=org).exists(),
     }

@@ -108,20 +108,34 @@ def _clean_text(text: str, limit: int, what: str) -> str:
     return text
 
 
-def check_text(text: str, *, account: str, kind: str = "post", audience: str = "public") -> Report:
-    """Run the engine on a text; nothing is stored."""
+def check_text(
+    text: str,
+    *,
+    account: str,
+    kind: str = "post",
+    audience: str = "public",
+    channel: Channel | None = None,
+) -> Report:
+    """Run the engine on a text (with the packs enabled on ``channel``); nothing is stored."""
     text = _clean_text(text, MAX_POST_CHARS, "post")
+    engine = default_engine()
+    if channel is not None:
+        from postguard.web.communities.packs import engine_for_channel
+
+        engine = engine_for_channel(channel)
     try:
-        return default_engine().check(
-            make_content(text, account=account, kind=kind, audience=audience)
-        )
+        return engine.check(make_content(text, account=account, kind=kind, audience=audience))
     except ContentError as exc:
         raise Invalid(str(exc)) from None
 
 
 def _apply_check(post: Post) -> None:
     report = check_text(
-        post.text, account="official", kind=post.kind, audience=post.channel.audience
+        post.text,
+        account="official",
+        kind=post.kind,
+        audience=post.channel.audience,
+        channel=post.channel,
     )
     post.findings = [f.to_dict() for f in report.findings]
     post.decision = report.decision
