@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from postguard.entities.base import Candidate, Entity, Recognizer
+from postguard.entities.base import Candidate, Entity, Recognizer, Screen
 from postguard.entities.normalize import normalize
 
 #: Import strings, so that a newcomer adds a recognizer with one line here.
@@ -65,6 +65,11 @@ def recognizers() -> tuple[Recognizer, ...]:
     return tuple(out)
 
 
+@cache
+def screen() -> Screen:
+    return Screen(c for r in recognizers() for c in r.screened())
+
+
 def analyze(
     text: str, *, types: Iterable[str] | None = None, min_score: float = MIN_SCORE
 ) -> tuple[Entity, ...]:
@@ -76,6 +81,7 @@ def analyze(
     if len(lower) != len(ntext):  # a few characters change length when lower-cased
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in ntext)
     has_digit = any(c.isdigit() for c in ntext)
+    hits = screen().hits(ntext)
     found: list[Candidate] = []
     for recognizer in recognizers():
         if wanted is not None and recognizer.entity_type not in wanted and recognizer.name != "id":
@@ -84,7 +90,7 @@ def analyze(
             continue
         found.extend(
             c
-            for c in recognizer.candidates(ntext, lower)
+            for c in recognizer.candidates(ntext, lower, hits)
             if c.score >= min_score and (wanted is None or c.type in wanted)
         )
     out = []
