@@ -106,3 +106,20 @@ def test_the_pattern_screen_runs_every_pattern_on_a_long_text() -> None:
 
     hits = screen().hits("x" * (SCREEN_CHARS + 1))
     assert all(c in hits for r in recognizers() for c in r.screened())
+
+
+def test_an_identifier_wins_over_a_phone_reading_of_the_same_digits() -> None:
+    text = "Patient, national insurance number 073-65-6426, seen on ward 34"
+    assert [(e.type, e.text) for e in analyze(text) if e.text == "073-65-6426"] == [
+        ("id", "073-65-6426")
+    ]
+
+
+def test_a_phone_keeps_its_span_beside_an_unsure_identifier() -> None:
+    assert [e.type for e in analyze("ring me on 07700 900123 tonight")] == ["phone"]
+
+
+def test_a_phone_is_not_cut_into_record_numbers_by_the_word_number() -> None:
+    assert [(e.type, e.text) for e in analyze("Her number is 07700 900 255")] == [
+        ("phone", "07700 900 255")
+    ]
