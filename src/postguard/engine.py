@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -71,9 +71,14 @@ class Finding:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Every field is a str, int, float or None: a shallow copy is enough, and
+        # dataclasses.asdict (which deep-copies each value) was a tenth of a batch's time.
+        data = {name: getattr(self, name) for name in _FINDING_FIELDS}
         data["score"] = round(self.score, 3)
         return data
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 @dataclass(frozen=True, slots=True)

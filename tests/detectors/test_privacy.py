@@ -556,3 +556,47 @@ def test_the_rules_still_work_without_the_model(monkeypatch: pytest.MonkeyPatch)
 def test_char_features_pad_tokens_like_char_wb() -> None:
     assert _linear_model.char_features(["ok"], 4, 4) == [" ok "]
     assert _linear_model.char_features(["milk"], 4, 4) == [" mil", "milk", "ilk "]
+
+
+# --- phones and e-mails come from the entity layer; the context decides whose they are --
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("the Cork lactation clinic's direct line is 021 555 0177, open 9-4", REPLY),
+        ("Our helpline is open 8am-10pm: 0300 330 0811, or text 07700 900 100.", POST),
+        ("Journalists: our media desk (Hannah, Mon–Fri) is on 020 7946 0321.", POST),
+        ("Hi, I'm a reporter at the Courier. Can someone call me? Ciara, 091 555 0188", INBOUND),
+        ("Book with me: Jo Hartley IBCLC, 0491 570 156. Home visits.", POST),
+    ],
+)
+def test_it_leaves_organisation_and_work_lines_alone(text: str, context: Context) -> None:
+    assert "privacy.phone" not in found(text, context)
+
+
+def test_it_still_flags_a_clients_number_beside_our_helpline() -> None:
+    text = "Our helpline is busy today; we tried to call you on (555) 201-4433 but no answer."
+    assert found(text)["privacy.phone"] == ["(555) 201-4433"]
+
+
+def test_it_sees_through_an_obfuscated_phone_number() -> None:
+    text = "Call his mum on O77OO\u200f \U0001f4de 9OO\u00adl23 tonight"
+    assert found(text, INBOUND)["privacy.phone"] == ["O77OO\u200f \U0001f4de 9OO\u00adl23"]
+
+
+def test_it_does_not_take_a_social_security_number_for_a_phone() -> None:
+    text = "Patient Heather Strickland, national insurance number 073-65-6426, seen on ward 34"
+    result = found(text)
+    assert "privacy.phone" not in result
+    assert privacy.is_org_contact("phone", text, 54, 65) is False
+
+
+def test_it_leaves_a_story_call_address_alone() -> None:
+    text = "Reply below or email stories@ipala.example.org (we'll ask before sharing)."
+    assert "privacy.email" not in found(text)
+
+
+def test_the_hand_written_phone_and_email_patterns_are_gone() -> None:
+    assert not hasattr(privacy, "_phone_spans")
+    assert not hasattr(privacy, "_EMAIL")

@@ -68,3 +68,58 @@ def test_it_completes_on_two_hundred_thousand_characters_of_any_shape(text: str)
     # linear-time patterns: this would take minutes if any pattern backtracked
     found = analyze(text)
     assert all(0 <= e.start < e.end <= len(text) for e in found)
+
+
+_SCREENED_TEXTS = (
+    "Call his mum on 07700 900123 or jo.haddad77@example.com",
+    "IBAN GB82 WEST 1234 5698 7654 32, card 4111 1111 1111 1111, SSN 123-45-6789",
+    "born 12 de mayo de 2023 in St Mary's Hospital, ward 4; she is 19 years old",
+    "lives at 14 Elm Grove, Leeds LS6 2AB; my IP is 116.119.51.232 @amara_n",
+    "see doi:10.1016/S0140-6736(15)01024-7 and ISBN 978-0-306-40615-7 at $1,299.99",
+    "Thanks for coming to the 2023 Annual Conference",
+)
+
+
+@pytest.mark.parametrize("text", _SCREENED_TEXTS)
+def test_the_pattern_screen_changes_no_recognizer_result(text: str) -> None:
+    from postguard.entities.base import EVERY
+    from postguard.entities.registry import recognizers, screen
+
+    hits = screen().hits(text)
+    lower = text.lower()
+    for recognizer in recognizers():
+        assert list(recognizer.candidates(text, lower, hits)) == list(
+            recognizer.candidates(text, lower, EVERY)
+        ), recognizer.name
+
+
+def test_the_pattern_screen_skips_patterns_absent_from_the_text() -> None:
+    from postguard.entities.registry import recognizers, screen
+
+    hits = screen().hits("nothing to see here")
+    assert not any(c in hits for r in recognizers() for c in r.screened())
+
+
+def test_the_pattern_screen_runs_every_pattern_on_a_long_text() -> None:
+    from postguard.entities.base import SCREEN_CHARS
+    from postguard.entities.registry import recognizers, screen
+
+    hits = screen().hits("x" * (SCREEN_CHARS + 1))
+    assert all(c in hits for r in recognizers() for c in r.screened())
+
+
+def test_an_identifier_wins_over_a_phone_reading_of_the_same_digits() -> None:
+    text = "Patient, national insurance number 073-65-6426, seen on ward 34"
+    assert [(e.type, e.text) for e in analyze(text) if e.text == "073-65-6426"] == [
+        ("id", "073-65-6426")
+    ]
+
+
+def test_a_phone_keeps_its_span_beside_an_unsure_identifier() -> None:
+    assert [e.type for e in analyze("ring me on 07700 900123 tonight")] == ["phone"]
+
+
+def test_a_phone_is_not_cut_into_record_numbers_by_the_word_number() -> None:
+    assert [(e.type, e.text) for e in analyze("Her number is 07700 900 255")] == [
+        ("phone", "07700 900 255")
+    ]

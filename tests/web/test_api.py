@@ -124,6 +124,47 @@ def test_check_stores_nothing_and_rules_lists_clauses(world: World) -> None:
     assert any(r["id"] == "IPALA-2a-phone" and r["clause"].startswith("2(a)") for r in rules)
 
 
+def test_check_suggests_a_rewrite_without_the_personal_data(world: World) -> None:
+    api = api_for(world, "member")
+    report = api.post("/check", {"text": PRIVACY, "account": "personal"}).json()
+    assert report["suggested_rewrite"] == (
+        "So proud of our client [name], who finally got her baby latching! "
+        "Call her on [phone] to hear her story."
+    )
+    assert api.post("/check", {"text": COMPLIANT}).json()["suggested_rewrite"] is None
+
+
+def test_redact_returns_the_text_with_placeholders_and_the_entities(world: World) -> None:
+    api = api_for(world, "member")
+    text = "Call h\u200fis mum Amara Nwosu on 077\u200f00 900\u200f123 tonight"
+    response = api.post("/redact", {"text": text})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["text"] == "Call h\u200fis mum [name] on [phone] tonight"
+    assert [(e["type"], text[e["start"] : e["end"]]) for e in body["entities"]] == [
+        ("person", "Amara Nwosu"),
+        ("phone", "077\u200f00 900\u200f123"),
+    ]
+    assert api.get("/posts").json() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"text": ""}, 422),
+        ({"text": "   "}, 422),
+        ({"text": "x" * 20_001}, 422),
+        ({"text": 12}, 422),
+        ({"text": "Hi", "account": "personal"}, 422),
+        ({}, 422),
+    ],
+)
+def test_redact_refuses_what_check_refuses(world: World, body: Any, status: int) -> None:
+    response = api_for(world, "member").post("/redact", body)
+    assert response.status_code == status, response.json()
+    assert response.json()["detail"]
+
+
 def test_check_says_when_a_very_long_post_was_not_fully_read(world: World) -> None:
     api = api_for(world, "member")
     text = "St Mary's ward 4, room " * 800  # over the window, under the API limit

@@ -196,6 +196,11 @@ CASES = [
     ),
     Case("api check", "post", "/api/check", ALL_200, data=lambda c: {"text": COMPLIANT}, api=True),
     Case("api rules", "get", "/api/rules", ALL_200, api=True),
+    # --- issue 8: redaction, open to everyone signed in like /api/check ------------------
+    Case(
+        "api redact", "post", "/api/redact", ALL_200, data=lambda c: {"text": COMPLIANT}, api=True
+    ),
+    # ----------------------------------------------------------------------------------
     Case("api root", "get", "/api/", E(404, 404, 404, 404, 404, 404, 404)),
     Case("api docs", "get", "/api/docs", E(200, 200, 200, 200, 200, 200, 200)),
     Case("api schema", "get", "/api/openapi.json", E(200, 200, 200, 200, 200, 200, 200)),
@@ -1059,6 +1064,7 @@ def test_the_matrix_covers_every_route() -> None:
         "api/posts/<post_id>/reviews",
         "api/posts/<post_id>/comments",
         "api/check",
+        "api/redact",
         "api/rules",
         "api/docs",
         "api/openapi.json",

@@ -18,6 +18,7 @@ ask for at least a review wherever they appear. What is not a person's:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from postguard.detectors.base import (
@@ -27,7 +28,7 @@ from postguard.detectors.base import (
     Hit,
     take_params,
 )
-from postguard.entities import HARD_IDENTIFIERS, Entity, analyze
+from postguard.entities import HARD_IDENTIFIERS, Entity, analyze, redact
 
 #: Entity type -> the privacy category its hit carries.
 CATEGORY = {
@@ -132,3 +133,36 @@ class EntityDetector(Detector):
             digits == p or digits.endswith(p.lstrip("0")) or p.endswith(digits.lstrip("0"))
             for p in self.published_numbers
         )
+
+
+#: Privacy findings a suggested rewrite replaces, with the entity type whose placeholder
+#: they take: a name the privacy rules found in context but the entity layer did not.
+REWRITE_TYPES = {
+    "privacy.person": "person",
+    "privacy.phone": "phone",
+    "privacy.email": "email",
+    "privacy.address": "address",
+    "privacy.id_number": "id",
+    "privacy.date": "date",
+    "privacy.age": "age",
+    "privacy.location": "place",
+}
+
+
+def suggested_rewrite(
+    text: str,
+    findings: Iterable[tuple[str, int | None, int | None]],
+    entities: Iterable[Entity],
+) -> str | None:
+    """``text`` with its entities and the spans of its privacy findings replaced by
+    placeholders, given (category, start, end) findings; None without a privacy
+    finding or when nothing would change (the finding was about health, say)."""
+    spans = [
+        Entity(REWRITE_TYPES[category], start, end, 1.0, "finding", text[start:end])
+        for category, start, end in findings
+        if category in REWRITE_TYPES and start is not None and end is not None and end > start
+    ]
+    if not spans:
+        return None
+    rewritten = redact(text, [*entities, *spans])
+    return rewritten if rewritten != text else None

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
-from phonenumbers import Leniency, PhoneNumberMatcher
 
 from postguard.detectors import _linear_model
 from postguard.detectors.base import (
@@ -40,6 +39,7 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
+from postguard.detectors.entities import document_entities
 from postguard.detectors.text import PhraseMatch, drop_overlaps, sentences
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
@@ -670,6 +670,7 @@ class _Analysis:
     """What every privacy detector wants to know about a document, computed once."""
 
     def __init__(self, doc: Document) -> None:
+        self.doc = doc
         self.text = doc.text
         self.lower = doc.lower
         self.kind = doc.context.kind
@@ -815,9 +816,9 @@ class _Analysis:
         found |= {self.sentence_of(h.start or 0) for h in self.care_locations}
         if "@" in text:
             found |= {
-                self.sentence_of(m.start())
-                for m in _EMAIL.finditer(text)
-                if m.group(1).lower() not in _ROLE_LOCALPARTS
+                self.sentence_of(start)
+                for start, end in _entity_spans(self.doc, "email")
+                if text[start:end].split("@", 1)[0].lower() not in _ROLE_LOCALPARTS
             }
         return found
 
@@ -1473,7 +1474,26 @@ _ORG_CONTACT_BEFORE = re.compile(
     r"|reception|info(?:rmation)?\s+line|support\s+line|advice\s+line|freephone|free\s+phone"
     r"|toll[-\s]free|national\s+\w+\s+line|enquiries|inquiries|switchboard|bookings?"
     r"|registration|membership\s+(?:team|line|secretary)|office\s+hours|lines\s+are\s+open"
-    r"|get\s+in\s+touch|press\s+office|newsroom|the\s+office|head\s+office)\b[^.!?\n]{0,40}$",
+    r"|get\s+in\s+touch|press\s+office|newsroom|the\s+office|head\s+office"
+    r"|our\s+(?:\w+\s+)?desk|(?:desk|work|office|direct)\s+(?:line|number|phone)"
+    r"|informal\s+(?:chat|enquiries|inquiries|discussion)"
+    # an organisation's own line: "the clinic's direct line is ..."
+    r"|(?:clinic|hospital|service|centre|center|practice|office|unit|ward|charity|group"
+    r"|helpline|association|team|surgery|pharmacy)['’]s\s+(?:\w+\s+)?"
+    r"(?:line|number|phone|e-?mail|address|inbox))\b[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
+#: Anywhere in what the organisation writes: "our helpline ... or text ... WhatsApp: ..."
+#: lists the organisation's lines, each of them, however far from the cue.
+_ORG_CONTACT_IN_TEXT = re.compile(
+    r"\b(?:our\s+(?:help\s*line|hotline|office|line|lines|number|numbers|(?:\w+\s+)?desk"
+    r"|press\s+office|switchboard))\b",
+    re.IGNORECASE,
+)
+#: A journalist or researcher writing from work: their contact is a work contact.
+_PRESS_SELF = re.compile(
+    r"\b(?:i['’]?m|i\s+am|this\s+is)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:reporter|journalist|producer|editor|correspondent|researcher)\b",
     re.IGNORECASE,
 )
 _ORG_CONTACT_AFTER = re.compile(
@@ -1481,22 +1501,9 @@ _ORG_CONTACT_AFTER = re.compile(
     r"|9\s*am|10\s*am|mon(?:day)?\s*[-–]\s*fri(?:day)?|24/7|24\s+hours)",
     re.IGNORECASE,
 )
-_PHONE_CANDIDATE = re.compile(
-    r"(?<![\w/.,:£$€+-])(?:\+|00)?\(?\d[\d\s().-]{5,20}\d(?![\w/%]|[.,]\d)"
-)
-_PHONE_REJECT = re.compile(
-    r"(?:(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
-    r"|(?:19|20)\d\d(?:\s+(?:19|20)\d\d)+|\d{1,2}[.:]\d\d\s*[-–]\s*\d{1,2}[.:]\d\d)$"
-)
 _PHONE_CUE = re.compile(
     r"\b(?:call|ring|phone|tel|telephone|mobile|mob|cell|text|whatsapp|number|no\.?|contact"
     r"|reach|on)\b[^.!?\n]{0,25}$",
-    re.IGNORECASE,
-)
-_UNIT_AFTER = re.compile(
-    r"\s*(?:ml|oz|g|kg|lbs?|grams?|mg|mcg|%|percent|per\s*cent|babies|mums|moms|mothers|people"
-    r"|members|women|families|parents|downloads|views|followers|likes|steps|calories|kcal|units"
-    r"|times|feeds|hours|hrs|minutes|mins|days|weeks|months|years|words|pounds|dollars|euros)\b",
     re.IGNORECASE,
 )
 _ID_CUE_BEFORE = re.compile(
@@ -1505,17 +1512,18 @@ _ID_CUE_BEFORE = re.compile(
     r"[^!?\n]{0,20}$",
     re.IGNORECASE,
 )
-_REGIONS = ("GB", "US", "AU", "IN", "NG", "CA", "IE", "NZ", "ZA")
 
 
 _SELF_CONTACT_BEFORE = re.compile(
-    r"\b(?:call|ring|text|phone|whats\s*app|reach|email|e-mail|contact)\s+me\b"
-    r"(?:[^.!?\n]{0,25}|\s+(?:at|on)\s+\S+\s+or\s+(?:call|ring|text|phone|whats\s*app)\s+(?:me\s+)?(?:on\s+)?)$",
+    r"\b(?:(?:call|ring|text|phone|whats\s*app|reach|email|e-mail|contact)\s+me"
+    r"|book\s+(?:in\s+)?with\s+me)\b"
+    r"(?:[^.!?\n]{0,40}|\s+(?:at|on)\s+\S+\s+or\s+(?:call|ring|text|phone|whats\s*app)\s+(?:me\s+)?(?:on\s+)?)$",
     re.IGNORECASE,
 )
 #: "we have you down as ...", "her number is ...": the number is someone's own.
 _PERSONAL_CONTACT_BEFORE = re.compile(
-    r"\b(?:have\s+you\s+down\s+as|details\s+as|your\s+(?:number|mobile|phone|email)|(?:her|his"
+    r"\b(?:have\s+you\s+down\s+as|details\s+as|(?:call|ring|text|reach|contact)(?:ed)?\s+you"
+    r"\s+(?:on|at)|your\s+(?:number|mobile|phone|email)|(?:her|his"
     r"|their)\s+(?:number|mobile|phone|email|cell)|[’']s\s+(?:number|mobile|phone|email|cell))\b"
     r"[^.!?\n]{0,20}$",
     re.IGNORECASE,
@@ -1537,34 +1545,14 @@ def _is_org_contact(text: str, start: int, end: int, outbound: bool = True) -> b
         return True
     if _ORG_CONTACT_BEFORE.search(text, max(0, start - 80), start):
         return True
+    if outbound and _ORG_CONTACT_IN_TEXT.search(text):
+        return True
+    if _PRESS_SELF.search(text):
+        return True
     # Our own number in what we write; a commenter's own number is theirs to lose.
     if outbound and _SELF_CONTACT_BEFORE.search(text, max(0, start - 90), start):
         return True
     return _ORG_CONTACT_AFTER.match(text, end, end + 50) is not None
-
-
-def _phone_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for m in _PHONE_CANDIDATE.finditer(text):
-        raw = m.group(0).rstrip(" -.(")
-        if raw.endswith(")") and raw.count("(") < raw.count(")"):
-            raw = raw[:-1].rstrip(" -.")
-        start = m.start()
-        end = start + len(raw)
-        digits = sum(c.isdigit() for c in raw)
-        if digits < 7 or digits > 15 or _PHONE_REJECT.match(raw):
-            continue
-        if _UNIT_AFTER.match(text, end):
-            continue
-        formatted = any(c in raw for c in " -.()") or raw.startswith(("+", "0"))
-        if not formatted and not _PHONE_CUE.search(text, max(0, start - 40), start):
-            continue
-        for region in _REGIONS:
-            found = next(iter(PhoneNumberMatcher(raw, region, leniency=Leniency.POSSIBLE)), None)
-            if found is not None:
-                spans.append((start + found.start, start + found.end))
-                break
-    return spans
 
 
 class PhoneDetector(Detector):
@@ -1579,12 +1567,11 @@ class PhoneDetector(Detector):
         self.exclude_org_contact: bool = p.get("exclude_org_contact", True)
 
     def detect(self, doc: Document) -> list[Hit]:
-        a = _analyse(doc)
-        text = a.text
-        if not a.has_digit or len(_DIGITS.findall(text)) < 7:
-            return []
+        text = doc.text
         hits: list[Hit] = []
-        for start, end in _phone_spans(text):
+        # The entity layer's phones: every region's numbering plan, obfuscated
+        # digits seen through, DOIs, dates and prices vetoed, ids preferred.
+        for start, end in _entity_spans(doc, "phone"):
             if _ID_CUE_BEFORE.search(text, max(0, start - 40), start):
                 continue
             if self.exclude_org_contact and _is_org_contact(
@@ -1595,9 +1582,6 @@ class PhoneDetector(Detector):
         return hits
 
 
-_EMAIL = re.compile(
-    r"(?<![\w.+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
-)
 _ROLE_LOCALPARTS = frozenset(
     _words(
         """info contact hello admin office enquiries enquiry inquiries inquiry membership members
@@ -1606,7 +1590,8 @@ _ROLE_LOCALPARTS = frozenset(
         comms communications marketing volunteer volunteers training education conference
         webmaster feedback complaints accounts finance partnerships social socialmedia
         volunteering careers jobs recruitment hr shop orders sales privacy dpo safeguarding
-        research editor studyday"""
+        research editor studyday stories story submissions letters appeals fundraising
+        donations campaigns"""
     )
 )
 _ROLE_PREFIXES = tuple(r for r in _ROLE_LOCALPARTS if len(r) >= 6)
@@ -1628,19 +1613,27 @@ class EmailDetector(Detector):
         if "@" not in text:
             return []
         hits: list[Hit] = []
-        for m in _EMAIL.finditer(text):
-            if self.exclude_org_contact:
-                local = m.group(1).lower()
-                if (
-                    local in _ROLE_LOCALPARTS
-                    or local.split(".")[0] in _ROLE_LOCALPARTS
-                    or local.startswith(_ROLE_PREFIXES)
-                ):
-                    continue
-                if _is_org_contact(text, m.start(), m.end(), doc.context.direction == "outbound"):
-                    continue
-            hits.append(_hit("privacy.email", text, m.start(), m.end(), 0.95, "email address"))
+        for start, end in _entity_spans(doc, "email"):
+            if self.exclude_org_contact and is_org_contact(
+                "email", text, start, end, doc.context.direction == "outbound"
+            ):
+                continue
+            hits.append(_hit("privacy.email", text, start, end, 0.95, "email address"))
         return hits
+
+
+def _entity_spans(doc: Document, kind: str) -> list[tuple[int, int]]:
+    """Spans of the entity layer's ``kind`` entities in ``doc`` (computed once per document)."""
+    return [(e.start, e.end) for e in document_entities(doc) if e.type == kind]
+
+
+def _role_address(local: str) -> bool:
+    local = local.lower()
+    return (
+        local in _ROLE_LOCALPARTS
+        or local.split(".")[0] in _ROLE_LOCALPARTS
+        or local.startswith(_ROLE_PREFIXES)
+    )
 
 
 _STREET_TYPES = (
@@ -2553,14 +2546,8 @@ def is_org_contact(kind: str, text: str, start: int, end: int, outbound: bool = 
     Shared with the entity detector so that "our helpline", ``info@`` and a
     venue's address are judged the same way everywhere.
     """
-    if kind == "email":
-        local = text[start:end].split("@", 1)[0].lower()
-        if (
-            local in _ROLE_LOCALPARTS
-            or local.split(".")[0] in _ROLE_LOCALPARTS
-            or local.startswith(_ROLE_PREFIXES)
-        ):
-            return True
+    if kind == "email" and _role_address(text[start:end].split("@", 1)[0]):
+        return True
     if kind == "address" and (
         _VENUE_BEFORE.search(text, max(0, start - 160), start) or _VENUE_AFTER.match(text, end)
     ):

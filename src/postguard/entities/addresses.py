@@ -9,8 +9,9 @@ Leeds LS6 2AB") are joined into one span.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from postguard.entities.base import Candidate, Recognizer, is_boundary, rx
+from postguard.entities.base import EVERY, Candidate, Hits, Recognizer, is_boundary, rx
 from postguard.entities.gazetteer import place_names
 
 #: English street types (USPS suffixes and the UK/AU/NZ/IE ones), capitalised.
@@ -534,12 +535,15 @@ class AddressRecognizer(Recognizer):
         super().__init__()
         self._parts = [(name, rx(regex), score) for name, regex, score in _PARTS]
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def screened(self) -> list[Any]:
+        return [compiled for _, compiled, _ in self._parts] + [_NAMED_STREET]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         parts: list[tuple[int, int, float]] = []
         has_digit = any(c.isdigit() for c in text)
         if has_digit:
             for name, compiled, score in self._parts:
-                for m in compiled.finditer(text):
+                for m in hits.finditer(compiled, text):
                     start, end = m.span()
                     while end > start and text[end - 1] in " ,\n\t":
                         end -= 1
@@ -549,7 +553,7 @@ class AddressRecognizer(Recognizer):
                         continue
                     parts.append((start, end, score))
         if any(w in lower for w in _LIVING):
-            for m in _NAMED_STREET.finditer(text):
+            for m in hits.finditer(_NAMED_STREET, text):
                 start = m.start() + text[m.start() : m.end()].index(" ") + 1
                 before = lower[max(0, start - 50) : start]
                 if any(w in before for w in _LIVING):

@@ -10,11 +10,17 @@ RE2 gives linear time on any input. Its Python binding re-encodes the whole
 text on every ``search(text, pos)`` call, so recognizers call ``finditer``
 once over the text and look at context in small slices, never by searching
 from an offset.
+
+Most patterns match nothing in most posts, yet each ``finditer`` still costs
+an encoding of the text and a pass over it. So the registry first runs every
+recognizer's patterns together as one RE2 set (:class:`Screen`: one pass
+that says which patterns occur anywhere), and recognizers run ``finditer``
+only for those (:meth:`Hits.finditer`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -30,6 +36,63 @@ _ICASE.max_mem = 64 << 20
 def rx(pattern: str, *, ignore_case: bool = False) -> Any:
     """Compile ``pattern`` with RE2 (linear time whatever the input)."""
     return re2.compile(pattern, _ICASE if ignore_case else _OPTIONS)
+
+
+#: Longer texts skip the set pass: RE2's set matcher has no fallback when its
+#: DFA runs out of memory (it would report "no match"), and on long texts the
+#: patterns' own passes cost little beside everything else.
+SCREEN_CHARS = 10_000
+
+
+class Hits:
+    """Which compiled patterns occur in one text (``None``: not known, run them all)."""
+
+    __slots__ = ("_found",)
+
+    def __init__(self, found: frozenset[int] | None = None) -> None:
+        self._found = found
+
+    def __contains__(self, compiled: Any) -> bool:
+        return self._found is None or id(compiled) in self._found
+
+    def finditer(self, compiled: Any, text: str) -> Iterator[Any]:
+        """``compiled.finditer(text)``, or nothing when the screen saw no match."""
+        if self._found is not None and id(compiled) not in self._found:
+            return iter(())
+        return compiled.finditer(text)  # type: ignore[no-any-return]
+
+
+#: No screen: every pattern runs.
+EVERY = Hits()
+
+
+class Screen:
+    """Many compiled patterns run as one RE2 set: which of them match anywhere in a text.
+
+    A pattern matches somewhere exactly when its ``finditer`` yields at least
+    once, so skipping the others changes no result.
+    """
+
+    def __init__(self, compiled: Iterable[Any]) -> None:
+        by_case: dict[bool, dict[int, Any]] = {}
+        for c in compiled:
+            by_case.setdefault(bool(c.options.case_sensitive), {})[id(c)] = c
+        self._sets: list[tuple[Any, list[int]]] = []
+        for case_sensitive, items in by_case.items():
+            screen = re2.Set.SearchSet(_OPTIONS if case_sensitive else _ICASE)
+            for c in items.values():
+                screen.Add(c.pattern)
+            screen.Compile()
+            self._sets.append((screen, list(items)))
+
+    def hits(self, text: str) -> Hits:
+        if len(text) > SCREEN_CHARS:
+            return EVERY
+        found: set[int] = set()
+        for screen, ids in self._sets:
+            for i in screen.Match(text) or ():
+                found.add(ids[i])
+        return Hits(frozenset(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +162,10 @@ class Recognizer:
     def __init__(self) -> None:
         self._compiled = [(p, rx(p.regex, ignore_case=p.ignore_case)) for p in self.patterns]
 
+    def screened(self) -> list[Any]:
+        """The compiled patterns this recognizer runs over the whole text (for the screen)."""
+        return [compiled for _, compiled in self._compiled]
+
     def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
         if self.needs_digit and not has_digit:
             return False
@@ -111,9 +178,9 @@ class Recognizer:
         """
         return -1.0
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         for pattern, compiled in self._compiled:
-            for m in compiled.finditer(text):
+            for m in hits.finditer(compiled, text):
                 start, end = m.span(m.lastindex or 0) if m.lastindex else m.span()
                 if end <= start:
                     continue

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from typing import Any
 
-from postguard.entities.base import Candidate, Pattern, Recognizer, is_boundary, rx
+from postguard.entities.base import (
+    EVERY,
+    Candidate,
+    Hits,
+    Pattern,
+    Recognizer,
+    is_boundary,
+    rx,
+)
 
 
 class EmailRecognizer(Recognizer):
@@ -79,9 +88,12 @@ class IpRecognizer(Recognizer):
     def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
         return has_digit and ("." in text or ":" in text)
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def screened(self) -> list[Any]:
+        return [_IPV4, _IPV6]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         for compiled, base in ((_IPV4, 0.9), (_IPV6, 0.9)):
-            for m in compiled.finditer(text):
+            for m in hits.finditer(compiled, text):
                 start, end = m.span()
                 raw = text[start:end]
                 if compiled is _IPV6 and (raw.count(":") < 2 or len(raw) < 6):

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
-from postguard.entities.base import Candidate, Recognizer, is_boundary, rx, words_of
+from postguard.entities.base import (
+    EVERY,
+    Candidate,
+    Hits,
+    Recognizer,
+    is_boundary,
+    rx,
+    words_of,
+)
 
 _MONTHS = [
     "january",
@@ -208,12 +217,15 @@ class DateRecognizer(Recognizer):
         super().__init__()
         self._patterns = [(n, rx(r, ignore_case=True), s) for n, r, s in _PATTERNS]
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def screened(self) -> list[Any]:
+        return [compiled for _, compiled, _ in self._patterns]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         has_digit = any(c.isdigit() for c in text)
         if not has_digit:
             return
         for name, compiled, score in self._patterns:
-            for m in compiled.finditer(text):
+            for m in hits.finditer(compiled, text):
                 start, end = m.span()
                 raw = text[start:end]
                 if not is_boundary(text, start, end) or (start and text[start - 1] in "./-"):
@@ -311,9 +323,12 @@ class AgeRecognizer(Recognizer):
     def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
         return has_digit or "old" in lower or "aged" in lower
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def screened(self) -> list[Any]:
+        return [compiled for _, compiled, _ in self._patterns]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         for name, compiled, score in self._patterns:
-            for m in compiled.finditer(text):
+            for m in hits.finditer(compiled, text):
                 start, end = m.span()
                 if not is_boundary(text, start, end):
                     continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from stdnum import iban, luhn
 from stdnum.br import cpf
@@ -28,7 +29,7 @@ from stdnum.nl import bsn
 from stdnum.us import ssn
 from stdnum.za import idnr
 
-from postguard.entities.base import Candidate, Recognizer, is_boundary, rx, words_of
+from postguard.entities.base import EVERY, Candidate, Hits, Recognizer, is_boundary, rx, words_of
 
 
 def _medicare_au(number: str) -> bool:
@@ -204,9 +205,12 @@ class IdRecognizer(Recognizer):
         super().__init__()
         self._schemes = [(s, rx(s.regex)) for s in SCHEMES]
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def screened(self) -> list[Any]:
+        return [compiled for _, compiled in self._schemes]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         for scheme, compiled in self._schemes:
-            for m in compiled.finditer(text):
+            for m in hits.finditer(compiled, text):
                 start, end = m.span()
                 raw = text[start:end].rstrip(" -")
                 end = start + len(raw)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from postguard.entities.base import Candidate, Recognizer, words_of
+from postguard.entities.base import EVERY, Candidate, Hits, Recognizer, words_of
 from postguard.entities.gazetteer import (
     capitalised_runs,
     first_names,
@@ -257,7 +257,7 @@ class PersonRecognizer(Recognizer):
     def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
         return True
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         first = first_names()
         last = surnames()
         for run_start, run_end in capitalised_runs(text):

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber
 from stdnum import isbn
 
-from postguard.entities.base import Candidate, Recognizer, rx
+from postguard.entities.base import EVERY, Candidate, Hits, Recognizer, rx
 
 #: Regions whose national formats we read without a "+": where members live.
 REGIONS = [
@@ -265,8 +266,11 @@ class PhoneRecognizer(Recognizer):
         ("it costs $1,299.99 or €1.234.567", None),
     )
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
-        for m in _CANDIDATE.finditer(text):
+    def screened(self) -> list[Any]:
+        return [_CANDIDATE]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
+        for m in hits.finditer(_CANDIDATE, text):
             start, end = m.span()
             raw = text[start:end]
             # trailing brackets/separators belong to the sentence, not the number

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from postguard.entities.base import Candidate, Recognizer, is_boundary, rx, words_of
+from postguard.entities.base import (
+    EVERY,
+    Candidate,
+    Hits,
+    Recognizer,
+    is_boundary,
+    rx,
+    words_of,
+)
 from postguard.entities.gazetteer import (
     capitalised_runs,
     first_names,
@@ -77,10 +86,13 @@ class CarePlaceRecognizer(Recognizer):
     def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
         return True
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def screened(self) -> list[Any]:
+        return [compiled for _, compiled, _ in self._parts]
+
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         parts: list[tuple[int, int, float]] = []
         for name, compiled, score in self._parts:
-            for m in compiled.finditer(text):
+            for m in hits.finditer(compiled, text):
                 start, end = m.span()
                 while end > start and text[end - 1] in " ,\t\n":
                     end -= 1
@@ -192,7 +204,7 @@ class PlaceRecognizer(Recognizer):
     def wanted(self, text: str, lower: str, has_digit: bool) -> bool:
         return True
 
-    def candidates(self, text: str, lower: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, lower: str, hits: Hits = EVERY) -> Iterator[Candidate]:
         places = place_names()
         for run_start, run_end in capitalised_runs(text):
             words = _split_words(text, run_start, run_end)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import itertools
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from postguard.entities.base import Candidate, Entity, Recognizer
+from postguard.entities.base import Candidate, Entity, Recognizer, Screen
 from postguard.entities.normalize import normalize
 
 #: Import strings, so that a newcomer adds a recognizer with one line here.
@@ -65,6 +66,11 @@ def recognizers() -> tuple[Recognizer, ...]:
     return tuple(out)
 
 
+@cache
+def screen() -> Screen:
+    return Screen(c for r in recognizers() for c in r.screened())
+
+
 def analyze(
     text: str, *, types: Iterable[str] | None = None, min_score: float = MIN_SCORE
 ) -> tuple[Entity, ...]:
@@ -76,6 +82,7 @@ def analyze(
     if len(lower) != len(ntext):  # a few characters change length when lower-cased
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in ntext)
     has_digit = any(c.isdigit() for c in ntext)
+    hits = screen().hits(ntext)
     found: list[Candidate] = []
     for recognizer in recognizers():
         if wanted is not None and recognizer.entity_type not in wanted and recognizer.name != "id":
@@ -84,14 +91,51 @@ def analyze(
             continue
         found.extend(
             c
-            for c in recognizer.candidates(ntext, lower)
+            for c in recognizer.candidates(ntext, lower, hits)
             if c.score >= min_score and (wanted is None or c.type in wanted)
         )
     out = []
-    for c in resolve(found):
+    for c in resolve(_ids_over_phones(found)):
         start, end = norm.span(c.start, c.end)
         out.append(Entity(c.type, start, end, c.score, c.recognizer, text[start:end]))
     return tuple(out)
+
+
+#: Identifier types that take a span from a phone reading of the same digits.
+_ID_TYPES = frozenset({"card", "iban", "id"})
+#: ... when the identifier is at least this sure: a bare shape with a checksum that
+#: one number in ten passes (a Canadian SIN, an NHS number without "NHS") is not,
+_ID_OVER_PHONE = 0.7
+#: ... nor a digit run that is an id only because a word before it says "number".
+_CONTEXT_ONLY_IDS = frozenset({"record_number", "grouped_record_number"})
+
+
+def _ids_over_phones(found: list[Candidate]) -> list[Candidate]:
+    """Drop phones lying inside a firm identifier.
+
+    "national insurance number 073-65-6426" is an SSN whose context word
+    ("number") also lifts the phone reading above it; a written shape that a
+    scheme validates (SSN, card by Luhn, IBAN, NINO) is the better reading.
+    """
+    ids = sorted(
+        (c.start, c.end)
+        for c in found
+        if c.type in _ID_TYPES
+        and c.score >= _ID_OVER_PHONE
+        and c.recognizer not in _CONTEXT_ONLY_IDS
+    )
+    if not ids or not any(c.type == "phone" for c in found):
+        return found
+    starts = [s for s, _ in ids]
+    reach = list(itertools.accumulate((e for _, e in ids), max))  # furthest end so far
+    out = []
+    for c in found:
+        if c.type == "phone":
+            i = bisect.bisect_right(starts, c.start)  # ids starting at or before the phone
+            if i and reach[i - 1] >= c.end:
+                continue
+        out.append(c)
+    return out
 
 
 def resolve(found: Sequence[Candidate]) -> list[Candidate]:

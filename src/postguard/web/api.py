@@ -596,13 +596,52 @@ def comment_post(
     return Status(201, _comment(workflow.add_comment(request.user, post, payload.text)))
 
 
-@api.post("/check", response={200: ReportOut, **_errors(*CHANGE)}, tags=["codes"])
+# --- personal data: check's suggested rewrite, and redact (issue 8) ---------------
+
+
+class CheckOut(ReportOut):
+    #: The text with its personal data replaced by placeholders ("[name]", "[phone]"),
+    #: when there are privacy findings and replacing changes the text; null otherwise.
+    suggested_rewrite: str | None = None
+
+
+class RedactIn(Body):
+    text: PostText
+
+
+class EntityOut(Schema):
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+
+class RedactOut(Schema):
+    text: str
+    entities: list[EntityOut]
+
+
+@api.post("/check", response={200: CheckOut, **_errors(*CHANGE)}, tags=["codes"])
 def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
-    """Check a text against the codes; nothing is stored."""
-    report = workflow.check_text(
+    """Check a text against the codes; nothing is stored. With privacy findings the
+    answer suggests a rewrite with the personal data replaced by placeholders."""
+    report, rewrite = workflow.check_text_with_rewrite(
         payload.text, account=payload.account, kind=payload.kind, audience=payload.audience
     )
-    return report.to_dict()
+    return {**report.to_dict(), "suggested_rewrite": rewrite}
+
+
+@api.post("/redact", response={200: RedactOut, **_errors(*CHANGE)}, tags=["codes"])
+def redact(request: HttpRequest, payload: RedactIn) -> dict[str, Any]:
+    """The text with each identifying span (a name, phone, e-mail, address, id, date,
+    age, hospital or place) replaced by a placeholder such as "[name]", and the entities
+    found, with spans into the text sent; nothing is stored."""
+    text, entities = workflow.redact_text(payload.text)
+    return {"text": text, "entities": [e.to_dict() for e in entities]}
+
+
+# --- end of personal data ------------------------------------------------------------
 
 
 @api.get("/rules", response={200: list[RuleOut], **_errors(*READ)}, tags=["codes"])

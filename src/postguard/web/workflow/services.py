@@ -28,7 +28,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from postguard.content import ContentError
+from postguard.detectors.entities import suggested_rewrite
 from postguard.engine import Report, default_engine, make_content
+from postguard.entities import Entity, analyze, redact
 from postguard.web.audit.models import AuditEntry
 from postguard.web.audit.services import record
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -127,6 +129,32 @@ def check_text(
         return engine.check(make_content(text, account=account, kind=kind, audience=audience))
     except ContentError as exc:
         raise Invalid(str(exc)) from None
+
+
+def check_text_with_rewrite(
+    text: str, *, account: str, kind: str = "post", audience: str = "public"
+) -> tuple[Report, str | None]:
+    """Run the engine on a text, and suggest the text with its personal data replaced
+    by placeholders ("[name]", "[phone]") when there are privacy findings."""
+    text = _clean_text(text, MAX_POST_CHARS, "post")
+    try:
+        report = default_engine().check(
+            make_content(text, account=account, kind=kind, audience=audience), entities=True
+        )
+    except ContentError as exc:
+        raise Invalid(str(exc)) from None
+    rewrite = suggested_rewrite(
+        text, ((f.category, f.start, f.end) for f in report.findings), report.entities or ()
+    )
+    return report, rewrite
+
+
+def redact_text(text: str) -> tuple[str, tuple[Entity, ...]]:
+    """The text with each identifying span replaced by a placeholder, and the entities
+    found; nothing is stored."""
+    text = _clean_text(text, MAX_POST_CHARS, "post")
+    entities = analyze(text)
+    return redact(text, entities), entities
 
 
 def _apply_check(post: Post) -> None:
