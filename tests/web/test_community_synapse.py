@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from postguard.web.audit.models import AuditEntry
@@ -20,6 +21,7 @@ from postguard.web.communities import jobs
 from postguard.web.communities import services as communities
 from postguard.web.communities.models import Community, ItemState, Step
 from postguard.web.errors import NotAllowed
+from tests.images import face_jpeg, plain_jpeg
 from tests.synapse_server import MatrixRoom, MatrixUser, SynapseServer, q
 
 from .conftest import World
@@ -218,3 +220,46 @@ def test_a_breach_in_a_matrix_room_goes_up_the_ladder_and_every_step_is_audited(
     assert not AuditEntry.objects.filter(after__icontains="07700").exists()
     assert not AuditEntry.objects.filter(after__icontains=matrix_room.bot.access_token).exists()
     assert verify().ok
+
+
+def _upload(synapse: SynapseServer, user: MatrixUser, picture: bytes, name: str) -> str:
+    with httpx.Client(base_url=synapse.url, timeout=30) as client:
+        response = client.post(
+            "/_matrix/media/v3/upload",
+            params={"filename": name},
+            content=picture,
+            headers={
+                "Authorization": f"Bearer {user.access_token}",
+                "Content-Type": "image/jpeg",
+            },
+        )
+    assert response.is_success, response.text
+    uri: str = response.json()["content_uri"]
+    return uri
+
+
+def test_a_photo_of_a_person_posted_in_the_room_is_checked_for_faces_and_consent(
+    world: World, synapse: SynapseServer, matrix_room: MatrixRoom
+) -> None:
+    room = matrix_room.room_id
+    alice, bob = matrix_room.alice, matrix_room.bob
+    group = _connected_community(world, synapse, matrix_room)
+    assert jobs.watch() == 0  # start from "now"
+    face = alice.say(
+        room,
+        "baby_latching.jpg",
+        msgtype="m.image",
+        url=_upload(synapse, alice, face_jpeg(), "baby_latching.jpg"),
+    )
+    assert face.is_success, face.text
+    assert bob.say(
+        room,
+        "sunset.jpg",
+        msgtype="m.image",
+        url=_upload(synapse, bob, plain_jpeg(), "sunset.jpg"),
+    ).is_success
+    assert jobs.watch() == 1
+    (item,) = communities.queue(world["author"], group)
+    assert item.message is not None and item.message.remote_id == face.json()["event_id"]
+    categories = {f["category"] for f in item.findings}
+    assert {"imagery.face", "imagery.no_consent"} <= categories
