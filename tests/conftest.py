@@ -153,3 +153,15 @@ def app_password(pds: PdsServer, association: PdsAccount) -> str:
     )
     password: str = data["password"]
     return password
+
+
+# The Matrix homeserver's fixtures, shared by tests/communities and tests/web (one Synapse
+# per session for both).
+from tests.synapse_server import (  # noqa: E402
+    matrix_bot,
+    matrix_members,
+    matrix_room,
+    synapse,
+)
+
+__all__ = ["matrix_bot", "matrix_members", "matrix_room", "synapse"]

@@ -10,7 +10,7 @@ import pytest
 
 from postguard.communities.matrix import MatrixCommunity
 from postguard.connectors.base import AuthError, PermanentError
-from tests.communities.conftest import MatrixRoom, MatrixUser, SynapseServer, q
+from tests.synapse_server import MatrixRoom, MatrixUser, SynapseServer, q
 
 
 @pytest.fixture

@@ -37,13 +37,17 @@ class Communities:
     def room(self) -> Room:
         return MemoryCommunity.rooms[self.group.room_id]
 
-    def post(self, remote_id: str, author: str, text: str) -> CommunityMessage:
+    def post(
+        self, remote_id: str, author: str, text: str, media: dict[str, bytes] | None = None
+    ) -> CommunityMessage:
+        self.room.media.update(media or {})
         message = CommunityMessage(
             remote_id=remote_id,
             author_id=f"@{author}:example.org",
             author_name=author.title(),
             text=text,
             created_at=datetime.now(UTC),
+            media_urls=tuple(media or ()),
         )
         self.room.messages.append(message)
         return message

@@ -21,7 +21,7 @@ from postguard.communities.base import (
     PlatformReport,
     Unsupported,
 )
-from postguard.connectors.base import AuthError, TransientError
+from postguard.connectors.base import AuthError, PermanentError, TransientError
 
 EVERYTHING = CommunityCapabilities(
     read=True, remove=True, mute=True, kick=True, ban=True, notice=True, pin=True, reports=True
@@ -39,6 +39,9 @@ class Room:
     banned: set[str] = field(default_factory=set)
     notices: list[tuple[str, str]] = field(default_factory=list)
     pinned: list[str] = field(default_factory=list)
+    #: The bytes behind each media URL members posted, and how often each was fetched.
+    media: dict[str, bytes] = field(default_factory=dict)
+    fetched: list[str] = field(default_factory=list)
     #: Fail the next unmute with a transient error (the platform is down).
     fail_unmute: int = 0
 
@@ -64,6 +67,15 @@ class MemoryCommunity(CommunityConnector):
         messages = self.room.messages[start : start + limit]
         reports = [r for r in self.room.reports if int(r.remote_id) >= start]
         return MessagePage(messages, str(start + len(messages)), reports)
+
+    def fetch_media(self, url: str, *, max_bytes: int) -> bytes:
+        self.room.fetched.append(url)
+        data = self.room.media.get(url)
+        if data is None:
+            raise PermanentError("no such media")
+        if len(data) > max_bytes:
+            raise PermanentError(f"the image is more than {max_bytes} bytes")
+        return data
 
     def remove(self, message_id: str, reason: str) -> None:
         self._can("remove", self.capabilities.remove)

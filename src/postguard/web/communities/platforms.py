@@ -18,7 +18,15 @@ PLATFORMS: dict[str, str] = {
     "matrix": "postguard.communities.matrix:MatrixCommunity",
     "discourse": "postguard.communities.discourse:DiscourseCommunity",
     "discord": "postguard.communities.discord:DiscordCommunity",
-    "facebook": "postguard.communities.facebook:FacebookGroupCommunity",
+    "facebook": "postguard.communities.facebook_group:FacebookGroupCommunity",
+}
+
+
+#: The connector keyword(s) a community's room id stands for, where the connector does not
+#: take ``room_id`` itself: the first is filled from the room id unless one is set.
+ROOM_SETTING: dict[str, tuple[str, ...]] = {
+    "discord": ("channel_id",),
+    "discourse": ("category_id", "topic_id"),
 }
 
 
@@ -51,10 +59,22 @@ def connector_class(platform: str) -> type[CommunityConnector]:
 def make(platform: str, room_id: str, config: dict[str, Any], secrets: dict[str, str]) -> Any:
     """A connector for one community: its settings and decrypted secrets as keywords."""
     cls = connector_class(platform)
+    settings = dict(config)
+    names = ROOM_SETTING.get(platform, ())
+    if names and not any(settings.get(name) not in (None, "") for name in names):
+        settings[names[0]] = room_id
     try:
-        return cls(room_id=room_id, **config, **secrets)  # type: ignore[call-arg]
+        return cls(room_id=room_id, **settings, **secrets)  # type: ignore[call-arg]
     except TypeError as exc:
         raise NoConnector(
             f"the {platform} connector does not accept these settings ({exc}); check the "
             "community's connection settings"
+        ) from None
+    except PermanentError as exc:
+        # A room id or setting the platform's connector refuses (a Matrix alias for a room
+        # id, a malformed Discord id) is the same kind of problem: the callers turn it into
+        # "do it by hand" or a message to the administrators, never an error page.
+        raise NoConnector(
+            f"the {platform} connection settings are refused: {exc}; check the community's "
+            "connection settings"
         ) from None

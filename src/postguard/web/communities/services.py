@@ -36,7 +36,7 @@ from django.utils import timezone
 from postguard.communities.base import CommunityConnector, MessagePage, Unsupported
 from postguard.connectors.base import ConnectorError, Credentials, TransientError
 from postguard.connectors.crypto import DecryptionError, SecretBox, SecretsKeyError
-from postguard.content import ContentError
+from postguard.content import MAX_MEDIA, ContentError, Media
 from postguard.engine import Engine, decide, make_content
 from postguard.policy.loader import PolicyError
 from postguard.policy.schema import CATEGORIES, SEVERITIES
@@ -634,18 +634,32 @@ def _member(community: Community, remote_id: str, name: str = "") -> Member:
 NOT_BREACHES = frozenset({"clinical.consult_request", "signal.negative", "signal.complaint"})
 
 
-def _check(community: Community, engine: Engine, text: str) -> tuple[list[dict[str, Any]], str]:
+def _check(
+    community: Community, engine: Engine, text: str, media: Sequence[Media] = ()
+) -> tuple[list[dict[str, Any]], str]:
     """A member's message is their own post in a closed group (the codes bind them on
     personal accounts: outbound) and something the moderators receive (a crisis signal
-    is only read inbound); both readings count, each finding once."""
+    is only read inbound); both readings count, each finding once. Images posted with it
+    are checked on the outbound reading (faces, consent, location metadata)."""
     contents = [
-        make_content(text, account="personal", kind="comment", audience="closed", direction=d)
+        make_content(
+            text,
+            media=media if d == "outbound" else (),
+            account="personal",
+            kind="comment",
+            audience="closed",
+            direction=d,
+        )
         for d in ("outbound", "inbound")
     ]
     seen: set[tuple[str, int | None, int | None]] = set()
     findings = []
     for report in engine.check_many(contents):
         if isinstance(report, ContentError):
+            if media:
+                # An attachment that is not a readable image must not hide what the text says.
+                log.warning("community %s: an image could not be checked: %s", community.pk, report)
+                return _check(community, engine, text)
             return [], "pass"
         for f in report.findings:
             key = (f.rule_id, f.start, f.end)
@@ -656,16 +670,22 @@ def _check(community: Community, engine: Engine, text: str) -> tuple[list[dict[s
     return [f.to_dict() for f in findings], decide(findings)
 
 
-def ingest(community: Community, page: MessagePage) -> list[QueueItem]:
-    """Store what a read returned; put flagged messages and platform reports in the queue."""
+def ingest(
+    community: Community,
+    page: MessagePage,
+    media: dict[str, tuple[Media, ...]] | None = None,
+) -> list[QueueItem]:
+    """Store what a read returned; put flagged messages and platform reports in the queue.
+    ``media``: the images fetched for a message (by its remote id), checked with its text."""
     engine = engine_for(community)
+    media = media or {}
     created: list[QueueItem] = []
     with transaction.atomic():
         for m in page.messages:
             if Message.objects.filter(community=community, remote_id=m.remote_id[:500]).exists():
                 continue
             text = (m.text or "")[:MAX_TEXT]
-            findings, decision = _check(community, engine, text)
+            findings, decision = _check(community, engine, text, media.get(m.remote_id, ()))
             message = Message.objects.create(
                 community=community,
                 member=_member(community, m.author_id, m.author_name),
@@ -726,12 +746,51 @@ def ingest(community: Community, page: MessagePage) -> list[QueueItem]:
     return created
 
 
+#: The largest image postguard downloads from a community to check (bytes).
+MAX_IMAGE_BYTES = 10_000_000
+
+
+def _fetch_media(
+    community: Community, conn: CommunityConnector, page: MessagePage
+) -> dict[str, tuple[Media, ...]]:
+    """The images of new messages, from connectors that can download them (``fetch_media``),
+    each bounded in size. Held in memory, never written to disk: a client's photo is exactly
+    what must not be copied around. An image that cannot be fetched is left out (logged);
+    the message's text is still checked."""
+    fetch = getattr(conn, "fetch_media", None)
+    wanted = [m for m in page.messages if m.media_urls]
+    if not callable(fetch) or not wanted:
+        return {}
+    known = set(
+        Message.objects.filter(
+            community=community, remote_id__in=[m.remote_id[:500] for m in wanted]
+        ).values_list("remote_id", flat=True)
+    )
+    fetched: dict[str, tuple[Media, ...]] = {}
+    for m in wanted:
+        if m.remote_id[:500] in known:
+            continue
+        images = []
+        for url in m.media_urls[:MAX_MEDIA]:
+            try:
+                data = fetch(url, max_bytes=MAX_IMAGE_BYTES)
+            except ConnectorError as exc:
+                log.warning("community %s: an image was not fetched: %s", community.pk, exc)
+                continue
+            if isinstance(data, bytes) and data:
+                images.append(Media(data=data, alt=m.text[:1000]))
+        if images:
+            fetched[m.remote_id] = tuple(images)
+    return fetched
+
+
 def read_community(community: Community) -> list[QueueItem]:
     """One read of a watched community through its connector (from the stored cursor)."""
     try:
         conn = connector(community)
         try:
             page = conn.read(community.cursor or None)
+            media = _fetch_media(community, conn, page)
         finally:
             close = getattr(conn, "close", None)
             if callable(close):
@@ -740,7 +799,7 @@ def read_community(community: Community) -> list[QueueItem]:
         Community.objects.filter(pk=community.pk).update(last_error=str(exc)[:2000])
         log.warning("community %s: reading failed: %s", community.pk, exc)
         return []
-    return ingest(community, page)
+    return ingest(community, page, media)
 
 
 def watch_all() -> int:

@@ -1,5 +1,9 @@
 """A real Matrix homeserver (Synapse, from the ``matrix-synapse`` package in the test extra)
-on 127.0.0.1, for the community connector tests and the workspace's end-to-end test.
+on 127.0.0.1, for the community connector tests (tests/communities) and the workspace's
+end-to-end test (tests/web/test_community_synapse.py).
+
+The fixtures are registered once, in tests/conftest.py, so that both directories share
+one homeserver per session instead of starting one each.
 
 ``synapse`` starts one homeserver for the session: SQLite in a temporary
 directory, a free port, registration only through the shared-secret admin API,
@@ -33,14 +37,14 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import in_ci
-
 STARTUP_TIMEOUT = 90.0
 RELAXED = {"per_second": 1000, "burst_count": 1000}
 _txns = itertools.count()
 
 
 def _unavailable(reason: str) -> None:
+    from tests.conftest import in_ci  # here: tests/conftest.py imports this module
+
     message = f"{reason}: run `pip install -e '.[test]'` (it installs matrix-synapse)"
     if in_ci():
         pytest.fail(f"the Matrix homeserver tests cannot run in CI: {message}", pytrace=False)
