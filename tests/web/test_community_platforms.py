@@ -12,6 +12,7 @@ from postguard.communities.matrix import MatrixCommunity
 from postguard.web.communities import platforms
 from postguard.web.communities import services as communities
 from postguard.web.communities.models import Community
+from postguard.web.errors import Invalid
 
 from .conftest import World
 
@@ -129,3 +130,41 @@ def test_an_action_on_a_community_whose_settings_are_refused_is_recorded_to_do_b
     ((notice,),) = [sanction.applied]
     assert notice["action"] == "notice" and notice["done"] is False
     assert "alias" in notice["detail"] and "by hand" in notice["detail"]
+
+
+@pytest.mark.django_db
+def test_a_facebook_group_connects_without_credentials_and_gets_hand_instructions(
+    world: World,
+) -> None:
+    group = communities.create_community(
+        world["admin"],
+        world.org,
+        name="Facebook group",
+        platform="facebook",
+        room_id="https://www.facebook.com/groups/ibclc",
+    )
+    communities.connect(world["admin"], group, {}, {})
+    group = Community.objects.get(pk=group.pk)
+    assert isinstance(communities.connector(group), FacebookGroupCommunity)
+    policy = communities.publish_policy(world["admin"], group)
+    assert "Facebook" in policy.pin_instructions
+    member = communities._member(group, "dana", "Dana")
+    sanction = communities.act(
+        world["admin"],
+        group,
+        step="warn",
+        provision_number=4,
+        reason="Client details",
+        member=member,
+    )
+    ((notice,),) = [sanction.applied]
+    assert notice["done"] is False and "Not connected" not in notice["detail"]
+
+
+@pytest.mark.django_db
+def test_a_platform_that_acts_still_needs_its_credentials(world: World) -> None:
+    group = communities.create_community(
+        world["admin"], world.org, name="Room", platform="matrix", room_id="!r:example.org"
+    )
+    with pytest.raises(Invalid, match="credentials"):
+        communities.connect(world["admin"], group, {}, {"homeserver": "https://m.example.org"})

@@ -18,6 +18,7 @@ Who may do what, per community:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import secrets as secrets_module
@@ -319,7 +320,7 @@ def connect(
     """Store the moderator bot's credentials (encrypted) and the connection's settings."""
     require_admin(actor, community, "connect it")
     clean = {k: _clean(str(v), f"secret {k}", 5000) for k, v in secrets.items() if str(v)}
-    if not clean:
+    if not clean and _platform_acts(community.platform):
         raise Invalid("Give the moderator bot's credentials (for example its access token).")
     community.secret = _box().encrypt(Credentials(secrets=clean))
     community.config = _config(config)
@@ -334,6 +335,17 @@ def connect(
         after={"secrets": sorted(clean), "settings": community.config},
     )
     return community
+
+
+def _platform_acts(platform: str) -> bool:
+    """Whether the platform's API does anything for postguard, and so needs credentials.
+    A Facebook group's does nothing: it is connected without any, and every action is
+    recorded with the steps to do it by hand."""
+    try:
+        capabilities = platforms.connector_class(platform).capabilities
+    except platforms.NoConnector:
+        return True
+    return any(getattr(capabilities, f.name) for f in dataclasses.fields(capabilities))
 
 
 def connector(community: Community) -> CommunityConnector:
