@@ -43,6 +43,7 @@ unit-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/postguard bench --final --write docs/benchmarks.md
+	$(BIN)/postguard bench-inbox --final --write docs/benchmarks.md
 
 rules-doc: $(STAMP)
 	$(BIN)/postguard rules --format markdown > docs/rules.md
