@@ -223,11 +223,16 @@ def test_it_returns_each_pending_flag_on_the_categorys_posts_as_a_platform_repor
     api.get("/posts.json").respond(json={"latest_posts": [post(31)]})
     queue = api.get("/review.json").respond(
         json=review_queue(
-            [flagged(70, 31, [2, 3]), flagged(71, 44, [5], category_id=9)],
+            [
+                flagged(70, 31, [2, 3]),
+                flagged(71, 44, [5], category_id=9),
+                {**flagged(72, 31, [6]), "status": "approved"},
+            ],
             [
                 score(2, 31, 4),
                 score(3, 32, 7, reason="<a href='/admin/site_settings'>watched word</a> matched"),
                 score(5, 33, 8),
+                score(6, 34, 8),
             ],
         )
     )
@@ -236,7 +241,8 @@ def test_it_returns_each_pending_flag_on_the_categorys_posts_as_a_platform_repor
     assert params["type"] == "ReviewableFlaggedPost"
     assert params["status"] == "pending"
     assert params["category_id"] == "5"
-    # One report per member who flagged, the other category's flag left out.
+    # One report per member who flagged; the other category's flag and a flag a moderator
+    # already dealt with are left out.
     assert [(r.remote_id, r.message_id, r.reporter_id) for r in page.reports] == [
         ("70:2", "31", "31"),
         ("70:3", "31", "32"),

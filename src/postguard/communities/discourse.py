@@ -218,10 +218,12 @@ class DiscourseCommunity(CommunityConnector):
         post_id = reviewable.get("post_id") or reviewable.get("target_id")
         if (
             reviewable.get("type") != "ReviewableFlaggedPost"
+            # Older Discourse sends the status as a number (0: pending), newer as its name.
+            or reviewable.get("status", 0) not in (0, "pending")
             or not isinstance(reviewable.get("id"), int)
             or not isinstance(post_id, int)
-            # The server filters already; a flag elsewhere on the site must not reach this
-            # community's queue if it did not.
+            # The server filters already; a flag elsewhere on the site, or one a moderator
+            # has dealt with, must not reach this community's queue if it did not.
             or not self._watched(reviewable)
         ):
             return []
