@@ -51,9 +51,96 @@ def post(
     }
 
 
+def flagged(
+    reviewable_id: int,
+    post_id: int,
+    score_ids: list[int],
+    *,
+    category_id: int = 5,
+    topic_id: int = 8,
+) -> dict[str, Any]:
+    """One entry of GET /review.json ``reviewables`` (ReviewableFlaggedPost), as Discourse's
+    ReviewableSerializer sends it: associations as ids, sideloaded at the root."""
+    return {
+        "id": reviewable_id,
+        "status": 0,
+        "type": "ReviewableFlaggedPost",
+        "topic_id": topic_id,
+        "topic_url": f"{SITE}/t/peer-support/{topic_id}",
+        "target_url": f"{SITE}/t/peer-support/{topic_id}/{post_id - 10}",
+        "category_id": category_id,
+        "created_at": "2026-05-25T08:00:00.000Z",
+        "can_edit": True,
+        "score": 4.0,
+        "version": 0,
+        "target_created_by_trust_level": 1,
+        "post_id": post_id,
+        "created_by_id": 31,
+        "target_created_by_id": 20,
+        "reviewable_score_ids": score_ids,
+        "bundled_action_ids": [f"{reviewable_id}-agree", f"{reviewable_id}-disagree"],
+        "cooked": "<p>flagged words</p>",
+        "raw": "flagged words",
+    }
+
+
+def score(
+    score_id: int, user_id: int, score_type_id: int, reason: str | None = None
+) -> dict[str, Any]:
+    """One entry of the sideloaded ``reviewable_scores`` (ReviewableScoreSerializer)."""
+    return {
+        "id": score_id,
+        "score": 2.0,
+        "agree_stats": {"agreed": 1, "disagreed": 0, "ignored": 0},
+        "reason": reason,
+        "created_at": f"2026-05-25T08:{score_id % 60:02d}:00.000Z",
+        "reviewed_at": None,
+        "status": 0,
+        "user_id": user_id,
+        "score_type_id": score_type_id,
+        "reviewed_by_id": None,
+    }
+
+
+SCORE_TYPES = [
+    {"id": 4, "title": "Inappropriate", "reviewable_priority": 0, "type": "inappropriate"},
+    {"id": 8, "title": "Spam", "reviewable_priority": 0, "type": "spam"},
+    {"id": 7, "title": "Something Else", "reviewable_priority": 0, "type": "notify_moderators"},
+]
+
+
+def review_queue(
+    reviewables: list[dict[str, Any]],
+    scores: list[dict[str, Any]] | None = None,
+    *,
+    more: bool = False,
+) -> dict[str, Any]:
+    """A GET /review.json body: reviewables, sideloaded users/scores/score types, and meta."""
+    meta: dict[str, Any] = {
+        "status": "pending",
+        "type": "ReviewableFlaggedPost",
+        "total_rows_reviewables": len(reviewables),
+        "types": {"created_by": "user", "target_created_by": "user", "reviewed_by": "user"},
+        "reviewable_count": len(reviewables),
+    }
+    if more:
+        meta["load_more_reviewables"] = "/review?offset=10&status=pending"
+    body: dict[str, Any] = {"reviewables": reviewables, "meta": meta}
+    if reviewables:
+        body.update(
+            users=[{"id": 31, "username": "gail"}, {"id": 20, "username": "leah_ibclc"}],
+            reviewable_scores=scores or [],
+            score_types=SCORE_TYPES,
+            bundled_actions=[],
+        )
+    return body
+
+
 @pytest.fixture
 def api() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=SITE, assert_all_called=False) as router:
+        # Every read also looks at the review queue; a test about flags replaces this route.
+        router.get("/review.json").respond(json=review_queue([]))
         yield router
 
 
@@ -128,6 +215,114 @@ def test_a_busy_site_is_read_over_several_calls_not_one_unbounded_walk(
     route = api.get("/posts.json").mock(side_effect=endless)
     forum.read("1")
     assert route.call_count == 5
+
+
+def test_it_returns_each_pending_flag_on_the_categorys_posts_as_a_platform_report(
+    api: respx.MockRouter, forum: DiscourseCommunity
+) -> None:
+    api.get("/posts.json").respond(json={"latest_posts": [post(31)]})
+    queue = api.get("/review.json").respond(
+        json=review_queue(
+            [
+                flagged(70, 31, [2, 3]),
+                flagged(71, 44, [5], category_id=9),
+                {**flagged(72, 31, [6]), "status": "approved"},
+            ],
+            [
+                score(2, 31, 4),
+                score(3, 32, 7, reason="<a href='/admin/site_settings'>watched word</a> matched"),
+                score(5, 33, 8),
+                score(6, 34, 8),
+            ],
+        )
+    )
+    page = forum.read("30")
+    params = queue.calls.last.request.url.params
+    assert params["type"] == "ReviewableFlaggedPost"
+    assert params["status"] == "pending"
+    assert params["category_id"] == "5"
+    # One report per member who flagged; the other category's flag and a flag a moderator
+    # already dealt with are left out.
+    assert [(r.remote_id, r.message_id, r.reporter_id) for r in page.reports] == [
+        ("70:2", "31", "31"),
+        ("70:3", "31", "32"),
+    ]
+    assert page.reports[0].reason == "Inappropriate"
+    assert page.reports[1].reason == "Something Else: watched word matched"
+    assert page.reports[0].created_at == datetime(2026, 5, 25, 8, 2, tzinfo=UTC)
+    assert DiscourseCommunity.capabilities.reports
+
+
+def test_a_flag_with_an_unreadable_time_still_reaches_the_queue(
+    api: respx.MockRouter, forum: DiscourseCommunity
+) -> None:
+    api.get("/posts.json").respond(json={"latest_posts": []})
+    broken = {**score(2, 31, 8), "created_at": "yesterday"}
+    api.get("/review.json").respond(json=review_queue([flagged(70, 31, [2])], [broken]))
+    [report] = forum.read("30").reports
+    assert report.created_at == datetime(2026, 5, 25, 8, tzinfo=UTC)  # the reviewable's time
+
+
+def test_a_topic_community_asks_for_that_topics_flags(api: respx.MockRouter) -> None:
+    api.get("/posts.json").respond(json={"latest_posts": []})
+    queue = api.get("/review.json").respond(
+        json=review_queue(
+            [flagged(70, 31, [2], topic_id=77), flagged(71, 32, [3], topic_id=8)],
+            [score(2, 31, 8), score(3, 31, 8)],
+        )
+    )
+    with DiscourseCommunity(SITE, KEY, "bot", topic_id=77) as topic:
+        reports = topic.read("10").reports
+    assert queue.calls.last.request.url.params["topic_id"] == "77"
+    assert "category_id" not in queue.calls.last.request.url.params
+    assert [r.remote_id for r in reports] == ["70:2"]
+
+
+def test_it_pages_through_the_review_queue_a_bounded_number_of_times(
+    api: respx.MockRouter, forum: DiscourseCommunity
+) -> None:
+    api.get("/posts.json").respond(json={"latest_posts": []})
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        reviewable = 100 - 10 * offset  # one reviewable a page: the offset moves on by one
+        return httpx.Response(
+            200,
+            json=review_queue(
+                [flagged(reviewable, 31, [reviewable])],
+                [score(reviewable, 31, 8)],
+                more=True,  # a queue that claims to go on for ever
+            ),
+        )
+
+    queue = api.get("/review.json").mock(side_effect=pages)
+    reports = forum.read("1").reports
+    assert [c.request.url.params["offset"] for c in queue.calls] == ["0", "1", "2"]
+    assert {r.remote_id for r in reports} == {"100:100", "90:90", "80:80"}
+
+
+def test_an_empty_review_queue_gives_no_reports_and_one_request(
+    api: respx.MockRouter, forum: DiscourseCommunity
+) -> None:
+    api.get("/posts.json").respond(json={"latest_posts": [post(31)]})
+    queue = api.get("/review.json").respond(json=review_queue([]))
+    assert forum.read("30").reports == []
+    assert queue.call_count == 1
+
+
+def test_a_key_that_cannot_see_the_review_queue_is_an_auth_error(
+    api: respx.MockRouter, forum: DiscourseCommunity
+) -> None:
+    api.get("/posts.json").respond(json={"latest_posts": [post(31)]})
+    api.get("/review.json").respond(
+        403,
+        json={
+            "errors": ["You are not permitted to view the requested resource."],
+            "error_type": "invalid_access",
+        },
+    )
+    with pytest.raises(AuthError, match="moderator"):
+        forum.read("30")
 
 
 def test_a_topic_community_keeps_only_that_topics_posts(api: respx.MockRouter) -> None:

@@ -4,6 +4,7 @@ settings and secrets (src/postguard/web/communities/platforms.py)."""
 from __future__ import annotations
 
 import pytest
+import respx
 
 from postguard.communities.discord import DiscordCommunity
 from postguard.communities.discourse import DiscourseCommunity
@@ -11,8 +12,9 @@ from postguard.communities.facebook_group import FacebookGroupCommunity
 from postguard.communities.matrix import MatrixCommunity
 from postguard.web.communities import platforms
 from postguard.web.communities import services as communities
-from postguard.web.communities.models import Community
+from postguard.web.communities.models import Community, QueueItem, Source
 from postguard.web.errors import Invalid
+from tests.communities.test_discourse import SITE, flagged, post, review_queue, score
 
 from .conftest import World
 
@@ -168,3 +170,31 @@ def test_a_platform_that_acts_still_needs_its_credentials(world: World) -> None:
     )
     with pytest.raises(Invalid, match="credentials"):
         communities.connect(world["admin"], group, {}, {"homeserver": "https://m.example.org"})
+
+
+@pytest.mark.django_db
+def test_a_discourse_flag_lands_in_the_moderation_queue_once_when_read_twice(
+    world: World,
+) -> None:
+    group = communities.create_community(
+        world["admin"], world.org, name="Forum category", platform="discourse", room_id="5"
+    )
+    communities.connect(
+        world["admin"], group, {"api_key": "key"}, {"base_url": SITE, "api_username": "modbot"}
+    )
+    with respx.mock(base_url=SITE) as api:
+        api.get("/posts.json").respond(json={"latest_posts": [post(31, raw="Ordinary words")]})
+        api.get("/review.json").respond(
+            json=review_queue([flagged(70, 31, [2])], [score(2, 33, 8)])
+        )
+        first = communities.read_community(Community.objects.get(pk=group.pk))
+        # The flag is still pending on Discourse, so the next read returns it again.
+        second = communities.read_community(Community.objects.get(pk=group.pk))
+    assert Community.objects.get(pk=group.pk).last_error == ""
+    [item] = first
+    assert second == []
+    assert item.source == Source.PLATFORM and item.remote_id == "70:2"
+    assert item.reporter == "33" and item.reason == "Spam"
+    assert item.message is not None and item.message.remote_id == "31"
+    assert item.member is not None and item.member.remote_id == "20"
+    assert QueueItem.objects.filter(community=group, source=Source.PLATFORM).count() == 1

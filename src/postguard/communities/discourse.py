@@ -10,6 +10,14 @@ grants access.
   back to the cursor — the highest post id already seen — and keeps the posts
   of the watched category or topic. It reads at most a few pages per call, so
   a busy site is read over several calls rather than in one unbounded walk.
+* **reports**: members' flags are in the review queue. Each read also walks
+  ``/review.json`` (pending flagged posts of the watched category or topic,
+  newest first, a few pages) and returns one :class:`PlatformReport` per flag
+  (a *reviewable score*: one member, one reason), ``remote_id`` ``"<reviewable>:<score>"``.
+  Flags are not behind the cursor: a second member can flag a post already in the
+  queue, and its reviewable keeps its old id, so the queue's pending flags are
+  returned on every read and the workspace keeps each ``remote_id`` once.
+  Reading the queue needs the moderator key the rest of the connector needs.
 * **mute** silences the member until the given time (Discourse lifts it by
   itself); **ban** suspends them with no end date in practice.
 * Member ids are Discourse's numeric user ids (``user_id`` on a post).
@@ -17,6 +25,7 @@ grants access.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -27,6 +36,7 @@ from postguard.communities.base import (
     CommunityConnector,
     CommunityMessage,
     MessagePage,
+    PlatformReport,
     Unsupported,
 )
 from postguard.communities.http import (
@@ -48,6 +58,8 @@ from postguard.connectors.base import (
 
 #: Pages of /posts.json read per call (each up to 50 posts on current Discourse).
 MAX_PAGES = 5
+#: Pages of /review.json read per call (Discourse answers 10 reviewables a page).
+MAX_REVIEW_PAGES = 3
 #: Discourse wants a date; a suspension this long is a ban.
 BAN_UNTIL = "3000-01-01"
 NOTICE_TITLE = "A message from the community moderators"
@@ -80,9 +92,7 @@ class DiscourseCommunity(CommunityConnector):
         ban=True,
         notice=True,
         pin=True,
-        # Flags are in the review queue (/review.json), which needs a different
-        # reading: left to a later version.
-        reports=False,
+        reports=True,
     )
 
     def __init__(
@@ -160,7 +170,84 @@ class DiscourseCommunity(CommunityConnector):
         if since is None:
             found = found[-limit:]
         messages = [self._message(p) for p in found if not p.get("deleted_at")]
-        return MessagePage(messages=messages, cursor=str(seen_max) if seen_max else cursor)
+        return MessagePage(
+            messages=messages,
+            cursor=str(seen_max) if seen_max else cursor,
+            reports=self._flags(),
+        )
+
+    def _flags(self) -> list[PlatformReport]:
+        """The pending flags on the watched posts, oldest first."""
+        where = (
+            {"topic_id": self.topic_id}
+            if self.topic_id is not None
+            else {"category_id": self.category_id}
+        )
+        reports: dict[str, PlatformReport] = {}
+        offset = 0
+        for _ in range(MAX_REVIEW_PAGES):
+            params: dict[str, Any] = {
+                "type": "ReviewableFlaggedPost",
+                "status": "pending",
+                "sort_order": "created_at",
+                "offset": offset,
+                **where,
+            }
+            data = self.http.call("GET", "/review.json", params=params, what="reading flags").json()
+            if not isinstance(data, dict):
+                break
+            reviewables = [r for r in data.get("reviewables") or [] if isinstance(r, dict)]
+            offset += len(reviewables)
+            scores = _by_id(data.get("reviewable_scores"))
+            types = _by_id(data.get("score_types"))
+            for reviewable in reviewables:
+                for report in self._reports(reviewable, scores, types):
+                    reports.setdefault(report.remote_id, report)
+            meta = data.get("meta")
+            more = isinstance(meta, dict) and bool(meta.get("load_more_reviewables"))
+            if not reviewables or not more:
+                break
+        return sorted(reports.values(), key=lambda r: (r.created_at, r.remote_id))
+
+    def _reports(
+        self,
+        reviewable: dict[str, Any],
+        scores: dict[int, dict[str, Any]],
+        types: dict[int, dict[str, Any]],
+    ) -> list[PlatformReport]:
+        post_id = reviewable.get("post_id") or reviewable.get("target_id")
+        if (
+            reviewable.get("type") != "ReviewableFlaggedPost"
+            # Older Discourse sends the status as a number (0: pending), newer as its name.
+            or reviewable.get("status", 0) not in (0, "pending")
+            or not isinstance(reviewable.get("id"), int)
+            or not isinstance(post_id, int)
+            # The server filters already; a flag elsewhere on the site, or one a moderator
+            # has dealt with, must not reach this community's queue if it did not.
+            or not self._watched(reviewable)
+        ):
+            return []
+        out = []
+        for score_id in reviewable.get("reviewable_score_ids") or []:
+            score = scores.get(score_id) if isinstance(score_id, int) else None
+            if score is None or score.get("user_id") is None:
+                continue
+            type_id = score.get("score_type_id")
+            kind = (types.get(type_id) if isinstance(type_id, int) else None) or {}
+            words = [str(kind.get("title") or kind.get("type") or "flag")]
+            if isinstance(score.get("reason"), str) and score["reason"]:
+                words.append(_plain(score["reason"]))
+            when = _time(score.get("created_at")) or _time(reviewable.get("created_at"))
+            out.append(
+                PlatformReport(
+                    remote_id=f"{reviewable['id']}:{score_id}",
+                    message_id=str(post_id),
+                    reporter_id=str(score["user_id"]),
+                    reason=": ".join(w for w in words if w),
+                    created_at=when or datetime.now(UTC),
+                )
+            )
+        return out
 
     def _message(self, post: dict[str, Any]) -> CommunityMessage:
         slug = post.get("topic_slug") or "topic"
@@ -253,6 +340,26 @@ class DiscourseCommunity(CommunityConnector):
                 what="pinning the policy topic",
             )
         return str(data["id"])
+
+
+def _by_id(rows: Any) -> dict[int, dict[str, Any]]:
+    """A sideloaded list (``reviewable_scores``, ``score_types``) keyed by id."""
+    if not isinstance(rows, list):
+        return {}
+    return {r["id"]: r for r in rows if isinstance(r, dict) and isinstance(r.get("id"), int)}
+
+
+def _time(value: Any) -> datetime | None:
+    # One malformed timestamp must not keep every other flag out of the queue.
+    try:
+        return parse_time(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _plain(text: str) -> str:
+    # A system reason can carry a link to the setting that held the post; keep its words.
+    return re.sub(r"<[^>]*>", "", text).strip()
 
 
 def classify(response: Response, what: str) -> ConnectorError:
