@@ -135,3 +135,24 @@ def test_a_corrupt_image_in_a_batch_is_an_error_for_its_item_only(tmp_path: obje
 
 def test_the_default_engine_is_built_once() -> None:
     assert default_engine() is default_engine()
+
+
+def test_a_text_only_check_imports_neither_scikit_learn_nor_opencv() -> None:
+    # Start-up cost: scikit-learn (with SciPy) and OpenCV were about 2.5 s of
+    # CPU for every new `postguard check`; the profanity model ships exported
+    # and OpenCV loads with the first image.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, postguard; postguard.check('you are a complete arse, call 07700 900123'); "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'cv2') if m in sys.modules))"
+    )
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "[]"

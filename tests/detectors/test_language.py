@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from profanity_check import predict_prob
 
@@ -115,11 +118,40 @@ def test_it_refuses_unknown_parameters() -> None:
         ProfanityDetector(words=["x"])
 
 
+def _corpus_texts() -> list[str]:
+    path = Path(__file__).resolve().parents[2] / "corpus" / "posts-dev.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines][:300]
+
+
+PROFANITY_MODEL_TEXTS = [
+    "you are a complete arse",
+    "lovely sunny day at the clinic",
+    "this is crap",
+    "",
+    " ",
+    "!!! ??? ...",
+    "a",
+    "the and of is",  # stop words only
+    "FUCK this shit shit SHIT",
+    "Café crème, naïve résumé — ÉCOLE Straße",
+    "Ｆｕｃｋ ｙｏｕ (full width)",
+    "𝐟𝐮𝐜𝐤 math bold",
+    "бля пиздец cyrillic",
+    "你他妈的 混蛋",
+    "idiot 🙄🙄 stupid_cow b1tch a$$hole",
+    "e\u0301 combining and\u200bzero width",
+    "x" * 5000,
+]
+
+
 def test_its_model_scores_match_the_packages_predict_prob() -> None:
-    texts = ["you are a complete arse", "lovely sunny day at the clinic", "this is crap"]
+    # The shipped export (no scikit-learn at run time) must score exactly as
+    # the package it came from, on corpus posts and on awkward inputs.
+    texts = [*PROFANITY_MODEL_TEXTS, *_corpus_texts()]
     ours = profanity_scores(texts)
     theirs = [float(x) for x in predict_prob(texts)]
-    assert ours == pytest.approx(theirs, abs=1e-9)
+    assert ours == pytest.approx(theirs, abs=1e-9, rel=0)
 
 
 def test_the_model_flags_a_sentence_with_profanity_not_in_the_lexicon() -> None:

@@ -24,12 +24,14 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import cv2
 import numpy as np
 import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    import cv2
 
 from postguard.content import ContentError, Media, MediaError
 from postguard.detectors.base import (
@@ -399,8 +401,6 @@ class FaceSettings:
         return cls(min_neighbors, min_size)
 
 
-# opencv-python's bundled type stubs omit the cv2.data submodule.
-_HAAR_DIR: str = cv2.data.haarcascades  # type: ignore[attr-defined]
 _CASCADE_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml")
 _thread_cascades = threading.local()
 
@@ -412,9 +412,15 @@ def _cascades() -> tuple[cv2.CascadeClassifier, cv2.CascadeClassifier]:
         _thread_cascades, "pair", None
     )
     if pair is None:
+        # OpenCV is imported on the first image only: it costs a text-only
+        # check about 0.1 s of start-up.
+        import cv2
+
+        # opencv-python's bundled type stubs omit the cv2.data submodule.
+        haar_dir: str = cv2.data.haarcascades  # type: ignore[attr-defined]
         loaded = []
         for filename in _CASCADE_FILES:
-            path = _HAAR_DIR + filename
+            path = haar_dir + filename
             classifier = cv2.CascadeClassifier(path)
             if classifier.empty():
                 raise RuntimeError(
@@ -427,12 +433,31 @@ def _cascades() -> tuple[cv2.CascadeClassifier, cv2.CascadeClassifier]:
     return pair
 
 
+@cache
+def _check_cascades_installed() -> None:
+    """Fail at configuration time, as loading the cascades would, but without
+    importing OpenCV (a text-only check never needs it)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("cv2")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    for filename in _CASCADE_FILES:
+        if not any((Path(root) / "data" / filename).is_file() for root in roots):
+            raise RuntimeError(
+                f"OpenCV Haar cascade {filename} is missing; postguard needs"
+                " opencv-python-headless<5 (5.x ships no cascades)"
+            )
+
+
 def _detect(
     classifier: cv2.CascadeClassifier,
     gray: np.ndarray[Any, Any],
     settings: FaceSettings,
     min_px: int,
 ) -> list[tuple[Box, int]]:
+    import cv2
+
     boxes, neighbours = classifier.detectMultiScale2(
         gray,
         scaleFactor=1.1,
@@ -457,6 +482,8 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 def find_faces(loaded: LoadedImage, settings: FaceSettings) -> Faces:
     """Frontal and profile (both directions) faces in ``loaded``."""
+    import cv2
+
     gray = np.asarray(loaded.image.convert("L"))
     height, width = gray.shape
     scale = min(1.0, FACE_MAX_SIDE / max(width, height))
@@ -537,7 +564,7 @@ class FaceDetector(Detector):
         self.limits = _Limits.from_params(self.name, params)
         self.settings = FaceSettings.from_params(self.name, params)
         # Fail when the pack loads, not on the first image, if OpenCV lacks cascades.
-        _cascades()
+        _check_cascades_installed()
 
     def detect(self, doc: Document) -> list[Hit]:
         hits: list[Hit] = []
@@ -722,7 +749,7 @@ class ConsentDetector(Detector):
         params = take_params(self.name, params, {**_LIMIT_PARAMS, **_FACE_PARAMS})
         self.limits = _Limits.from_params(self.name, params)
         self.settings = FaceSettings.from_params(self.name, params)
-        _cascades()
+        _check_cascades_installed()
 
     def detect(self, doc: Document) -> list[Hit]:
         if not doc.media:

@@ -27,7 +27,7 @@ import ahocorasick
 import numpy as np
 from numpy.typing import NDArray
 
-from postguard.detectors import _linear_model, _public_models
+from postguard.detectors import _linear_model, _profanity_model, _public_models
 from postguard.detectors.base import (
     Detector,
     DetectorConfigError,
@@ -102,38 +102,23 @@ def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> int:
 
 
 class _Model:
-    """alt-profanity-check's model, folded for fast batched scoring.
-
-    The package's model is a TF-IDF vectorizer and a CalibratedClassifierCV
-    over five LinearSVCs with sigmoid calibration. ``predict_prob`` computes
-    the mean calibrated probability; calling it costs about 2 ms of fixed
-    overhead per call (scikit-learn's per-estimator validation) and a
-    per-row ``apply_along_axis``. We compute the same numbers from the same
-    fitted parameters with one vectorizer call and one sparse matrix product
-    per batch (a test checks they agree with ``predict_prob``).
+    """alt-profanity-check's model (``_profanity_model``: its exported
+    parameters, scored with numpy and no scikit-learn), batched: one
+    vectorisation and one product per batch instead of ``predict_prob``'s
+    per-call validation and per-row ``apply_along_axis`` (a test checks the
+    scores agree with ``predict_prob``).
     """
 
     def __init__(self) -> None:
-        from profanity_check import profanity_check as package
-
-        self.vectorizer = package.vectorizer
-        classifiers = package.model.calibrated_classifiers_
-        self.weights: NDArray[np.float64] = np.stack(
-            [np.asarray(c.estimator.coef_[0], dtype=np.float64) for c in classifiers], axis=1
-        )
-        self.intercepts = np.array([float(c.estimator.intercept_[0]) for c in classifiers])
-        self.slopes = np.array([float(c.calibrators[0].a_) for c in classifiers])
-        self.offsets = np.array([float(c.calibrators[0].b_) for c in classifiers])
-        self.vocabulary: dict[str, int] = dict(self.vectorizer.vocabulary_)
+        self.exported = _profanity_model.ProfanityModel()
+        self.weights: NDArray[np.float64] = self.exported.weights
+        self.intercepts = self.exported.intercepts
+        self.slopes = self.exported.slopes
+        self.offsets = self.exported.offsets
+        self.vocabulary: dict[str, int] = self.exported.vocabulary
 
     def scores(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        if not texts:
-            return np.zeros(0)
-        features = self.vectorizer.transform(list(texts))
-        decision = np.asarray(features @ self.weights) + self.intercepts
-        probs = 1.0 / (1.0 + np.exp(decision * self.slopes + self.offsets))
-        out: NDArray[np.float64] = probs.mean(axis=1)
-        return out
+        return self.exported.scores(texts)
 
     def probability(self, summed_decision: float) -> float:
         """The probability if every classifier's w·x equalled ``summed_decision``."""

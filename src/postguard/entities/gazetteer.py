@@ -15,8 +15,10 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def _load(name: str) -> frozenset[str]:
-    with (_DATA / name).open(encoding="utf-8") as handle:
-        return frozenset(line.strip() for line in handle if line.strip())
+    # One read and C-level strip: a generator over 350,000 lines cost every
+    # new process about 0.1 s.
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(map(str.strip, lines)) - {""}
 
 
 @cache
