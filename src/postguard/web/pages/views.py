@@ -200,11 +200,13 @@ def _findings_context(
     }
 
 
-def _rewrite_context(text: str) -> dict[str, Any]:
-    """The personal data and the suggested rewrite for a saved text, for a page shown
+def _rewrite_context(post: Post) -> dict[str, Any]:
+    """The personal data and the suggested rewrite for a saved post, for a page shown
     before the live check takes over; nothing when the text cannot be checked."""
     try:
-        report, rewrite = workflow.check_text_with_rewrite(text, account="official")
+        report, rewrite = workflow.check_text_with_rewrite(
+            post.text, account="official", kind=post.kind, audience=post.channel.audience
+        )
     except ServiceError:
         return {}
     return {"entities": report.entities or (), "rewrite": rewrite}
@@ -464,7 +466,7 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 post.findings,
                 post.decision,
                 network=publishing.network_fit(post.channel, post.text),
-                **(_rewrite_context(post.text) if has_privacy_finding(post.findings) else {}),
+                **(_rewrite_context(post) if has_privacy_finding(post.findings) else {}),
             ),
         },
     )
