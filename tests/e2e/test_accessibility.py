@@ -28,6 +28,8 @@ def _compose_with_findings(page: Page, server: Server) -> None:
     page.goto(f"{server.url}/posts/new/")
     page.locator("#id_text").fill(PRIVACY)
     expect(page.locator("#findings mark").first).to_be_visible()
+    # The personal data found and the suggested rewrite are checked with the rest.
+    expect(page.get_by_role("button", name="Apply suggested rewrite")).to_be_visible()
 
 
 def _personal_check_result(page: Page, server: Server) -> None:
@@ -35,6 +37,7 @@ def _personal_check_result(page: Page, server: Server) -> None:
     page.locator("#id_text").fill(PRIVACY)
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#findings mark").first).to_be_visible()
+    expect(page.get_by_role("button", name="Apply suggested rewrite")).to_be_visible()
 
 
 def _post_with_findings(page: Page, server: Server) -> None:

@@ -3,12 +3,13 @@ every code that span breaks (the CLI's grouping, render.group_by_span), in words
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from postguard.engine import default_engine
+from postguard.entities.base import Entity
 from postguard.policy.labels import SEVERITY_LABELS, category_label, pack_label
 from postguard.policy.schema import SEVERITY_RANK
 from postguard.render import group_by_span
@@ -124,3 +125,46 @@ def block_rules(findings: Sequence[Mapping[str, Any]]) -> list[Clause]:
                 note="",
             )
     return list(seen.values())
+
+
+#: Entity types (postguard.entities.registry.TYPES) as a member reads them.
+ENTITY_LABELS: dict[str, str] = {
+    "person": "Name",
+    "handle": "Social media handle",
+    "phone": "Phone number",
+    "email": "E-mail address",
+    "address": "Street address",
+    "date": "Date",
+    "birth_date": "Date of birth",
+    "age": "Age",
+    "care_place": "Hospital or ward",
+    "place": "Place",
+    "card": "Card number",
+    "iban": "Bank account (IBAN)",
+    "id": "ID number",
+    "ip": "IP address",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    label: str
+    text: str
+
+
+def has_privacy_finding(findings: Sequence[Mapping[str, Any]]) -> bool:
+    return any(str(f.get("category", "")).startswith("privacy.") for f in findings)
+
+
+def personal_data(entities: Iterable[Entity]) -> list[PersonalData]:
+    """The personal data found, once per (type, text), in the order of the text; links
+    are left out (they are not redacted: most point to the association's own pages)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for entity in sorted(entities, key=lambda e: (e.start, e.end)):
+        label = ENTITY_LABELS.get(entity.type)
+        if label is None or (entity.type, entity.text) in seen:
+            continue
+        seen.add((entity.type, entity.text))
+        out.append(PersonalData(label, entity.text))
+    return out

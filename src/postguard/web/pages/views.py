@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar, cast
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from postguard.entities.base import Entity
 from postguard.policy.labels import category_label
 from postguard.web.audit import services as audit
 from postguard.web.demo import DEMO_PASSWORD, demo_exists, demo_logins
@@ -32,7 +33,7 @@ from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
 from postguard.web.pages.current import choose, current_membership
 from postguard.web.pages.diff import word_diff
-from postguard.web.pages.findings import block_rules, cards
+from postguard.web.pages.findings import block_rules, cards, has_privacy_finding, personal_data
 from postguard.web.pages.highlight import highlight
 from postguard.web.publishing import services as publishing
 from postguard.web.workflow import services as workflow
@@ -180,9 +181,13 @@ def _findings_context(
     *,
     personal: bool = False,
     network: publishing.NetworkFit | None = None,
+    entities: Sequence[Entity] = (),
+    rewrite: str | None = None,
 ) -> dict[str, Any]:
     """What the findings partial and the verdict show: the marked text, one card per
-    flagged span, the decision and, for an official channel, its network's limits."""
+    flagged span, the decision, for an official channel its network's limits, and with
+    privacy findings the personal data found and the suggested rewrite."""
+    privacy = has_privacy_finding(findings)
     return {
         "marked": highlight(text, findings),
         "findings": findings,
@@ -190,7 +195,21 @@ def _findings_context(
         "decision": decision,
         "personal": personal,
         "network": network,
+        "personal_data": personal_data(entities) if privacy else [],
+        "rewrite": rewrite if privacy else None,
     }
+
+
+def _rewrite_context(post: Post) -> dict[str, Any]:
+    """The personal data and the suggested rewrite for a saved post, for a page shown
+    before the live check takes over; nothing when the text cannot be checked."""
+    try:
+        report, rewrite = workflow.check_text_with_rewrite(
+            post.text, account="official", kind=post.kind, audience=post.channel.audience
+        )
+    except ServiceError:
+        return {}
+    return {"entities": report.entities or (), "rewrite": rewrite}
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,7 +275,9 @@ def live_check(request: HttpRequest) -> HttpResponse:
     if not text.strip():
         return render(request, "pages/_findings.html", {"empty": True, "oob": True})
     try:
-        report = workflow.check_text(text, account=account, kind=kind, audience=audience)
+        report, rewrite = workflow.check_text_with_rewrite(
+            text, account=account, kind=kind, audience=audience
+        )
     except ServiceError as exc:
         return render(request, "pages/_findings.html", {"error": str(exc), "oob": True})
     # Only whether it is a reply matters to the limits (an Instagram reply is a comment).
@@ -268,6 +289,8 @@ def live_check(request: HttpRequest) -> HttpResponse:
         report.decision,
         personal=personal,
         network=network,
+        entities=report.entities or (),
+        rewrite=rewrite,
     )
     return render(request, "pages/_findings.html", {**context, "oob": True})
 
@@ -294,7 +317,9 @@ def personal_check(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, "Checked and saved. Only you can see this check.")
                 return redirect("saved_check", check_id=saved.pk)
-            report = workflow.check_text(text, account="personal", kind=kind, audience=audience)
+            report, rewrite = workflow.check_text_with_rewrite(
+                text, account="personal", kind=kind, audience=audience
+            )
         except ServiceError as exc:
             if exc.status in (403, 404):
                 raise
@@ -304,7 +329,14 @@ def personal_check(request: HttpRequest) -> HttpResponse:
             context.update(
                 {
                     "checked": True,
-                    **_findings_context(text, findings, report.decision, personal=True),
+                    **_findings_context(
+                        text,
+                        findings,
+                        report.decision,
+                        personal=True,
+                        entities=report.entities or (),
+                        rewrite=rewrite,
+                    ),
                 }
             )
     return render(request, "pages/check.html", context)
@@ -434,6 +466,7 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 post.findings,
                 post.decision,
                 network=publishing.network_fit(post.channel, post.text),
+                **(_rewrite_context(post) if has_privacy_finding(post.findings) else {}),
             ),
         },
     )
