@@ -200,6 +200,37 @@ CASES = [
     Case(
         "api redact", "post", "/api/redact", ALL_200, data=lambda c: {"text": COMPLIANT}, api=True
     ),
+    # --- issue 14: inbox, cases, the record, channels, publication; cursors -------------
+    Case("api inbox", "get", "/api/inbox", E(200, 200, 200, 200, 403, 200, 401), api=True),
+    Case(
+        "api inbox filtered",
+        "get",
+        "/api/inbox?state=new&category=signal.crisis&channel={channel}",
+        E(200, 200, 200, 200, 403, 200, 401),
+        api=True,
+    ),
+    Case(
+        "api inbox item", "get", "/api/inbox/{item}", E(200, 200, 200, 200, 404, 404, 401), api=True
+    ),
+    Case("api cases", "get", "/api/cases", E(200, 200, 200, 200, 403, 200, 401), api=True),
+    Case("api case", "get", "/api/cases/{case}", E(200, 200, 200, 200, 404, 404, 401), api=True),
+    # The outsider administers their own organization: they read its record, not ours.
+    Case("api audit", "get", "/api/audit", E(200, 200, 403, 403, 403, 200, 401), api=True),
+    Case("api channels", "get", "/api/channels", ALL_200, api=True),
+    Case(
+        "api publication",
+        "get",
+        "/api/posts/{submitted}/publication",
+        E(200, 200, 200, 200, 404, 404, 401),
+        api=True,
+    ),
+    Case(
+        "api posts with a forged cursor",
+        "get",
+        "/api/posts?cursor=WzEsMl0:forged",
+        E(422, 422, 422, 422, 422, 422, 401),
+        api=True,
+    ),
     # ----------------------------------------------------------------------------------
     Case("api root", "get", "/api/", E(404, 404, 404, 404, 404, 404, 404)),
     Case("api docs", "get", "/api/docs", E(200, 200, 200, 200, 200, 200, 200)),
@@ -1148,6 +1179,14 @@ def test_the_matrix_covers_every_route() -> None:
         "api/communities/<community_id>/members/<member_id>",
         "api/communities/sanctions/<sanction_id>/appeals",
         "api/communities/appeals/<appeal_id>/decision",
+        # issue 14
+        "api/inbox",
+        "api/inbox/<item_id>",
+        "api/cases",
+        "api/cases/<case_id>",
+        "api/audit",
+        "api/channels",
+        "api/posts/<post_id>/publication",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {
