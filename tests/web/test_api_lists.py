@@ -171,3 +171,69 @@ def test_cases_page_through_and_show_their_steps(world: World) -> None:
     assert detail["title"].startswith("Case") and isinstance(detail["steps"], list)
     assert api_for(world, "member").get("/cases").status_code == 403
     assert orgs.memberships_of(world["member"]).exists()
+
+
+def test_a_moment_without_a_zone_is_read_as_utc(world: World) -> None:
+    world.submitted()
+    api = api_for(world, "chair")
+    response = api.get("/audit?since=2000-01-01T00:00:00&until=2100-01-01T00:00:00")
+    assert response.status_code == 200 and response.json()["items"]
+
+
+def _published(world: World, url: str, **fields: Any) -> Post:
+    from postguard.web.publishing.models import Publication
+
+    post = world.submitted()
+    Publication.objects.create(
+        key=f"k{post.pk}",
+        post=post,
+        channel=post.channel,
+        revision=post.revision,
+        payload="{}",
+        created_at=timezone.now(),
+        remote_url=url,
+        **fields,
+    )
+    return post
+
+
+def test_the_publication_shows_where_it_went_and_when(world: World) -> None:
+    moment = timezone.now()
+    post = _published(
+        world,
+        "https://bsky.app/profile/association.test/post/3k",
+        state="published",
+        remote_id="at://did:plc:x/app.bsky.feed.post/3k",
+        published_at=moment,
+        attempts=1,
+    )
+    body = api_for(world, "reviewer").get(f"/posts/{post.pk}/publication").json()
+    assert body["state"] == "published" and body["state_label"] == "Published"
+    assert body["url"] == "https://bsky.app/profile/association.test/post/3k"
+    assert body["remote_id"].startswith("at://") and body["published_at"] is not None
+
+
+def test_a_failed_publication_shows_its_error_and_next_try(world: World) -> None:
+    later = timezone.now() + timedelta(minutes=5)
+    post = _published(
+        world,
+        "",
+        state="pending",
+        attempts=2,
+        last_error="503 from the network",
+        next_attempt_at=later,
+    )
+    body = api_for(world, "author").get(f"/posts/{post.pk}/publication").json()
+    assert body["last_error"] == "503 from the network" and body["attempts"] == 2
+    assert body["next_attempt_at"] is not None
+
+
+def test_the_publication_address_is_given_only_when_it_is_http(world: World) -> None:
+    post = _published(world, "javascript:alert(1)", state="published")
+    body = api_for(world, "author").get(f"/posts/{post.pk}/publication").json()
+    assert body["url"] == ""
+
+
+def test_another_organizations_post_has_no_publication_to_show(world: World) -> None:
+    post = world.submitted()
+    assert api_for(world, "outsider").get(f"/posts/{post.pk}/publication").status_code == 404

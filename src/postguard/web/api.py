@@ -1,9 +1,11 @@
 """The REST API (OpenAPI at /api/docs). Handlers validate, call one service, shape the answer.
 
-Authentication: ``Authorization: Bearer <personal token>`` (``postguard token
-create USERNAME``), or the web session (with its CSRF token) for the pages'
-own scripts. A request with a token is judged by the token alone: a missing,
-wrong or revoked token is 401, never a CSRF refusal. Every error is
+Authentication: ``Authorization: Bearer <personal token>`` (made on the page
+/account/tokens/ or with ``postguard token create USERNAME``), or the web
+session (with its CSRF token) for the pages' own scripts. A request with a token
+is judged by the token alone: a missing, wrong or revoked token is 401, never a
+CSRF refusal. Lists come a page at a time: ``{"items": [...], "next_cursor"}``,
+the cursor sent back as ``?cursor=`` (see postguard.web.pagination). Every error is
 ``{"detail": "..."}`` with a 4xx status: 400 for a body that is not JSON, 401
 without authentication, 403 for a refusal (or a session request without its
 CSRF token), 404, 409 for a state conflict or a stale review, 422 for input the
@@ -122,7 +124,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
         request,
         401,
         "Authentication required: send 'Authorization: Bearer <token>' "
-        "(create one with `postguard token create USERNAME`).",
+        "(create one on the page API tokens, /account/tokens/, or with "
+        "`postguard token create USERNAME`).",
     )
     response["WWW-Authenticate"] = "Bearer"
     return response

@@ -668,6 +668,10 @@ def entries_everywhere(
         raise NotAllowed(
             "Only the organization's administrators and the committee chair can read its record."
         )
+    # A moment without a zone (2026-01-01T00:00) is read as UTC, the record's own zone.
+    since, until = (
+        m.replace(tzinfo=UTC) if m is not None and m.tzinfo is None else m for m in (since, until)
+    )
     query = _period(since, until).filter(org_id__in=readable).order_by("-seq")
     if action:
         query = query.filter(action__startswith=action)
