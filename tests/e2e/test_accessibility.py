@@ -76,6 +76,13 @@ def _revised_post(page: Page, server: Server) -> None:
     expect(page.locator("section.changes ins").first).to_be_visible()
 
 
+def _new_token(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/account/tokens/")
+    page.get_by_label("Name").fill("A script")
+    page.get_by_role("button", name="Create a token").click()
+    expect(page.get_by_role("heading", name="Your new token")).to_be_visible()
+
+
 def _go(path: str) -> Callable[[Page, Server], None]:
     def go(page: Page, server: Server) -> None:
         page.goto(f"{server.url}{path}")
@@ -109,6 +116,8 @@ PAGES: list[tuple[str, str | None, Callable[[Page, Server], None]]] = [
     ("playbook editor", "demo-chair", _go("/playbooks/consult_request/")),
     ("escalation rules", "demo-chair", _go("/escalation/")),
     ("notification log", "demo-chair", _go("/notifications/")),
+    ("api tokens", "demo-member", _go("/account/tokens/")),
+    ("api token just created", "demo-member", _new_token),
 ]
 
 

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from postguard.web.audit.models import AuditEntry
 from postguard.web.communities.models import Appeal
 from postguard.web.orgs import services as orgs
-from postguard.web.orgs.models import Channel, Membership
+from postguard.web.orgs.models import ApiToken, Channel, Membership
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Comment, PersonalCheck, Post, Review, State
 
@@ -199,6 +199,57 @@ CASES = [
     # --- issue 8: redaction, open to everyone signed in like /api/check ------------------
     Case(
         "api redact", "post", "/api/redact", ALL_200, data=lambda c: {"text": COMPLIANT}, api=True
+    ),
+    # --- issue 14: inbox, cases, the record, channels, publication; cursors -------------
+    Case("api inbox", "get", "/api/inbox", E(200, 200, 200, 200, 403, 200, 401), api=True),
+    Case(
+        "api inbox filtered",
+        "get",
+        "/api/inbox?state=new&category=signal.crisis&channel={channel}",
+        E(200, 200, 200, 200, 403, 200, 401),
+        api=True,
+    ),
+    Case(
+        "api inbox item", "get", "/api/inbox/{item}", E(200, 200, 200, 200, 404, 404, 401), api=True
+    ),
+    Case("api cases", "get", "/api/cases", E(200, 200, 200, 200, 403, 200, 401), api=True),
+    Case("api case", "get", "/api/cases/{case}", E(200, 200, 200, 200, 404, 404, 401), api=True),
+    # The outsider administers their own organization: they read its record, not ours.
+    Case("api audit", "get", "/api/audit", E(200, 200, 403, 403, 403, 200, 401), api=True),
+    Case("api channels", "get", "/api/channels", ALL_200, api=True),
+    Case(
+        "api publication",
+        "get",
+        "/api/posts/{submitted}/publication",
+        E(200, 200, 200, 200, 404, 404, 401),
+        api=True,
+    ),
+    Case(
+        "api posts with a forged cursor",
+        "get",
+        "/api/posts?cursor=WzEsMl0:forged",
+        E(422, 422, 422, 422, 422, 422, 401),
+        api=True,
+    ),
+    # --- issue 14: a person's own API tokens (pages) -----------------------------------
+    Case("api tokens page", "get", "/account/tokens/", PAGE_ALL),
+    Case(
+        "api token create",
+        "post",
+        "/account/tokens/new/",
+        PAGE_ALL,
+        data=lambda c: {"name": "matrix"},
+        took_effect=lambda c: ApiToken.objects.filter(name="matrix").exists(),
+    ),
+    Case(
+        # Only its owner revokes a token: anyone else is told there is no such token.
+        "api token revoke",
+        "post",
+        "/account/tokens/{api_token}/revoke/",
+        E(404, 404, 404, 302, 404, 404, 302),
+        took_effect=lambda c: ApiToken.objects.filter(
+            pk=c.extra["api_token"], revoked_at__isnull=False
+        ).exists(),
     ),
     # ----------------------------------------------------------------------------------
     Case("api root", "get", "/api/", E(404, 404, 404, 404, 404, 404, 404)),
@@ -822,6 +873,7 @@ def _context(world: World, *, communities: bool = False) -> Ctx:
     ctx = Ctx(world, world.draft(), world.submitted(), membership.pk, saved)
     ctx.posts_before = Post.objects.count()
     _inbox_context(ctx)
+    ctx.extra["api_token"] = orgs.create_token(world["author"], "the author's script")[1].pk
     if communities:
         # Only for the rows that need one: building communities for every row is slow.
         _community_context(ctx)
@@ -1148,6 +1200,17 @@ def test_the_matrix_covers_every_route() -> None:
         "api/communities/<community_id>/members/<member_id>",
         "api/communities/sanctions/<sanction_id>/appeals",
         "api/communities/appeals/<appeal_id>/decision",
+        # issue 14
+        "api/inbox",
+        "api/inbox/<item_id>",
+        "api/cases",
+        "api/cases/<case_id>",
+        "api/audit",
+        "api/channels",
+        "api/posts/<post_id>/publication",
+        "account/tokens/",
+        "account/tokens/new/",
+        "account/tokens/<int:token_id>/revoke/",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {

@@ -1,9 +1,11 @@
 """The REST API (OpenAPI at /api/docs). Handlers validate, call one service, shape the answer.
 
-Authentication: ``Authorization: Bearer <personal token>`` (``postguard token
-create USERNAME``), or the web session (with its CSRF token) for the pages'
-own scripts. A request with a token is judged by the token alone: a missing,
-wrong or revoked token is 401, never a CSRF refusal. Every error is
+Authentication: ``Authorization: Bearer <personal token>`` (made on the page
+/account/tokens/ or with ``postguard token create USERNAME``), or the web
+session (with its CSRF token) for the pages' own scripts. A request with a token
+is judged by the token alone: a missing, wrong or revoked token is 401, never a
+CSRF refusal. Lists come a page at a time: ``{"items": [...], "next_cursor"}``,
+the cursor sent back as ``?cursor=`` (see postguard.web.pagination). Every error is
 ``{"detail": "..."}`` with a 4xx status: 400 for a body that is not JSON, 401
 without authentication, 403 for a refusal (or a session request without its
 CSRF token), 404, 409 for a state conflict or a stale review, 422 for input the
@@ -23,6 +25,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from postguard.web import pagination as pages
+from postguard.web.audit import services as audit
 from postguard.web.audit.models import AuditEntry
 from postguard.web.communities import services as communities
 from postguard.web.communities.models import (
@@ -35,8 +39,12 @@ from postguard.web.communities.models import (
 )
 from postguard.web.communities.template import ProvisionData
 from postguard.web.errors import Invalid, ServiceError
+from postguard.web.inbox import services as inbox
+from postguard.web.inbox.models import Case, InboxItem
+from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel
+from postguard.web.publishing import services as publishing
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Comment, Post, Review
 
@@ -83,6 +91,17 @@ MAX_ID = 2**63 - 1
 #: Revisions are stored in a PositiveIntegerField.
 MAX_REVISION = 2**31 - 1
 PostId = Annotated[int, Path(ge=1, le=MAX_ID, description="The post's number.")]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[
+    int, Query(ge=1, le=pages.MAX_LIMIT, description="At most this many items (1 to 500).")
+]
+Cursor = Annotated[
+    str,
+    Query(
+        max_length=pages.MAX_CURSOR_CHARS,
+        description="The previous page's next_cursor (empty for the first page).",
+    ),
+]
 
 
 # --- errors ----------------------------------------------------------------------
@@ -105,7 +124,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
         request,
         401,
         "Authentication required: send 'Authorization: Bearer <token>' "
-        "(create one with `postguard token create USERNAME`).",
+        "(create one on the page API tokens, /account/tokens/, or with "
+        "`postguard token create USERNAME`).",
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
@@ -491,17 +511,25 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@api.get("/posts", response={200: list[PostOut], **_errors(*READ, 422)}, tags=["posts"])
+class PostPage(Schema):
+    items: list[PostOut]
+    #: Send it back as ``cursor`` for the next page; null on the last one.
+    next_cursor: str | None
+
+
+@api.get("/posts", response={200: PostPage, **_errors(*READ, 422)}, tags=["posts"])
 def list_posts(
     request: HttpRequest,
     state: Annotated[str, Query(max_length=20, description="Only posts in this state.")] = "",
-    limit: Annotated[int, Query(ge=1, le=500, description="At most this many.")] = 100,
-) -> list[dict[str, Any]]:
-    """Posts you can see, newest first (``state`` filters, ``limit`` at most 500)."""
+    limit: Limit = pages.DEFAULT_LIMIT,
+    cursor: Cursor = "",
+) -> dict[str, Any]:
+    """Posts you can see, newest first, a page at a time (``state`` filters)."""
     query = workflow.visible_posts(request.user)
     if state:
         query = query.filter(state=state)
-    return [_post(p) for p in query[:limit]]
+    page = pages.paginate(query, scope="posts", limit=limit, cursor=cursor)
+    return {"items": [_post(p) for p in page.items], "next_cursor": page.next_cursor}
 
 
 @api.post("/posts", response={201: PostDetail, **_errors(*CHANGE, 404, 409)}, tags=["posts"])
@@ -596,6 +624,317 @@ def comment_post(
     return Status(201, _comment(workflow.add_comment(request.user, post, payload.text)))
 
 
+# --- publication, channels, inbox, cases, the record (issue 14) -------------------------
+
+
+class PublicationStatusOut(Schema):
+    post: int
+    post_state: str
+    scheduled_at: datetime | None
+    #: "none" before an approved post is due; else the publication's state.
+    state: str
+    state_label: str
+    #: Where it was published (an http(s) address only; empty otherwise).
+    url: str
+    remote_id: str
+    published_at: datetime | None
+    attempts: int
+    last_error: str
+    next_attempt_at: datetime | None
+
+
+@api.get(
+    "/posts/{post_id}/publication",
+    response={200: PublicationStatusOut, **_errors(*READ, 404, 422)},
+    tags=["posts"],
+)
+def post_publication(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
+    """Whether and where the post went out: the state, the network's id and address,
+    when, the last error and the next try."""
+    post, found = publishing.publication_for(request.user, post_id)
+    return {
+        "post": post.pk,
+        "post_state": post.state,
+        "scheduled_at": post.scheduled_at,
+        "state": found.state if found else "none",
+        "state_label": found.state_label if found else "Not published",
+        "url": (http_url(found.url) or "") if found else "",
+        "remote_id": found.remote_id if found else "",
+        "published_at": found.published_at if found else None,
+        "attempts": found.attempts if found else 0,
+        "last_error": found.last_error if found else "",
+        "next_attempt_at": found.next_attempt_at if found else None,
+    }
+
+
+class ChannelStatusOut(ChannelOut):
+    active: bool
+    #: The connection: "connected", "expired" or "disconnected".
+    state: str
+    state_label: str
+    expires_at: datetime | None
+    #: Why approved posts could not go out now and who can fix it; empty when they can.
+    problem: str
+    #: Whether postguard has a connector for the network.
+    supported: bool
+    network_name: str
+    #: What the connector can do there (publish_images, reply, fetch_comments, ...).
+    capabilities: dict[str, bool]
+    notes: list[str]
+    max_chars: int | None
+    char_unit: str
+    max_images: int | None
+
+
+class ChannelPage(Schema):
+    items: list[ChannelStatusOut]
+    next_cursor: str | None
+
+
+@api.get("/channels", response={200: ChannelPage, **_errors(*READ, 422)}, tags=["channels"])
+def list_channels(
+    request: HttpRequest, limit: Limit = pages.DEFAULT_LIMIT, cursor: Cursor = ""
+) -> dict[str, Any]:
+    """The channels you work with (all of an organization you administer or chair, else
+    those you are authorized on), with their connection and what the network supports."""
+    page = pages.paginate(
+        publishing.visible_channels(request.user),
+        scope="channels",
+        limit=limit,
+        cursor=cursor,
+        keys=("id",),
+    )
+    items = []
+    for channel in page.items:
+        summary = publishing.channel_summary(channel)
+        items.append(
+            {
+                **_channel(channel),
+                "active": channel.active,
+                "state": summary.state,
+                "state_label": summary.state_label,
+                "expires_at": summary.expires_at,
+                "problem": summary.problem,
+                "supported": summary.supported,
+                "network_name": summary.display_name,
+                "capabilities": summary.capabilities,
+                "notes": list(summary.notes),
+                "max_chars": summary.max_chars,
+                "char_unit": summary.char_unit,
+                "max_images": summary.max_images,
+            }
+        )
+    return {"items": items, "next_cursor": page.next_cursor}
+
+
+class InboxItemOut(Schema):
+    id: int
+    org: str
+    channel: int
+    channel_name: str
+    remote_id: str
+    parent_remote_id: str
+    author_handle: str
+    text: str
+    kind: str
+    #: The item on its network (an http(s) address only; empty otherwise).
+    url: str
+    source: str
+    categories: list[str]
+    priority: int
+    negative: bool
+    state: str
+    assignee: str | None
+    created_at: datetime
+    received_at: datetime
+    escalated_at: datetime | None
+    hidden_at: datetime | None
+
+
+class InboxPage(Schema):
+    items: list[InboxItemOut]
+    next_cursor: str | None
+
+
+def _inbox_item(item: InboxItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "org": item.org.slug,
+        "channel": item.channel_id,
+        "channel_name": item.channel.name,
+        "remote_id": item.remote_id,
+        "parent_remote_id": item.parent_remote_id,
+        "author_handle": item.author_handle,
+        "text": item.text,
+        "kind": item.kind,
+        "url": http_url(item.url) or "",
+        "source": item.source,
+        "categories": [str(c) for c in item.categories or []],
+        "priority": item.priority,
+        "negative": item.negative,
+        "state": item.state,
+        "assignee": item.assignee.get_username() if item.assignee else None,
+        "created_at": item.created_at,
+        "received_at": item.received_at,
+        "escalated_at": item.escalated_at,
+        "hidden_at": item.hidden_at,
+    }
+
+
+@api.get("/inbox", response={200: InboxPage, **_errors(*READ, 403, 422)}, tags=["inbox"])
+def list_inbox(
+    request: HttpRequest,
+    channel: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this channel.")] = None,
+    state: Annotated[
+        Literal["", "new", "read", "done"], Query(description="Only items in this state.")
+    ] = "",
+    category: Annotated[
+        str, Query(max_length=60, description="Only items in this category (e.g. signal.crisis).")
+    ] = "",
+    limit: Limit = pages.DEFAULT_LIMIT,
+    cursor: Cursor = "",
+) -> dict[str, Any]:
+    """The comments, replies and mentions you may see, newest first (403 for members
+    who neither sit on the committee nor respond on a channel)."""
+    query = inbox.inbox_everywhere(
+        request.user, inbox.Filters(channel=channel, state=state, category=category)
+    )
+    page = pages.paginate(query, scope="inbox", limit=limit, cursor=cursor)
+    return {"items": [_inbox_item(i) for i in page.items], "next_cursor": page.next_cursor}
+
+
+@api.get(
+    "/inbox/{item_id}", response={200: InboxItemOut, **_errors(*READ, 404, 422)}, tags=["inbox"]
+)
+def get_inbox_item(request: HttpRequest, item_id: Id) -> dict[str, Any]:
+    return _inbox_item(inbox.get_item(request.user, item_id))
+
+
+class CaseStepOut(Schema):
+    id: int
+    order: int
+    title: str
+    owner_role: str
+    due_at: datetime
+    done_at: datetime | None
+    done_by: str | None
+
+
+class CaseOut(Schema):
+    id: int
+    org: str
+    situation: str
+    title: str
+    state: str
+    item: int | None
+    channel: int | None
+    playbook: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+class CaseDetail(CaseOut):
+    steps: list[CaseStepOut]
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+def _case(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "org": case.org.slug,
+        "situation": case.situation,
+        "title": case.title,
+        "state": case.state,
+        "item": case.item_id,
+        "channel": case.channel_id,
+        "playbook": case.playbook.name if case.playbook else None,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+    }
+
+
+@api.get("/cases", response={200: CasePage, **_errors(*READ, 403, 422)}, tags=["inbox"])
+def list_cases(
+    request: HttpRequest,
+    state: Annotated[Literal["", "open", "closed"], Query(description="Only these.")] = "",
+    limit: Limit = pages.DEFAULT_LIMIT,
+    cursor: Cursor = "",
+) -> dict[str, Any]:
+    """The cases you may see, most recently opened first."""
+    query = inbox.cases_everywhere(request.user, state)
+    page = pages.paginate(
+        query, scope="cases", limit=limit, cursor=cursor, keys=("opened_at", "id")
+    )
+    return {"items": [_case(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@api.get("/cases/{case_id}", response={200: CaseDetail, **_errors(*READ, 404, 422)}, tags=["inbox"])
+def get_case(request: HttpRequest, case_id: Id) -> dict[str, Any]:
+    """A case with its playbook's steps, their owners and deadlines."""
+    case = inbox.get_case(request.user, case_id)
+    return {
+        **_case(case),
+        "steps": [
+            {
+                "id": s.pk,
+                "order": s.order,
+                "title": s.title,
+                "owner_role": s.owner_role,
+                "due_at": s.due_at,
+                "done_at": s.done_at,
+                "done_by": s.done_by.get_username() if s.done_by else None,
+            }
+            for s in case.steps.select_related("done_by").order_by("order", "id")
+        ],
+    }
+
+
+class AuditEntryOut(HistoryOut):
+    org_id: int | None
+    object_type: str
+    object_id: str
+    hash: str
+
+
+class AuditPage(Schema):
+    items: list[AuditEntryOut]
+    next_cursor: str | None
+
+
+@api.get("/audit", response={200: AuditPage, **_errors(*READ, 403, 422)}, tags=["audit"])
+def list_audit(
+    request: HttpRequest,
+    since: Annotated[datetime | None, Query(description="Entries at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Entries before.")] = None,
+    action: Annotated[
+        str, Query(max_length=60, description="Actions starting with this (e.g. post.).")
+    ] = "",
+    limit: Limit = pages.DEFAULT_LIMIT,
+    cursor: Cursor = "",
+) -> dict[str, Any]:
+    """The record of the organizations you administer or chair, newest first (403 for
+    everyone else). Reading it changes nothing; `postguard audit verify` checks it."""
+    query = audit.entries_everywhere(request.user, action=action, since=since, until=until)
+    page = pages.paginate(query, scope="audit", limit=limit, cursor=cursor, keys=("seq",))
+    return {
+        "items": [
+            {
+                **_history(e),
+                "org_id": e.org_id,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "hash": e.hash,
+            }
+            for e in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
+
+
 # --- personal data: check's suggested rewrite, and redact (issue 8) ---------------
 
 
@@ -653,7 +992,6 @@ def rules(request: HttpRequest) -> list[dict[str, Any]]:
 # --- communities (postguard.web.communities) ----------------------------------------------
 
 
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Short = Annotated[str, Field(max_length=500)]
 Reason = Annotated[str, Field(min_length=1, max_length=communities.MAX_REASON)]
 

@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 
 from postguard.web.api import api
-from postguard.web.pages import views
+from postguard.web.pages import tokens, views
 from postguard.web.publishing import views as publishing
 
 
@@ -71,6 +71,9 @@ urlpatterns = [
     path("channels/oauth/callback/", publishing.oauth_callback, name="oauth_callback"),
     path("settings/approval/", views.approval_settings, name="approval_settings"),
     path("org/switch/", views.switch_org, name="switch_org"),
+    path("account/tokens/", tokens.tokens, name="tokens"),
+    path("account/tokens/new/", tokens.create_token, name="create_token"),
+    path("account/tokens/<int:token_id>/revoke/", tokens.revoke_token, name="revoke_token"),
     path("", include("postguard.web.inbox.urls")),
     path("", include("postguard.web.communities.urls")),
     path("api/", api.urls),

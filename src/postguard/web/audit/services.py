@@ -643,3 +643,36 @@ def list_entries(
     if object_id:
         query = query.filter(object_id=object_id)
     return query
+
+
+def entries_everywhere(
+    user: User | AnonymousUser,
+    *,
+    action: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditEntry]:
+    """The entries of every organization whose record this person reads (its
+    administrators and chair), newest first. Reading is not itself recorded: only an
+    export, which takes the record away, is."""
+    readable = (
+        list(
+            Membership.objects.filter(user=user, role__in=AUDIT_READERS).values_list(
+                "org_id", flat=True
+            )
+        )
+        if isinstance(user, User)
+        else []
+    )
+    if not readable:
+        raise NotAllowed(
+            "Only the organization's administrators and the committee chair can read its record."
+        )
+    # A moment without a zone (2026-01-01T00:00) is read as UTC, the record's own zone.
+    since, until = (
+        m.replace(tzinfo=UTC) if m is not None and m.tzinfo is None else m for m in (since, until)
+    )
+    query = _period(since, until).filter(org_id__in=readable).order_by("-seq")
+    if action:
+        query = query.filter(action__startswith=action)
+    return query

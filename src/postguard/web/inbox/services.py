@@ -154,6 +154,34 @@ def inbox(user: AnyUser, org: Organization, filters: Filters = Filters()) -> Que
     )
 
 
+def _inbox_orgs(user: AnyUser) -> list[Organization]:
+    """The organizations whose inbox this person may read (refused when there is none)."""
+    found = []
+    for member in orgs.memberships_of(user):
+        try:
+            require_inbox(user, member.org)
+        except NotAllowed:
+            continue
+        found.append(member.org)
+    if not found:
+        raise NotAllowed(
+            "The inbox is for the committee, administrators and the members authorized "
+            "to respond on a channel."
+        )
+    return found
+
+
+def inbox_everywhere(user: AnyUser, filters: Filters = Filters()) -> QuerySet[InboxItem]:
+    """Every inbox this person may read, in all their organizations, filtered (the API's
+    list: a client pages through it in its own order)."""
+    if filters.state and filters.state not in ItemState.values:
+        raise Invalid(f"Unknown state {filters.state!r}; one of: {', '.join(ItemState.values)}.")
+    which = Q(pk__in=[])
+    for org in _inbox_orgs(user):
+        which |= Q(pk__in=inbox(user, org, filters).order_by().values("pk"))
+    return InboxItem.objects.filter(which).select_related("channel", "assignee", "org")
+
+
 def thread(item: InboxItem) -> list[InboxItem]:
     """The item's ancestors (oldest first), the item, and its direct answers."""
     chain: list[InboxItem] = []
@@ -818,6 +846,16 @@ def cases(user: AnyUser, org: Organization, state: str = "") -> QuerySet[Case]:
     if state:
         found = found.filter(state=state)
     return found.order_by("state", "-opened_at", "-id")
+
+
+def cases_everywhere(user: AnyUser, state: str = "") -> QuerySet[Case]:
+    """Every case this person may see, in all their organizations (the API's list)."""
+    if state and state not in Case.State.values:
+        raise Invalid(f"Unknown state {state!r}; one of: {', '.join(Case.State.values)}.")
+    which = Q(pk__in=[])
+    for org in _inbox_orgs(user):
+        which |= Q(pk__in=cases(user, org, state).order_by().values("pk"))
+    return Case.objects.filter(which).select_related("org", "item", "channel", "playbook")
 
 
 def get_case(user: AnyUser, case_id: int) -> Case:

@@ -642,6 +642,13 @@ def user_for_token(token: str) -> User | None:
     return found.user
 
 
+def tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
+    """A person's own API tokens, revoked ones too (newest first); never anyone else's."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
 @transaction.atomic
 def revoke_token(actor: User, token_id: int) -> ApiToken:
     found = ApiToken.objects.filter(pk=token_id, user_id=actor.pk, revoked_at__isnull=True).first()

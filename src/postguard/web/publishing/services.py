@@ -23,6 +23,7 @@ import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from postguard.connectors import REGISTRY, UnknownNetwork, connector_class, make_connector
@@ -1020,6 +1021,12 @@ def publication_record(post: Post) -> PublicationView | None:
     )
 
 
+def publication_for(user: AnyUser, post_id: int) -> tuple[Post, PublicationView | None]:
+    """A post the person may see and its publication record (None before any)."""
+    post = workflow.get_post(user, post_id)
+    return post, publication_record(post)
+
+
 # --- reading back --------------------------------------------------------------------------
 
 
@@ -1174,3 +1181,69 @@ def require_channel(user: AnyUser, channel_id: int) -> Channel:
     if not orgs.has_role(user, channel.org, orgs.AUTHORIZERS):
         raise NotAllowed("Only an administrator or the committee chair sees channel connections.")
     return channel
+
+
+# --- the API's channel list ----------------------------------------------------------------
+
+
+def visible_channels(user: AnyUser) -> QuerySet[Channel]:
+    """The channels this person works with: every channel of an organization they
+    administer or chair, and elsewhere those they are authorized on."""
+    if not user.is_authenticated:
+        return Channel.objects.none()
+    managed = Membership.objects.filter(user_id=user.pk, role__in=orgs.AUTHORIZERS).values("org_id")
+    return (
+        Channel.objects.filter(Q(org_id__in=managed) | Q(authorized__user_id=user.pk))
+        .select_related("org")
+        .distinct()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSummary:
+    """What any of a channel's people may know about it: whether approved posts can go
+    out (and if not why, and who can fix it) and what its network supports."""
+
+    state: str
+    state_label: str
+    expires_at: datetime | None
+    problem: str
+    supported: bool
+    display_name: str
+    capabilities: dict[str, bool]
+    notes: tuple[str, ...]
+    max_chars: int | None
+    char_unit: str
+    max_images: int | None
+
+
+def channel_summary(channel: Channel) -> ChannelSummary:
+    """For a channel the caller has already been allowed to see (visible_channels)."""
+    credential = ChannelCredential.objects.filter(channel=channel).first()
+    state = credential.state if credential else ConnectionState.DISCONNECTED
+    caps = capabilities_of(channel.network)
+    checker = _limits_checker(channel)
+    flags = (
+        {
+            f.name: bool(getattr(caps, f.name))
+            for f in dataclass_fields(caps)
+            if isinstance(getattr(caps, f.name), bool)
+        }
+        if caps
+        else {}
+    )
+    return ChannelSummary(
+        state=state,
+        state_label=ConnectionState(state).label,
+        expires_at=credential.expires_at if credential else None,
+        problem=connection_problem(channel),
+        supported=caps is not None,
+        display_name=checker.display_name if checker else channel.get_network_display(),
+        capabilities=flags,
+        notes=caps.notes if caps else (),
+        max_chars=int(checker.settings.get("max_chars", checker.limits.max_chars))
+        if checker
+        else None,
+        char_unit=checker.limits.char_unit if checker else "",
+        max_images=checker.limits.max_images if checker else None,
+    )
