@@ -10,10 +10,13 @@ from postguard.detectors.entities import EntityDetector
 from postguard.detectors.registry import detector_class
 
 POST = Context(account="official", kind="post", audience="public", direction="outbound")
+MEMBER = Context(account="personal", kind="post", audience="public", direction="outbound")
 
 
-def categories(text: str, detector: EntityDetector | None = None) -> list[tuple[str, str]]:
-    doc = Document(Content(text, context=POST))
+def categories(
+    text: str, detector: EntityDetector | None = None, context: Context = POST
+) -> list[tuple[str, str]]:
+    doc = Document(Content(text, context=context))
     return [(h.category, h.evidence) for h in (detector or EntityDetector()).detect(doc)]
 
 
@@ -54,3 +57,17 @@ def test_it_is_registered_and_refuses_unknown_types() -> None:
         EntityDetector(types=["phone", "shoe_size"])
     with pytest.raises(DetectorConfigError):
         EntityDetector(published="0300 100 0212")
+
+
+def test_it_flags_a_members_own_number_in_a_personal_post() -> None:
+    text = "Reach me on 0433-751-375 or gerald09@example.org after 6pm"
+    assert categories(text, context=MEMBER) == [
+        ("privacy.phone", "0433-751-375"),
+        ("privacy.email", "gerald09@example.org"),
+    ]
+
+
+def test_it_takes_our_staff_line_and_a_members_booking_line_for_work_contacts() -> None:
+    assert categories("Reach me on 0433-751-375 after 6pm", context=POST) == []
+    text = "Need a private consult? Email me at becky@lactation.example.com or text 07700 900902."
+    assert categories(text, context=MEMBER) == []

@@ -64,6 +64,25 @@ TABLE = [
     ("Rua Augusta, 274", [("address", "Rua Augusta, 274")]),
     ("wohnt in der Hauptstraße 5", [("address", "Hauptstraße 5")]),
     ("Mannerheimintie 12 B, 00100 Helsinki", [("address", "Mannerheimintie 12 B, 00100 Helsinki")]),
+    # street types that begin like a shorter one ("Greens", "Plaza", "Locks")
+    ("visit at 6660 Hayes Greens, East Kathryn", [("address", "6660 Hayes Greens")]),
+    ("Contact: Amy, 1 Wells-Carter Plaza, 848 1957", [("address", "1 Wells-Carter Plaza")]),
+    ("Studio 99, Briggs Locks", [("address", "Studio 99, Briggs Locks")]),
+    ("we live on Unit 28 11 Cordova Basin", [("address", "Unit 28 11 Cordova Basin")]),
+    # Philippine, Indian, Italian, Brazilian, Dutch, Finnish and New Zealand shapes
+    ("we live on 3934 E Thompson Drive", [("address", "3934 E Thompson Drive")]),
+    ("nakatira sa 8162 38th Road, Pasig", [("address", "8162 38th Road")]),
+    ("at H.No. 643, Purohit Chowk", [("address", "H.No. 643, Purohit Chowk")]),
+    ("registered at 463, Bahl Nagar", [("address", "463, Bahl Nagar")]),
+    ("send it to Stretto Badoglio, 62 Piano 2", [("address", "Stretto Badoglio, 62 Piano 2")]),
+    ("mora na Praia Benjamim Sampaio, 34", [("address", "Praia Benjamim Sampaio, 34")]),
+    ("Contact: Elisa, Noraboulevard 046", [("address", "Noraboulevard 046")]),
+    ("Home visit at Eino Leinon tie 5, Kaavi", [("address", "Eino Leinon tie 5")]),
+    ("post to PO Box 2, Rangirangiwhitu 9786", [("address", "PO Box 2")]),
+    ("Top 10 Tips for the 3 Best Weeks", []),
+    # licences and IBANs a look-alike fold or an odd length would hide
+    ("Driving licence BARKE266267BM2AG please", [("id", "BARKE266267BM2AG")]),
+    ("Pay to IT50 O767 1032 3451 9257 4307 143", [("iban", "IT50 O767 1032 3451 9257 4307 143")]),
     ("We walked 10000 steps and fed 3 More Babies", []),
     # dates and ages
     ("Née le 3 mars 2021", [("birth_date", "3 mars 2021")]),

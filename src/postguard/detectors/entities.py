@@ -29,6 +29,7 @@ from postguard.detectors.base import (
     take_params,
 )
 from postguard.entities import HARD_IDENTIFIERS, Entity, analyze, redact
+from postguard.entities.base import rx
 
 #: Entity type -> the privacy category its hit carries.
 CATEGORY = {
@@ -48,6 +49,11 @@ CATEGORY = {
     "place": "privacy.location",
 }
 _KEY = "_postguard_entities"
+#: A post about the writer's own practice, where their contact details are a work line.
+_PRACTICE = rx(
+    r"(?i)\b(?:book(?:ing|ings|ed)?|consult(?:s|ation|ations)?|ibclc|(?:my|private)\s+practice"
+    r"|home\s+visits?|appointments?|my\s+business|business\s+line|clients?)\b"
+)
 
 
 def document_entities(doc: Document) -> tuple[Entity, ...]:
@@ -95,6 +101,12 @@ class EntityDetector(Detector):
 
         text = doc.text
         outbound = doc.context.direction == "outbound"
+        # "Reach me on ..." from the association's account is a staff line, and so is
+        # a member's in a post about their practice ("book with me", "private
+        # consults"); otherwise it is the member's personal number, published.
+        own_is_work = outbound and (
+            doc.context.account == "official" or _PRACTICE.search(text) is not None
+        )
         hits: list[Hit] = []
         for entity in document_entities(doc):
             if entity.type not in self.types or entity.score < self.min_score:
@@ -102,7 +114,7 @@ class EntityDetector(Detector):
             if self._published(entity):
                 continue
             if entity.type in ("phone", "email", "address") and privacy.is_org_contact(
-                entity.type, text, entity.start, entity.end, outbound
+                entity.type, text, entity.start, entity.end, outbound, own_is_work
             ):
                 continue
             hits.append(

@@ -1538,7 +1538,9 @@ _SERVICE_NUMBER = re.compile(
 )
 
 
-def _is_org_contact(text: str, start: int, end: int, outbound: bool = True) -> bool:
+def _is_org_contact(
+    text: str, start: int, end: int, outbound: bool = True, own_is_work: bool | None = None
+) -> bool:
     if _PERSONAL_CONTACT_BEFORE.search(text, max(0, start - 50), start):
         return False
     if outbound and _SERVICE_NUMBER.match(text, start):
@@ -1550,7 +1552,9 @@ def _is_org_contact(text: str, start: int, end: int, outbound: bool = True) -> b
     if _PRESS_SELF.search(text):
         return True
     # Our own number in what we write; a commenter's own number is theirs to lose.
-    if outbound and _SELF_CONTACT_BEFORE.search(text, max(0, start - 90), start):
+    if (outbound if own_is_work is None else own_is_work) and _SELF_CONTACT_BEFORE.search(
+        text, max(0, start - 90), start
+    ):
         return True
     return _ORG_CONTACT_AFTER.match(text, end, end + 50) is not None
 
@@ -2540,11 +2544,20 @@ __all__ = [
 ]
 
 
-def is_org_contact(kind: str, text: str, start: int, end: int, outbound: bool = True) -> bool:
+def is_org_contact(
+    kind: str,
+    text: str,
+    start: int,
+    end: int,
+    outbound: bool = True,
+    own_is_work: bool | None = None,
+) -> bool:
     """Whether the phone, e-mail or address at ``text[start:end]`` is an organisation's.
 
     Shared with the entity detector so that "our helpline", ``info@`` and a
-    venue's address are judged the same way everywhere.
+    venue's address are judged the same way everywhere. ``own_is_work``: whether
+    the writer's own contact ("call me on ...") counts as a work line (by
+    default, in whatever we publish).
     """
     if kind == "email" and _role_address(text[start:end].split("@", 1)[0]):
         return True
@@ -2552,4 +2565,4 @@ def is_org_contact(kind: str, text: str, start: int, end: int, outbound: bool = 
         _VENUE_BEFORE.search(text, max(0, start - 160), start) or _VENUE_AFTER.match(text, end)
     ):
         return True
-    return _is_org_contact(text, start, end, outbound)
+    return _is_org_contact(text, start, end, outbound, own_is_work)

@@ -21,6 +21,7 @@ from postguard.entities.normalize import normalize
 RECOGNIZERS: tuple[str, ...] = (
     "postguard.entities.phones:PhoneRecognizer",
     "postguard.entities.ids:IdRecognizer",
+    "postguard.entities.licences:DrivingLicenceRecognizer",
     "postguard.entities.contact:EmailRecognizer",
     "postguard.entities.contact:UrlRecognizer",
     "postguard.entities.contact:HandleRecognizer",
