@@ -373,3 +373,14 @@ def test_the_crisis_playbook_offers_the_new_template_and_the_migration_replaces_
     migration.forwards(apps, None)
     step.refresh_from_db()
     assert step.template == defaults.CRISIS_TEMPLATE
+
+
+def test_deleting_the_crisis_comment_after_approval_keeps_the_reply_approved(
+    world: World,
+) -> None:
+    from postguard.web.inbox.models import InboxItem
+
+    strict(world)
+    post = workflow.review(world["chair"], crisis_reply(world), "approve")
+    InboxItem.objects.filter(remote_id="crisis-1").update(deleted_at=timezone.now())
+    assert workflow.approval_status(post).satisfied

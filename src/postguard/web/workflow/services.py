@@ -322,9 +322,9 @@ def crisis_item_of(post: Post) -> Any:
     from postguard.web.inbox.models import InboxItem, Priority
     from postguard.web.inbox.triage import CRISIS
 
-    item = InboxItem.objects.filter(
-        channel_id=post.channel_id, remote_id=post.in_reply_to, deleted_at__isnull=True
-    ).first()
+    # A deleted item still was a crisis: hiding or deleting the comment after answering
+    # it must not take back the approval the reply had (publishing checks it again).
+    item = InboxItem.objects.filter(channel_id=post.channel_id, remote_id=post.in_reply_to).first()
     if item is None:
         return None
     # Categories are a JSON list; checked here rather than with a JSON lookup, which
