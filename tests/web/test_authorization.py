@@ -861,6 +861,40 @@ CASES = [
     ),
     Case("sign out", "post", "/logout/", E(302, 302, 302, 302, 302, 302, 302)),
 ]
+
+# --- the crisis lane: pausing a channel (issue 14) ----------------------------------------
+
+
+def _paused(c: Ctx) -> bool:
+    return Channel.objects.get(pk=c.world.channel.pk).paused_at is not None
+
+
+def _pause_first(c: Ctx) -> dict[str, Any]:
+    from postguard.web.publishing import pause
+
+    pause.pause(c.world["chair"], c.world.channel.pk)
+    return {}
+
+
+CASES += [
+    Case(
+        "pause a channel's scheduled posts",
+        "post",
+        "/channels/{channel}/pause/",
+        E(302, 302, 403, 403, 403, 404, 302),
+        data=lambda c: {},
+        took_effect=_paused,
+    ),
+    Case(
+        "resume a channel's scheduled posts",
+        "post",
+        "/channels/{channel}/resume/",
+        E(302, 302, 403, 403, 403, 404, 302),
+        data=_pause_first,
+        took_effect=lambda c: not _paused(c),
+    ),
+]
+
 SUCCESS = {200, 201, 302}
 #: Roles for which a 302 is a refusal (sent to sign in), not a success.
 REDIRECTED_TO_SIGN_IN = {"anonymous"}
@@ -1147,6 +1181,8 @@ def test_the_matrix_covers_every_route() -> None:
         "channels/<int:channel_id>/connect/",
         "channels/<int:channel_id>/disconnect/",
         "channels/<int:channel_id>/oauth/",
+        "channels/<int:channel_id>/pause/",
+        "channels/<int:channel_id>/resume/",
         "channels/oauth/callback/",
         "settings/approval/",
         "org/switch/",
@@ -1226,3 +1262,75 @@ def test_the_matrix_covers_every_route() -> None:
 def test_anonymous_page_requests_are_sent_to_sign_in_not_shown(world: World) -> None:
     response = Client().get("/posts/new/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+# --- the crisis lane: who approves a reply to a crisis item alone (issue 14) -------------
+
+#: With two approvals and the chair's required, one approval of a crisis reply (written by
+#: author2) as each role: the API's status, and the post's state afterwards. "deputy" is a
+#: reviewer named crisis deputy; "reviewer" is not the deputy.
+CRISIS_LANE = {
+    "admin": (403, State.SUBMITTED),
+    "chair": (201, State.READY),
+    "deputy": (201, State.READY),
+    "reviewer": (201, State.IN_REVIEW),
+    "author": (403, State.SUBMITTED),
+    "writer": (403, State.SUBMITTED),
+    "member": (404, State.SUBMITTED),
+    "outsider": (404, State.SUBMITTED),
+    "anonymous": (401, State.SUBMITTED),
+}
+
+
+@pytest.mark.parametrize("role", sorted(CRISIS_LANE))
+def test_crisis_lane_matrix(world: World, role: str) -> None:
+    from django.utils import timezone
+
+    from postguard.connectors.base import InboundItem
+    from postguard.web.inbox import services as inbox
+
+    orgs.update_approval_policy(
+        None,
+        world.org,
+        required_approvals=2,
+        reply_required_approvals=2,
+        chair_required=True,
+        reply_chair_required=True,
+        crisis_deputy="reviewer2",
+    )
+    (item,) = inbox.ingest(
+        world.channel,
+        [
+            InboundItem(
+                "at-risk",
+                None,
+                "@p",
+                "I feel like ending it all tonight.",
+                timezone.now(),
+                "comment",
+            )
+        ],
+        source="pull",
+    )
+    post = world.submitted(
+        "We are concerned; please call your local emergency number now.",
+        by="author2",
+        kind="reply",
+        in_reply_to=item.remote_id,
+    )
+    person = {"deputy": "reviewer2", "writer": "author2"}.get(role, role)
+    client = Client()
+    if person != "anonymous":
+        client.force_login(world[person])
+    response = client.post(
+        f"/api/posts/{post.pk}/reviews",
+        data={"decision": "approve", **_seen(post)},
+        content_type="application/json",
+    )
+    status, state = CRISIS_LANE[role]
+    assert response.status_code == status, f"{role}: {response.content[:300]!r}"
+    assert _state(post) == state, role
+    lane = AuditEntry.objects.filter(
+        action="post.review.approve", object_id=str(post.pk), after__lane="crisis lane"
+    )
+    assert lane.exists() == (state == State.READY), role

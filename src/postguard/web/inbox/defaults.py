@@ -38,7 +38,19 @@ NEGATIVE_TEMPLATE = (
     "read every comment and will pass this on to the committee."
 )
 
+#: Says only what the association can do from a public reply: postguard sends no
+#: private message, so the template asks for one instead of claiming one was sent.
+#: Short enough for Bluesky's 300 characters with a handle.
 CRISIS_TEMPLATE = (
+    "{author}, we are worried by what you wrote and sorry you are going through this. "
+    "If you or your baby are in danger, please call your local emergency number now. "
+    "A crisis line can talk with you any time, day or night. "
+    "Please send us a private message so that we can talk."
+)
+
+#: The crisis template as first shipped, which promised a private message nobody sent;
+#: migration 0006 replaces it in the playbooks organizations already have.
+OLD_CRISIS_TEMPLATE = (
     "{author}, we are concerned by what you wrote and we are sorry you are going "
     "through this. If you or your baby are in danger, please call your local emergency "
     "number now. You can also talk to someone at a crisis line any time, day or night. "

@@ -279,14 +279,25 @@ def cases(request: HttpRequest) -> HttpResponse:
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     from django.utils import timezone
 
+    from postguard.web.publishing import pause as pausing
+
     case = services.get_case(request.user, case_id)
     role = orgs.role_of(request.user, case.org)
+    steps = list(case.steps.select_related("done_by"))
+    channel = case.channel or (case.item.channel if case.item else None)
+    # The crisis playbook's step (and any step a committee titled the same way) carries
+    # the button that does what it says.
+    pause_steps = {s.pk for s in steps if "pause scheduled posts" in s.title.lower()}
     return render(
         request,
         "inbox/case.html",
         {
             "case": case,
-            "steps": case.steps.select_related("done_by"),
+            "steps": steps,
+            "case_channel": channel,
+            "pause_steps": pause_steps if channel is not None else set(),
+            "pause": pausing.pause_state(channel) if channel is not None else None,
+            "can_pause": channel is not None and pausing.can_pause(request.user, channel),
             "now": timezone.now(),
             "timeline": services.case_timeline(case),
             "replies": services.replies_to(case.item) if case.item else [],

@@ -61,6 +61,15 @@ class ApprovalPolicy(models.Model):
     reply_chair_required = models.BooleanField(default=False)
     #: A chair's override of a block finding must say why, at least this long.
     override_min_chars = models.PositiveSmallIntegerField(default=20)
+    #: Besides the chair, the one committee member who may approve a reply to a crisis
+    #: item alone (the crisis lane), for when the chair cannot be reached in time.
+    crisis_deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     def __str__(self) -> str:
         return f"approval policy of {self.org}"
@@ -95,6 +104,15 @@ class Channel(models.Model):
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
     active = models.BooleanField(default=True)
     authorized = models.ManyToManyField(Membership, blank=True, related_name="channels")
+    #: While set, the worker releases none of the channel's due posts (a crisis pause).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=["org", "name"], name="channel_name"),)

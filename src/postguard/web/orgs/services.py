@@ -236,6 +236,7 @@ def _policy_data(p: ApprovalPolicy) -> dict[str, Any]:
         "reply_required_approvals": p.reply_required_approvals,
         "reply_chair_required": p.reply_chair_required,
         "override_min_chars": p.override_min_chars,
+        "crisis_deputy": p.crisis_deputy.get_username() if p.crisis_deputy else None,
     }
 
 
@@ -264,6 +265,32 @@ def create_organization(
     return org
 
 
+def crisis_deputy_candidates(org: Organization) -> QuerySet[Membership]:
+    """Who may be named crisis deputy: the committee's reviewers (the chair has the
+    crisis lane already)."""
+    return (
+        Membership.objects.filter(org=org, role=Role.REVIEWER)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def _crisis_deputy(org: Organization, value: Any) -> User | None:
+    """The deputy named by a user, a username or nothing ("" or None clears it)."""
+    if value is None or value == "":
+        return None
+    username = value.get_username() if isinstance(value, User) else value
+    if not isinstance(username, str):
+        raise Invalid("The crisis deputy is named by their username.")
+    found = crisis_deputy_candidates(org).filter(user__username=username).first()
+    if found is None:
+        raise Invalid(
+            f"{username[:100]!r} is not a reviewer of {org.name}: the crisis deputy must be "
+            "a committee reviewer (the chair approves crisis replies already)."
+        )
+    return found.user
+
+
 def approval_policy(org: Organization) -> ApprovalPolicy:
     policy, _ = ApprovalPolicy.objects.get_or_create(org=org)
     return policy
@@ -279,6 +306,9 @@ def update_approval_policy(
     for key, value in changes.items():
         if key not in before:
             raise Invalid(f"Unknown approval setting {key!r}.")
+        if key == "crisis_deputy":
+            policy.crisis_deputy = _crisis_deputy(org, value)
+            continue
         setattr(policy, key, value)
     if policy.required_approvals < 1 or policy.reply_required_approvals < 1:
         raise Invalid("At least one approval is required for every post and reply.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -230,3 +231,17 @@ class ApprovalForm(forms.Form):
         max_value=1000,
         label="Shortest justification for overriding a block finding (characters)",
     )
+    crisis_deputy = forms.ChoiceField(
+        required=False,
+        label="Crisis deputy",
+        help_text=(
+            "A reply to an urgent or crisis item can be approved by the chair alone, or by "
+            "this reviewer alone when the chair cannot be reached (the crisis lane)."
+        ),
+    )
+
+    def __init__(self, *args: Any, deputies: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["crisis_deputy"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Nobody: only the chair"), *((d, d) for d in deputies)]

@@ -35,6 +35,7 @@ from postguard.web.pages.current import choose, current_membership
 from postguard.web.pages.diff import word_diff
 from postguard.web.pages.findings import block_rules, cards, has_privacy_finding, personal_data
 from postguard.web.pages.highlight import highlight
+from postguard.web.publishing import pause as pausing
 from postguard.web.publishing import services as publishing
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Post
@@ -378,6 +379,11 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     return _post_page(request, workflow.get_post(request.user, post_id))
 
 
+def _crisis_deputy_name(org: Organization) -> str:
+    deputy = orgs.approval_policy(org).crisis_deputy
+    return deputy.get_username() if deputy is not None else ""
+
+
 def _post_page(
     request: HttpRequest,
     post: Post,
@@ -408,6 +414,7 @@ def _post_page(
             if post.state not in {"published", "archived", "rejected"}
             else "",
             "approval": approval,
+            "crisis_deputy": _crisis_deputy_name(post.org) if approval.crisis else "",
             "reviews": post.reviews.select_related("reviewer"),
             "comments": post.comments.select_related("author"),
             "history": workflow.history(post),
@@ -791,6 +798,8 @@ def _channel_page(
             "authorized": authorized,
             "can_edit": orgs.has_role(request.user, channel.org, orgs.MANAGERS),
             "connection": publishing.channel_status(request.user, channel),
+            "pause": pausing.pause_state(channel),
+            "can_pause": pausing.can_pause(request.user, channel),
         },
         status=status,
     )
@@ -854,8 +863,10 @@ def approval_settings(request: HttpRequest) -> HttpResponse:
         "reply_required_approvals": policy.reply_required_approvals,
         "reply_chair_required": policy.reply_chair_required,
         "override_min_chars": policy.override_min_chars,
+        "crisis_deputy": policy.crisis_deputy.get_username() if policy.crisis_deputy else "",
     }
-    form = forms.ApprovalForm(request.POST or None, initial=initial)
+    deputies = [m.user.get_username() for m in orgs.crisis_deputy_candidates(org)]
+    form = forms.ApprovalForm(request.POST or None, initial=initial, deputies=deputies)
     status = 200
     if request.method == "POST":
         if form.is_valid():

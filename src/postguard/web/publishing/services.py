@@ -672,6 +672,8 @@ def enqueue_due(now: datetime | None = None) -> int:
     queued = 0
     due = (
         OutboxItem.objects.filter(post__state=State.READY, due_at__lte=now)
+        # A paused channel's posts wait for the channel to be resumed (publishing/pause.py).
+        .filter(channel__paused_at__isnull=True)
         .exclude(
             publications__state__in=(PublicationState.PENDING, PublicationState.PUBLISHED),
         )
@@ -707,6 +709,7 @@ def enqueue_due(now: datetime | None = None) -> int:
     _free_dead_leases()
     retry = (
         Publication.objects.filter(state=PublicationState.PENDING)
+        .filter(channel__paused_at__isnull=True)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE))
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
@@ -765,6 +768,9 @@ def _recheck(pub: Publication, now: datetime) -> str | None:
         return "the post's approvals do not cover its current revision"
     if not channel.active:
         return f"the channel {channel.name} is not active"
+    if Channel.objects.filter(pk=channel.pk, paused_at__isnull=False).exists():
+        # Read now, not from the queued row: a pause made after queueing holds it too.
+        return "paused"
     if not orgs.can_draft(post.author, channel):
         return f"the author is no longer authorized on {channel.name}"
     if item.due_at > now:
@@ -911,7 +917,7 @@ def publish_publication(pub_id: int, now: datetime | None = None) -> str:
                 store.record_published(pub.key, found)
                 return "published"
         refusal = _recheck(pub, now)
-        if refusal == "not_due":
+        if refusal in ("not_due", "paused"):
             return "waiting"
         if refusal is not None:
             _cancel(pub, refusal, reapprove=False)

@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from postguard.web.pages.views import service_errors
+from postguard.web.publishing import pause as pausing
 from postguard.web.publishing import services
 
 
@@ -76,3 +78,39 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, f"{channel.name} is connected.")
     return redirect("channel", channel_id=channel.pk)
+
+
+# --- pausing a channel's scheduled posts (the crisis playbook) -----------------------
+
+
+def _back(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Back where the button was (the channel page, or a crisis case's page)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("channel", channel_id=channel_id)
+
+
+@require_POST
+@login_required
+@service_errors
+def pause(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = pausing.pause(request.user, channel_id)
+    messages.success(
+        request,
+        f"Scheduled posts on {channel.name} are paused: none goes out until someone resumes it.",
+    )
+    return _back(request, channel.pk)
+
+
+@require_POST
+@login_required
+@service_errors
+def resume(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = pausing.resume(request.user, channel_id)
+    messages.success(
+        request, f"{channel.name} is resumed: its scheduled posts go out when they are due."
+    )
+    return _back(request, channel.pk)

@@ -288,6 +288,12 @@ class ApprovalStatus:
     #: The chair's reason for each overridden blocking rule.
     overrides: Mapping[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = field(default=())
+    #: A reply to a crisis item: the chair (or the crisis deputy) alone may approve it.
+    crisis: bool = False
+    #: Who opened the crisis lane with their approval, when someone did.
+    crisis_approver: str = ""
+    #: "crisis lane" when only the crisis lane's single approval satisfies it.
+    lane: str = "normal"
 
     @property
     def satisfied(self) -> bool:
@@ -302,6 +308,43 @@ def _current_verdicts(post: Post) -> list[Review]:
         if review.content_hash in ("", current):
             latest[review.reviewer_id] = review
     return list(latest.values())
+
+
+CRISIS_LANE = "crisis lane"
+
+
+def crisis_item_of(post: Post) -> Any:
+    """The inbox item a reply answers when that item is a crisis (triaged
+    ``signal.crisis`` or urgent), else None."""
+    if post.kind != Kind.REPLY or not post.in_reply_to:
+        return None
+    # The inbox imports the workflow, so it is imported here, when first needed.
+    from postguard.web.inbox.models import InboxItem, Priority
+    from postguard.web.inbox.triage import CRISIS
+
+    # A deleted item still was a crisis: hiding or deleting the comment after answering
+    # it must not take back the approval the reply had (publishing checks it again).
+    item = InboxItem.objects.filter(channel_id=post.channel_id, remote_id=post.in_reply_to).first()
+    if item is None:
+        return None
+    # Categories are a JSON list; checked here rather than with a JSON lookup, which
+    # SQLite and PostgreSQL spell differently.
+    if item.priority >= Priority.URGENT or CRISIS in (item.categories or []):
+        return item
+    return None
+
+
+def _crisis_approver(policy: Any, approvals: list[Review]) -> str:
+    """Who among the approvers may approve a crisis reply alone: the chair, or the
+    deputy the chair or an administrator named (still on the committee)."""
+    for r in approvals:
+        if r.reviewer_role == Role.CHAIR:
+            return str(r.reviewer.get_username())
+    deputy = policy.crisis_deputy_id
+    for r in approvals:
+        if deputy is not None and r.reviewer_id == deputy and r.reviewer_role in COMMITTEE_ROLES:
+            return str(r.reviewer.get_username())
+    return ""
 
 
 def approval_status(post: Post) -> ApprovalStatus:
@@ -331,6 +374,14 @@ def approval_status(post: Post) -> ApprovalStatus:
         missing.append(f"{required - len(approvals)} more approval(s) of {required}")
     if chair_required and not chair_approved:
         missing.append("the committee chair's approval")
+    crisis = reply and crisis_item_of(post) is not None
+    crisis_approver = _crisis_approver(policy, approvals) if crisis else ""
+    lane = "normal"
+    if missing and crisis_approver:
+        # The crisis lane stands in for the number of approvals and the chair's
+        # presence only; a block finding still needs the chair's justified override.
+        missing = []
+        lane = CRISIS_LANE
     if override_needed and not overridden:
         missing.append("the chair's justified override of the block finding(s)")
     return ApprovalStatus(
@@ -343,6 +394,9 @@ def approval_status(post: Post) -> ApprovalStatus:
         approvers=tuple(r.reviewer.get_username() for r in approvals),
         missing=tuple(missing),
         overrides=overrides,
+        crisis=crisis,
+        crisis_approver=crisis_approver,
+        lane=lane,
     )
 
 
@@ -786,6 +840,7 @@ def _review(
         require_publishable(post)
     summary = "\n".join(f"{rule}: {reason}" for rule, reason in overrides.items())
     before = snapshot(post)
+    lane: dict[str, str] = {}
     verdict = Review.objects.create(
         post=post,
         reviewer=user,
@@ -816,8 +871,10 @@ def _review(
     elif decision == Decision.REJECT:
         post.state = State.REJECTED
         _notify(post.author, f"Post #{post.pk} rejected", comment)
-    elif approval_status(post).satisfied:
+    elif (status := approval_status(post)).satisfied:
         _approve(post)
+        if status.lane == CRISIS_LANE:
+            lane = {"lane": CRISIS_LANE, "approved_alone_by": status.crisis_approver}
     else:
         post.state = State.IN_REVIEW
     post.save()
@@ -827,7 +884,7 @@ def _review(
         org=post.org,
         obj=post,
         before=before,
-        after={**snapshot(post), "review": verdict.pk, "comment": comment},
+        after={**snapshot(post), "review": verdict.pk, "comment": comment, **lane},
     )
     return Reviewed(post, verdict, created=True)
 
@@ -916,10 +973,13 @@ def expire_overdue(now: datetime | None = None, *, only: int | None = None) -> l
 def release_due(now: datetime | None = None) -> list[Post]:
     """Scheduled posts whose time has come move to ready-to-publish."""
     now = now or timezone.now()
-    query = Post.objects.filter(state=State.SCHEDULED, outbox__due_at__lte=now)
+    # A paused channel's posts stay scheduled until it is resumed (publishing/pause.py).
+    query = Post.objects.filter(
+        state=State.SCHEDULED, outbox__due_at__lte=now, channel__paused_at__isnull=True
+    )
 
     def release(post: Post) -> str | None:
-        if post.state != State.SCHEDULED:
+        if post.state != State.SCHEDULED or post.channel.paused_at is not None:
             return None
         post.state = State.READY
         return post.state
