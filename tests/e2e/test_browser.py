@@ -126,10 +126,13 @@ def test_hostile_text_is_shown_as_text_everywhere(page: Page, server: Server) ->
     choose_channel(page, "IPALA members' group")
     page.get_by_role("textbox", name="Text").fill(HOSTILE)
     expect(page.locator("#findings mark").first).to_be_visible()
-    expect(page.locator("#findings .post-text")).to_contain_text("<script>window.__pwned")
+    marked = page.get_by_role("group", name="Your text with the flagged passages marked")
+    expect(marked).to_contain_text("<script>window.__pwned")
+    # The suggested rewrite (the phone number replaced) shows the markup as text too.
+    expect(page.locator("#suggested-rewrite")).to_contain_text("<script>window.__pwned")
     page.get_by_role("button", name="Save draft").click()
     post_id = _post_id(page)
-    text = page.locator(".post-text")
+    text = page.locator(".post-text").first
     expect(text).to_contain_text('<script>window.__pwned = 1; alert("script")</script>')
     expect(text).to_contain_text("<b>bold?</b>")
     expect(text).to_contain_text("{{ 7|add:7 }}")
