@@ -51,7 +51,11 @@ def pause_state(channel: Channel) -> PauseState:
 def _pausable(user: AnyUser, channel_id: int, doing: str) -> Channel:
     found = orgs.get_channel(user, channel_id)  # 404 outside the organization
     orgs.require_role(user, found.org, PAUSERS, doing)
-    return Channel.objects.select_for_update().select_related("org", "paused_by").get(pk=found.pk)
+    return (
+        Channel.objects.select_for_update(of=("self",))
+        .select_related("org", "paused_by")
+        .get(pk=found.pk)
+    )
 
 
 @transaction.atomic
