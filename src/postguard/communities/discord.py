@@ -33,12 +33,12 @@ import httpx
 
 from postguard.communities.base import (
     CommunityCapabilities,
-    CommunityConnector,
     CommunityMessage,
     MessagePage,
 )
 from postguard.communities.http import (
     CommunityHttp,
+    HttpCommunityConnector,
     Response,
     error_text,
     platform_words,
@@ -76,7 +76,7 @@ def _nonce(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:25]
 
 
-class DiscordCommunity(CommunityConnector):
+class DiscordCommunity(HttpCommunityConnector):
     platform: ClassVar[str] = "discord"
     capabilities: ClassVar[CommunityCapabilities] = CommunityCapabilities(
         read=True,
@@ -117,15 +117,6 @@ class DiscordCommunity(CommunityConnector):
 
     def __repr__(self) -> str:
         return f"<DiscordCommunity guild={self.guild_id} channel={self.channel_id}>"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> DiscordCommunity:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- plumbing ---------------------------------------------------------------------------
 

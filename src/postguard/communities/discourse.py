@@ -33,7 +33,6 @@ import httpx
 
 from postguard.communities.base import (
     CommunityCapabilities,
-    CommunityConnector,
     CommunityMessage,
     MessagePage,
     PlatformReport,
@@ -41,6 +40,7 @@ from postguard.communities.base import (
 )
 from postguard.communities.http import (
     CommunityHttp,
+    HttpCommunityConnector,
     Response,
     bounded_limit,
     error_text,
@@ -82,7 +82,7 @@ def _int_id(value: str, what: str) -> int:
         ) from None
 
 
-class DiscourseCommunity(CommunityConnector):
+class DiscourseCommunity(HttpCommunityConnector):
     platform: ClassVar[str] = "discourse"
     capabilities: ClassVar[CommunityCapabilities] = CommunityCapabilities(
         read=True,
@@ -123,15 +123,6 @@ class DiscourseCommunity(CommunityConnector):
     def __repr__(self) -> str:
         where = f"category {self.category_id}" if self.category_id else f"topic {self.topic_id}"
         return f"<DiscourseCommunity {self.base_url} {where}>"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> DiscourseCommunity:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
+from postguard.communities.base import CommunityConnector
 from postguard.connectors.base import ConnectorError, PermanentError, TransientError
 
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
@@ -144,3 +145,22 @@ __all__ = [
     "error_text",
     "platform_words",
 ]
+
+
+class HttpCommunityConnector(CommunityConnector):
+    """A community connector that talks to its platform through one :class:`CommunityHttp`.
+
+    Owns the client's life cycle, so each platform module keeps only what is its own:
+    usable as a context manager, and ``close()`` releases the connection pool.
+    """
+
+    http: CommunityHttp
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

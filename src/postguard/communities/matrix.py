@@ -29,12 +29,12 @@ import httpx
 
 from postguard.communities.base import (
     CommunityCapabilities,
-    CommunityConnector,
     CommunityMessage,
     MessagePage,
 )
 from postguard.communities.http import (
     CommunityHttp,
+    HttpCommunityConnector,
     Response,
     bounded_limit,
     error_text,
@@ -73,7 +73,7 @@ def _level(value: Any, default: int) -> int:
         return default
 
 
-class MatrixCommunity(CommunityConnector):
+class MatrixCommunity(HttpCommunityConnector):
     platform: ClassVar[str] = "matrix"
     capabilities: ClassVar[CommunityCapabilities] = CommunityCapabilities(
         read=True,
@@ -115,15 +115,6 @@ class MatrixCommunity(CommunityConnector):
 
     def __repr__(self) -> str:
         return f"<MatrixCommunity {self.homeserver} {self.room_id}>"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> MatrixCommunity:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- plumbing ---------------------------------------------------------------------------
 
