@@ -404,14 +404,14 @@ def _run_on_dask(
     if in_flight is None:
         workers = max(1, sum(client.nthreads().values()))
         in_flight = 2 * workers + 1
-    queue = as_completed()
+    queue = as_completed()  # type: ignore[no-untyped-call]
 
     def submit() -> bool:
         nxt = next(todo, None)
         if nxt is None:
             return False
         number, entries = nxt
-        queue.add(
+        queue.add(  # type: ignore[no-untyped-call]
             client.submit(
                 check_partition, number, entries, options, pure=False, key=f"audit-part-{number}"
             )

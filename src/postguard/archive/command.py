@@ -17,7 +17,8 @@ def _client(scheduler: str | None, workers: int) -> Any:
         from distributed import Client, LocalCluster
     except ImportError:
         raise click.ClickException(
-            "Dask is not installed: pip install 'postguard[dask]', or run in-process with --workers 0"
+            "Dask is not installed: pip install 'postguard[dask]', "
+            "or check in-process with --workers 0"
         ) from None
     if scheduler:
         if not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
@@ -25,19 +26,19 @@ def _client(scheduler: str | None, workers: int) -> Any:
                 "give the scheduler as tcp://HOST:PORT", param_hint="--scheduler"
             )
         try:
-            return Client(scheduler, timeout="15s")
+            return Client(scheduler, timeout="15s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise click.ClickException(
                 f"cannot reach the Dask scheduler at {scheduler}: {exc}"
             ) from None
-    cluster = LocalCluster(
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
         silence_logs=logging.ERROR,
     )
-    return Client(cluster)
+    return Client(cluster)  # type: ignore[no-untyped-call]
 
 
 def _count(paths: tuple[str, ...]) -> int:

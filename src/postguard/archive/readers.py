@@ -34,6 +34,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from html.parser import HTMLParser
@@ -116,7 +117,7 @@ class Source:
             try:
                 with self._zip.open(info) as handle:
                     return handle.read(MAX_FILE_BYTES + 1)
-            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
                 raise ArchiveError(f"cannot unpack it from the zip ({exc})") from None
             except zipfile.LargeZipFile as exc:  # pragma: no cover - zip64 is on by default
                 raise ArchiveError(str(exc)) from None
@@ -688,3 +689,29 @@ def read_archives(paths: Iterable[str]) -> Iterator[Entry]:
     """The entries of several archives, one after the other in the order given."""
     for path in paths:
         yield from read_archive(path)
+
+
+# -- a connected channel ---------------------------------------------------------------------
+
+
+def read_history(connector: Any, since: datetime | None = None) -> Iterator[Entry]:
+    """A connected channel's own past posts, read through its connector's ``fetch_history``.
+
+    A connector that cannot read its history, or a network error part-way, is one
+    problem; the items read before it are kept.
+    """
+    from postguard.connectors.base import ConnectorError
+
+    where = f"{connector.network} channel history"
+    try:
+        for item in connector.fetch_history(since):
+            yield ArchiveItem(
+                connector.network,
+                item.remote_id,
+                _http_url(item.url),
+                iso_utc(item.created_at),
+                item.text,
+                item.kind,
+            )
+    except ConnectorError as exc:
+        yield ReadProblem(where, str(exc))

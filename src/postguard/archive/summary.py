@@ -16,10 +16,12 @@ _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 64rem; color: #1b1b1b; }
 h1, h2 { line-height: 1.2; }
 table { border-collapse: collapse; margin: 0 0 1.5rem; }
-th, td { border-bottom: 1px solid #ccc; padding: .3rem .7rem; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid #ccc; padding: .3rem .7rem; text-align: left; }
+th, td { vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .item { border: 1px solid #ccc; border-radius: 6px; padding: .7rem 1rem; margin: 0 0 1rem; }
-.item p.text { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f6f6; padding: .5rem; }
+.item p.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.item p.text { background: #f6f6f6; padding: .5rem; }
 .block { color: #8a1010; font-weight: 600; }
 .review { color: #7a4b00; font-weight: 600; }
 .pass, .advise { color: #2d5a2d; }
