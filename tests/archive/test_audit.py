@@ -240,3 +240,48 @@ def test_the_worst_items_come_first_in_the_summary(archive: Path, tmp_path: Path
     ]
     order = [page.index(f"<strong class='{d}'>") for d in dict.fromkeys(decisions)]
     assert order == sorted(order)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_it_runs_on_a_separate_scheduler_and_worker_given_with_scheduler(
+    archive: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", str(port), "--no-dashboard"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+         "--no-dashboard", "--host", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        with Client(address, timeout="60s") as probe:
+            probe.wait_for_workers(1, timeout=120)
+        result = run_cli(
+            str(archive), "--out", str(tmp_path / "out"), "--scheduler", address,
+            "--partition-size", "3",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        audit([str(archive)], tmp_path / "alone", partition_size=3)
+        assert report(tmp_path / "out") == report(tmp_path / "alone")
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
