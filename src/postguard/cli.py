@@ -736,6 +736,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
 
 
+# Archive audits (postguard.archive): plain engine code, no Django.
+from postguard.archive.command import register as _register_archive_commands  # noqa: E402
+
+_register_archive_commands(cli)
+
 # The committee's workspace (Django) adds its commands; they set Django up
 # lazily, so the engine commands above never need it.
 try:

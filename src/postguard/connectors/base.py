@@ -28,7 +28,7 @@ from __future__ import annotations
 import abc
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Literal
@@ -104,6 +104,17 @@ class InboundItem:
     created_at: datetime
     kind: InboundKind
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One of the channel's own past posts or replies, read by :meth:`Connector.fetch_history`."""
+
+    remote_id: str
+    url: str | None
+    created_at: datetime
+    text: str
+    kind: Literal["post", "reply"] = "post"
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +370,15 @@ class Connector(abc.ABC):
     def fetch_inbound(self, since_cursor: str | None) -> tuple[list[InboundItem], str | None]:
         """Replies, comments and mentions newer than ``since_cursor``, and the cursor to
         pass next time (an opaque string)."""
+
+    def fetch_history(self, since: datetime | None = None) -> Iterator[HistoryItem]:
+        """The channel's own posts and replies published at or after ``since`` (all of them
+        when None), newest first, for an archive audit. Optional: a connector that cannot
+        read its history raises :class:`PermanentError` saying so."""
+        raise PermanentError(
+            f"postguard cannot read a {self.display_name} channel's history yet: "
+            "audit the archive the network lets you download instead"
+        )
 
     @abc.abstractmethod
     def post_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:

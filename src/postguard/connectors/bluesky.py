@@ -56,6 +56,7 @@ from postguard.connectors.base import (
     Capabilities,
     Connector,
     Credentials,
+    HistoryItem,
     InboundItem,
     InboundKind,
     Limits,
@@ -519,6 +520,21 @@ class BlueskyConnector(Connector):
                 done = True
         items.sort(key=lambda i: i.created_at)
         return items, newest.isoformat() if newest else since_cursor
+
+    def fetch_history(self, since: datetime | None = None) -> Iterator[HistoryItem]:
+        # Newest first by record key. Posts imported with an older createdAt than their
+        # key can sit anywhere, so the whole list is read rather than stopping at ``since``.
+        for uri, _cid, value in self._list_records(self.did, POST):
+            created = parse_time(str(value.get("createdAt", "1970-01-01T00:00:00Z")))
+            if since is not None and created < since:
+                continue
+            yield HistoryItem(
+                remote_id=uri,
+                url=self._url(uri),
+                created_at=created,
+                text=str(value.get("text", "")),
+                kind="reply" if value.get("reply") else "post",
+            )
 
     def post_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
         if self.read_via == "repos":
