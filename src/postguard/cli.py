@@ -752,7 +752,12 @@ else:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m postguard.cli`, this file is the module ``__main__``; the commands
+    # import ``postguard.cli``, a second copy whose InputError is another class. Hand over
+    # to that one copy so its errors are caught as the installed command catches them.
+    from postguard.cli import main as _main
+
+    _main()
 
 
 __all__ = ["SEVERITY_RANK", "Report", "main"]
