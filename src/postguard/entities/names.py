@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from postguard.entities.base import EVERY, Candidate, Hits, Recognizer, words_of
 from postguard.entities.gazetteer import (
+    Words,
     capitalised_runs,
     first_names,
     place_names,
@@ -269,8 +270,8 @@ class PersonRecognizer(Recognizer):
         text: str,
         lower: str,
         words: list[tuple[int, int]],
-        first: frozenset[str],
-        last: frozenset[str],
+        first: Words,
+        last: Words,
     ) -> Iterator[Candidate]:
         tokens = [text[s:e] for s, e in words]
         # an honorific opens a name: "Mrs Okafor", "Sra. Pérez"; it is part of the span
@@ -365,7 +366,7 @@ AMBIGUOUS_FIRST = frozenset(
 )
 
 
-def _first_name(tokens: list[str], i: int, first: frozenset[str], last: frozenset[str]) -> bool:
+def _first_name(tokens: list[str], i: int, first: Words, last: Words) -> bool:
     token = _clean(tokens[i])
     if token in first:
         return True
