@@ -240,6 +240,34 @@ NOT_NAMES = frozenset(
 )
 
 
+#: Last words that make a run of capitals a street, not a person ("Harbour Rd").
+_STREET_ENDINGS = frozenset(
+    [
+        "Rd",
+        "Road",
+        "St",
+        "Street",
+        "Ave",
+        "Avenue",
+        "Ln",
+        "Drive",
+        "Cres",
+        "Crescent",
+        "Tce",
+        "Terrace",
+        "Blvd",
+        "Boulevard",
+        "Gdns",
+        "Sq",
+        "Pl",
+        "Cl",
+        "Ct",
+        "Hwy",
+        "Highway",
+    ]
+)
+
+
 class PersonRecognizer(Recognizer):
     name = "person"
     entity_type = "person"
@@ -263,7 +291,10 @@ class PersonRecognizer(Recognizer):
         last = surnames()
         for run_start, run_end in capitalised_runs(text):
             words = _words(text, run_start, run_end)
-            yield from self._score_run(text, lower, words, first, last)
+            for c in self._score_run(text, lower, words, first, last):
+                if text[c.start : c.end].rsplit(None, 1)[-1].rstrip(".") in _STREET_ENDINGS:
+                    continue  # "Harbour Rd", "Mill Road": a street, read by the address recognizer
+                yield c
 
     def _score_run(
         self,
