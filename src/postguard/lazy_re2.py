@@ -17,12 +17,12 @@ from typing import Any
 import re2
 
 ALL: list[LazyRE2] = []
+#: The compiled pattern's methods, bound onto the stand-in once compiled.
+_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
 
 
 class LazyRE2:
     """``re2.compile(pattern, options)``, done when first used."""
-
-    __slots__ = ("_compiled", "options", "pattern")
 
     def __init__(self, pattern: str, options: Any) -> None:
         self.pattern = pattern
@@ -32,7 +32,11 @@ class LazyRE2:
     def compiled(self) -> Any:
         """The compiled pattern (compiling it now if needed)."""
         if self._compiled is None:
-            self._compiled = re2.compile(self.pattern, self.options)
+            compiled = re2.compile(self.pattern, self.options)
+            self._compiled = compiled
+            # Found in the instance's dict from now on: no __getattr__ per call.
+            for name in _METHODS:
+                setattr(self, name, getattr(compiled, name))
         return self._compiled
 
     def __getattr__(self, name: str) -> Any:
