@@ -17,6 +17,9 @@ not a disclosure.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+
 import re2
 
 from postguard.detectors.base import Document, Hit
@@ -91,12 +94,15 @@ def birth_dates(doc: Document, a: _Analysis) -> list[tuple[int, int]]:
     spans = tied_entities(doc, a, ("date", "birth_date"))
     if not spans:
         return []
-    births = [s for s, _ in _starts(_BIRTH, a.lower)]
+    births = sorted(s for s, _ in _starts(_BIRTH, a.lower))
     # a birth word near the date, by characters: "am 3. Mai 2024 in der 32. Woche
     # geboren" is one sentence, though its dots split it for the sentence splitter
-    return [
-        (s, e) for s, e in spans if any(s - _BIRTH_REACH <= b <= e + _BIRTH_REACH for b in births)
-    ]
+    out = []
+    for s, e in spans:
+        i = bisect.bisect_left(births, s - _BIRTH_REACH)
+        if i < len(births) and births[i] <= e + _BIRTH_REACH:
+            out.append((s, e))
+    return out
 
 
 #: How far (characters) a birth word may be from the date it dates.
@@ -118,11 +124,16 @@ def extra_hits(
     category: str, note: str, spans: list[tuple[int, int]], a: _Analysis, taken: list[Hit]
 ) -> list[Hit]:
     """Hits for ``spans`` that overlap none of the English detectors' ``taken``."""
-    used = [(h.start or 0, h.end or 0) for h in taken]
+    # taken spans by start, with the furthest end so far: an overlap test is a bisection
+    used = sorted((h.start or 0, h.end or 0) for h in taken)
+    starts = [s for s, _e in used]
+    reach = list(itertools.accumulate((e for _s, e in used), max))
     out: list[Hit] = []
+    last_end = -1
     for s, e in sorted(spans):
-        if any(s < te and ts < e for ts, te in used):
+        i = bisect.bisect_left(starts, e)  # taken spans starting before this one ends
+        if (i and reach[i - 1] > s) or s < last_end:
             continue
-        used.append((s, e))
+        last_end = e
         out.append(_hit(category, a.text, s, e, 0.8, note))
     return out

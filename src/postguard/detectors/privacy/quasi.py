@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -184,6 +185,14 @@ _FAMILY_ORDER = lazy(
     r"|pregnancy)\b|\b(?:mum|mom|mother)\s+of\s+(?:\d|three|four|five|six)\b",
     _OPTIONS,
 )
+
+
+def _any_in(sorted_starts: list[int], lo: int, hi: int) -> bool:
+    """Whether some start lies in ``[lo, hi)``."""
+    i = bisect.bisect_left(sorted_starts, lo)
+    return i < len(sorted_starts) and sorted_starts[i] < hi
+
+
 #: Characters on either side of an age that the other facts must fall within.
 _REACH = 160
 _PLACE_TYPES = frozenset({"place", "address", "care_place"})
@@ -208,32 +217,37 @@ def entity_combinations(doc: Document, a: _Analysis) -> list[tuple[int, int, set
     lower = a.lower
     places = [(e.start, e.end) for e in document_entities(doc) if e.type in _PLACE_TYPES]
     places.extend(m.span() for m in _STREET_OR_LANDMARK.finditer(a.text))
-    facts = [(m.start(1), "situation") for m in _SITUATION.finditer(lower)]
-    facts.extend((m.start(), "family") for m in _FAMILY_ORDER.finditer(lower))
-    anchors = [s for s, _e in a.cues.get("anchor", ())]
-    generic = [s for s, _e in a.cues.get("generic", ())]
+    places.sort()
+    place_starts = [s for s, _e in places]
+    facts = {
+        "situation": [m.start(1) for m in _SITUATION.finditer(lower)],
+        "family": [m.start() for m in _FAMILY_ORDER.finditer(lower)],
+    }
+    anchors = sorted(s for s, _e in a.cues.get("anchor", ()))
+    generic = sorted(s for s, _e in a.cues.get("generic", ()))
     out: list[tuple[int, int, set[str]]] = []
+    # Every look below is a bisection, so a hostile text of thousands of ages
+    # and places costs n log n, not n squared.
     for age in ages:
         # general wording ("women", "many mums") unless a person word leads to the
         # age with no general word between ("She is 23", not "Teen mums aged 16")
-        own = any(
-            age.start - 40 <= s <= age.start and not any(s < g < age.start for g in generic)
-            for s in anchors
-        )
+        k = bisect.bisect_right(anchors, age.start)
+        lead = anchors[k - 1] if k else -1
+        own = lead >= age.start - 40 and not _any_in(generic, lead + 1, age.start)
         if a.sentence_of(age.start) in a.strong_generic_sentences and not own:
             continue
         lo, hi = age.start - _REACH, age.end + _REACH
-        kinds = {"age"}
-        if any(lo <= s < hi for s, _e in places):
-            kinds.add("place")
-        kinds.update(f for s, f in facts if lo <= s < hi)
-        if "place" not in kinds or len(kinds) < 3:
+        first = bisect.bisect_left(place_starts, lo)
+        last = bisect.bisect_left(place_starts, hi)
+        if first == last or not _any_in(anchors, lo, hi):
             continue
-        if not any(lo <= s < hi for s in anchors):
+        kinds = {"age", "place"} | {f for f, at in facts.items() if _any_in(at, lo, hi)}
+        if len(kinds) < 3:
             continue
-        starts = [s for s, _e in places if lo <= s < hi] + [s for s, _f in facts if lo <= s < hi]
-        ends = [e for s, e in places if lo <= s < hi]
-        ws = a.sentence_span(min([age.start, *starts]))[0]
-        we = a.sentence_span(max([age.end - 1, *ends, *starts]))[1]
+        fact_starts = [
+            at[bisect.bisect_left(at, lo)] for at in facts.values() if _any_in(at, lo, hi)
+        ]
+        ws = a.sentence_span(min(age.start, place_starts[first], *fact_starts))[0]
+        we = a.sentence_span(max(age.end - 1, places[last - 1][1] - 1, *fact_starts))[1]
         out.append((ws, we, kinds))
     return _merge_windows(out)
