@@ -32,7 +32,6 @@ WORDS: dict[str, list[str]] = read_sections("privacy_languages.txt")
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
-_OPTIONS.never_capture = False
 
 
 def _phrases(section: str) -> object:
