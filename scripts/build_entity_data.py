@@ -228,7 +228,7 @@ def places(stop: set[str]) -> list[str]:
         name = city["name"]
         if _latin(name) and name[:1].isupper() and name.lower() not in stop:
             out.add(name)
-    return sorted(n for n in out if len(n) >= 3 and "\n" not in n)
+    return sorted({n.strip() for n in out if len(n.strip()) >= 3 and "\n" not in n})
 
 
 def main() -> None:

@@ -42,6 +42,8 @@ SEEDS: dict[str, str] = {
     "staff appositive": "Grace, Tomasz and Nkechi ",
     "born at": "born at Royal Infirmary then transferred to ",
     "negative words": "awful terrible not good bad sad ",
+    "quasi-identifiers": "she is 19yo, 3rd bub, living in her car on Harbour Rd in Leeds, ",
+    "client in Spanish": "Mi clienta, 19 años, nació el 3 de mayo, sala 4, mastitis. ",
 }
 
 

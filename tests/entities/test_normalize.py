@@ -35,7 +35,23 @@ OBFUSCATED = [
 ]
 
 
-@pytest.mark.parametrize(("how", "number"), OBFUSCATED, ids=[o[0] for o in OBFUSCATED])
+#: Look-alikes in groups with fewer than two real digits ("9OO"), found once the
+#: groups of one number are judged together.
+LOOKALIKE_GROUPS = [
+    ("O for 0 in a group of three", "07700 9OO 123"),
+    ("O for 0 in a dashed group", "07700-9OO-l23"),
+    ("a group of look-alikes alone", "077 00 9 OO 123"),
+    ("spaced digits with look-alikes", "0 7 7 O O 9 O O l 2 3"),
+    ("look-alikes in every group", "O77OO.9OO.l23"),
+    ("a group of one digit and a look-alike", "07700 90O 123"),
+]
+
+
+@pytest.mark.parametrize(
+    ("how", "number"),
+    OBFUSCATED + LOOKALIKE_GROUPS,
+    ids=[o[0] for o in OBFUSCATED + LOOKALIKE_GROUPS],
+)
 def test_it_finds_an_obfuscated_phone_number(how: str, number: str) -> None:
     text = f"Call his mum on {number} tonight"
     phones = [e for e in analyze(text) if e.type == "phone"]
@@ -69,6 +85,19 @@ def test_spans_map_back_across_removed_and_expanded_characters() -> None:
 @pytest.mark.parametrize("word", ["Oil", "lol", "I0S", "Olive", "l0l"])
 def test_it_does_not_fold_letters_outside_digit_groups(word: str) -> None:
     assert normalize(f"{word} 12").text == f"{word} 12"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I 100% agree", "I 2 3 times a day", "feeds 8 to 12 o clock", "ward 4 I think 12", "O 12345"],
+)
+def test_it_leaves_a_look_alike_beside_a_short_number_alone(text: str) -> None:
+    assert normalize(text).text == text
+
+
+def test_it_folds_a_group_with_one_real_digit_only_inside_a_longer_number() -> None:
+    assert normalize("ring 07700 9OO 123").text == "ring 07700 900 123"
+    assert normalize("size 9O").text == "size 9O"
 
 
 def test_it_drops_emoji_only_between_digits() -> None:

@@ -32,6 +32,7 @@ from postguard.detectors import _advice_model
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.signals import CRISIS_PATTERNS, load_signal_model
 from postguard.detectors.text import sentences
+from postguard.lazy_re2 import lazy
 
 # --- vocabularies -----------------------------------------------------------------
 # Stems end with \w* where inflections matter ("pump", "pumping", "pumped").
@@ -68,7 +69,7 @@ _OPTIONS.case_sensitive = False
 
 def _rx(pattern: str) -> Any:
     """A case-insensitive RE2 pattern: linear time on hostile input, and fast."""
-    return re2.compile(pattern, _OPTIONS)
+    return lazy(pattern, _OPTIONS)
 
 
 _CLINICAL_RX = _rx(rf"\b(?:{_CLINICAL_TERMS})\b|\b\d+(?:[.,]\d+)?\s*(?:ml|mls|oz|mg|kg|g)\b")

@@ -26,12 +26,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-import simplejpeg
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
-
 if TYPE_CHECKING:
     import cv2
+    import numpy as np
+    from PIL import Image
 
 from postguard.content import ContentError, Media, MediaError
 from postguard.detectors.base import (
@@ -111,6 +109,8 @@ class Gps:
 
 def gps_location(exif: Image.Exif) -> Gps | None:
     """The GPS position recorded in ``exif``, or None when it records no place."""
+    from PIL import ExifTags
+
     try:
         gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     except Exception:
@@ -229,6 +229,10 @@ def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> Loaded
     # A decompression bomb warning, though, must always stop decoding.
     # catch_warnings swaps process-global filters, and two threads inside it
     # at once can leave the wrong filters installed for good: hence the lock.
+    # Pillow and simplejpeg load with the first image only: a text-only
+    # check (the common case) does not pay for importing them.
+    from PIL import Image, UnidentifiedImageError
+
     with _WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -254,6 +258,8 @@ def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> Loaded
 
 
 def _decode_blob(blob: bytes, media: Media, index: int, where: str, max_pixels: int) -> LoadedImage:
+    from PIL import ExifTags, Image, ImageOps
+
     image = Image.open(io.BytesIO(blob), formats=_openable_formats())
     width, height = image.size
     if width <= 0 or height <= 0:
@@ -301,6 +307,8 @@ def _verify_jpeg(blob: bytes, where: str) -> None:
     errors. Decoding to grey at 1/8 scale still reads every coefficient of
     the compressed stream, at a fraction of a full decode's cost.
     """
+    import simplejpeg
+
     try:
         simplejpeg.decode_jpeg(
             blob, colorspace="GRAY", strict=True, min_factor=8, min_width=1, min_height=1
@@ -314,6 +322,8 @@ def _verify_jpeg(blob: bytes, where: str) -> None:
 def _openable_formats() -> tuple[str, ...]:
     # Pillow raises KeyError for a listed format it was built without (AVIF
     # is optional), so ask it which of ours it can open.
+    from PIL import Image
+
     Image.init()
     return tuple(name for name in IMAGE_FORMATS if name in Image.OPEN)
 
@@ -483,6 +493,7 @@ def _overlaps(a: Box, b: Box) -> bool:
 def find_faces(loaded: LoadedImage, settings: FaceSettings) -> Faces:
     """Frontal and profile (both directions) faces in ``loaded``."""
     import cv2
+    import numpy as np
 
     gray = np.asarray(loaded.image.convert("L"))
     height, width = gray.shape

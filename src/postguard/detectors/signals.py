@@ -33,6 +33,7 @@ import re2
 from postguard.detectors import _linear_model, _public_models
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.text import PhraseMatcher, capped, sentences
+from postguard.lazy_re2 import lazy
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
@@ -40,7 +41,7 @@ _OPTIONS.case_sensitive = False
 
 def _rx(pattern: str) -> Any:
     """A case-insensitive RE2 pattern: linear time on hostile input, and fast."""
-    return re2.compile(pattern, _OPTIONS)
+    return lazy(pattern, _OPTIONS)
 
 
 # --- negative feedback -------------------------------------------------------------
@@ -1591,7 +1592,7 @@ _BIG_OPTIONS = re2.Options()
 _BIG_OPTIONS.case_sensitive = False
 _BIG_OPTIONS.never_capture = True
 _BIG_OPTIONS.max_mem = 64 << 20  # the union is large: room for its DFA
-_CRISIS_ANY = re2.compile("|".join(f"(?:{p})" for p in CRISIS_PATTERNS.values()), _BIG_OPTIONS)
+_CRISIS_ANY = lazy("|".join(f"(?:{p})" for p in CRISIS_PATTERNS.values()), _BIG_OPTIONS)
 _CRISIS_KINDS = tuple((kind, _rx(p)) for kind, p in CRISIS_PATTERNS.items())
 
 

@@ -314,6 +314,7 @@ class AgeRecognizer(Recognizer):
         ("sie ist 19 Jahre alt", "19 Jahre alt"),
         ("siya ay 19 taong gulang", "19 taong gulang"),
         ("hace 19 años que trabajo", None),
+        ("A minha cliente, 19 anos, teve mastite", "19 anos"),
     )
 
     def __init__(self) -> None:
@@ -333,7 +334,11 @@ class AgeRecognizer(Recognizer):
                 if not is_boundary(text, start, end):
                     continue
                 if name == "es_fr_pt":
-                    before = words_of(lower[max(0, start - 12) : start])
+                    at = max(0, start - 12)
+                    chunk = lower[at:start]
+                    if at and lower[at - 1].isalnum():  # a cut word ("min|ha cliente")
+                        chunk = chunk.partition(" ")[2]
+                    before = words_of(chunk)
                     if any(f" {w} " in before for w in _AGO_BEFORE):
                         continue
                 yield Candidate("age", start, end, score, self.name)

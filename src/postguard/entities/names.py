@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from postguard.entities.base import EVERY, Candidate, Hits, Recognizer, words_of
 from postguard.entities.gazetteer import (
+    Words,
     capitalised_runs,
     first_names,
     place_names,
@@ -239,6 +240,34 @@ NOT_NAMES = frozenset(
 )
 
 
+#: Last words that make a run of capitals a street, not a person ("Harbour Rd").
+_STREET_ENDINGS = frozenset(
+    [
+        "Rd",
+        "Road",
+        "St",
+        "Street",
+        "Ave",
+        "Avenue",
+        "Ln",
+        "Drive",
+        "Cres",
+        "Crescent",
+        "Tce",
+        "Terrace",
+        "Blvd",
+        "Boulevard",
+        "Gdns",
+        "Sq",
+        "Pl",
+        "Cl",
+        "Ct",
+        "Hwy",
+        "Highway",
+    ]
+)
+
+
 class PersonRecognizer(Recognizer):
     name = "person"
     entity_type = "person"
@@ -262,15 +291,18 @@ class PersonRecognizer(Recognizer):
         last = surnames()
         for run_start, run_end in capitalised_runs(text):
             words = _words(text, run_start, run_end)
-            yield from self._score_run(text, lower, words, first, last)
+            for c in self._score_run(text, lower, words, first, last):
+                if text[c.start : c.end].rsplit(None, 1)[-1].rstrip(".") in _STREET_ENDINGS:
+                    continue  # "Harbour Rd", "Mill Road": a street, read by the address recognizer
+                yield c
 
     def _score_run(
         self,
         text: str,
         lower: str,
         words: list[tuple[int, int]],
-        first: frozenset[str],
-        last: frozenset[str],
+        first: Words,
+        last: Words,
     ) -> Iterator[Candidate]:
         tokens = [text[s:e] for s, e in words]
         # an honorific opens a name: "Mrs Okafor", "Sra. Pérez"; it is part of the span
@@ -365,7 +397,7 @@ AMBIGUOUS_FIRST = frozenset(
 )
 
 
-def _first_name(tokens: list[str], i: int, first: frozenset[str], last: frozenset[str]) -> bool:
+def _first_name(tokens: list[str], i: int, first: Words, last: Words) -> bool:
     token = _clean(tokens[i])
     if token in first:
         return True

@@ -14,7 +14,6 @@ for plain ASCII text that has nothing to fold.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -96,14 +95,15 @@ def _unchanged(ch: str) -> bool:
     return _fold_char(ch) == ch and not _is_emoji(ch) and not ch.isdigit()
 
 
+# a digit next to a look-alike letter, or one separator away from it (linear: no nesting)
+_LOOKALIKE_NEAR_DIGIT = re.compile(r"\d[ .\-/]?[Ool|I]|[Ool|I][ .\-/]?\d")
+
+
 def _has_lookalike_group(text: str) -> bool:
-    # Plain ASCII needs folding only when a digit sits next to a look-alike letter.
+    # Plain ASCII needs folding only when a digit sits near a look-alike letter.
     if not any(c in text for c in _LOOKALIKE):
         return False
-    return any(
-        (a.isdigit() and b in _LOOKALIKE) or (a in _LOOKALIKE and b.isdigit())
-        for a, b in itertools.pairwise(text)
-    )
+    return _LOOKALIKE_NEAR_DIGIT.search(text) is not None
 
 
 def _digitish(ch: str) -> bool:
@@ -138,13 +138,45 @@ def _drop_emoji_between_digits(chars: list[str], index: list[int]) -> None:
 
 
 def _fold_lookalikes(chars: list[str]) -> None:
-    """Fold O/o/l/I/| to digits inside runs that are otherwise digits.
+    """Fold O/o/l/I/| to digits inside digit groups.
 
-    A run is a maximal stretch of digits and look-alikes; it is folded only
-    when it holds at least two real digits and is not glued to other letters,
-    so "Oil", "I0S" and "l0l" are left alone.
+    A run is a maximal stretch of digits and look-alikes. It is folded when
+    it is not glued to other letters ("Oil", "I0S" and "l0l" are left
+    alone) and either holds at least two real digits ("O77OO"), or belongs
+    to a number: runs joined by single separators (space, dot, dash, slash)
+    holding at least five real digits together, where a run with one real
+    digit ("9OO" in "07700 9OO 123") is folded, and a run of look-alikes
+    alone ("OO" in "0 7 7 O O 9 ...") when real digits stand on both sides.
     """
+    runs = _runs(chars)
+    for number in _numbers(chars, runs):
+        total = sum(r[2] for r in number)
+        for k, (i, j, digits, glued) in enumerate(number):
+            if glued or digits == j - i:
+                continue
+            if digits >= 2:
+                fold = True
+            elif total < _NUMBER_DIGITS:
+                fold = False
+            elif digits == 1:
+                fold = True
+            else:
+                fold = any(r[2] for r in number[:k]) and any(r[2] for r in number[k + 1 :])
+            if fold:
+                for m in range(i, j):
+                    chars[m] = _LOOKALIKE.get(chars[m], chars[m])
+
+
+#: Real digits a number of several groups needs before its look-alikes fold.
+_NUMBER_DIGITS = 5
+_SEPARATORS = frozenset(" .-/")
+
+Run = tuple[int, int, int, bool]  # start, end, real digits, glued to letters
+
+
+def _runs(chars: list[str]) -> list[Run]:
     n = len(chars)
+    out: list[Run] = []
     i = 0
     while i < n:
         if not (chars[i].isdigit() or chars[i] in _LOOKALIKE):
@@ -156,7 +188,17 @@ def _fold_lookalikes(chars: list[str]) -> None:
             digits += chars[j].isdigit()
             j += 1
         glued = (i > 0 and chars[i - 1].isalpha()) or (j < n and chars[j].isalpha())
-        if digits >= 2 and digits < j - i and not glued:
-            for m in range(i, j):
-                chars[m] = _LOOKALIKE.get(chars[m], chars[m])
+        out.append((i, j, digits, glued))
         i = j
+    return out
+
+
+def _numbers(chars: list[str], runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped into numbers: neighbours joined by exactly one separator."""
+    out: list[list[Run]] = []
+    for run in runs:
+        if out and run[0] == out[-1][-1][1] + 1 and chars[run[0] - 1] in _SEPARATORS:
+            out[-1].append(run)
+        else:
+            out.append([run])
+    return out
