@@ -84,9 +84,9 @@ def _core(name: str) -> str:
     name = name.split("@", 1)[0]
     # alice.bsky.social -> alice; ipala.org -> ipala
     name = name.split(".", 1)[0] if "." in name and " " not in name else name
-    text = re.sub(r"[\s_.\-]+", "", skeleton(name))
-    stripped = _AFFIXES.sub("", text)
-    return stripped or text
+    plain = re.sub(r"[\s_.\-]+", "", fold(name))
+    plain = _AFFIXES.sub("", plain) or plain
+    return re.sub(r"[\s_.\-]+", "", skeleton(plain))
 
 
 def impersonation(

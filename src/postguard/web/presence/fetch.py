@@ -167,14 +167,14 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
         with _client(budget) as client:
             for _hop in range(max_redirects() + 1):
                 with client.stream("GET", current, headers=headers) as response:
-                    if response.is_redirect:
+                    if response.status_code == 304:
+                        return Fetched(current, 304, b"", etag, last_modified, "")
+                    if response.status_code in (301, 302, 303, 307, 308):
                         target = response.headers.get("Location", "")
                         if not target:
                             raise FetchError(f"HTTP {response.status_code} without a Location")
                         current = check_url(urljoin(current, target))
                         continue
-                    if response.status_code == 304:
-                        return Fetched(current, 304, b"", etag, last_modified, "")
                     if response.status_code >= 400:
                         raise FetchError(f"HTTP {response.status_code} from {_host(current)}")
                     declared = response.headers.get("Content-Length", "")
