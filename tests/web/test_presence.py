@@ -481,3 +481,61 @@ def test_a_mention_in_the_future_is_kept_at_the_time_it_was_found(world: World) 
     future = Entry("k", "", "", "", "IPALA test", now + timedelta(days=3))
     presence.store(source, [future], now)
     assert InboxItem.objects.get().created_at == now
+
+
+# --- a connected channel's search ----------------------------------------------------------------
+
+
+def test_a_network_search_finds_mentions_and_an_impersonator_on_the_channel(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+    import respx
+
+    from postguard.connectors.base import Credentials
+    from postguard.connectors.bluesky import BlueskyConnector
+    from postguard.web.publishing import services as publishing
+    from tests.connectors.test_bluesky_appview import PDS, session
+    from tests.connectors.test_search_mentions import post_view
+
+    watch(world, "IPALA test")
+    monkeypatch.setattr(
+        publishing,
+        "connector_for",
+        lambda channel: BlueskyConnector(
+            Credentials({"app_password": "abcd"}), {"service": PDS, "handle": "assoc.example"}
+        ),
+    )
+    source = presence.add_source(
+        world["admin"], world.org, name="Bluesky search", kind="network", channel_id=world.channel.pk
+    )
+    with respx.mock(base_url=f"{PDS}/xrpc", assert_all_called=False) as api:
+        api.post("/com.atproto.server.createSession").mock(
+            return_value=httpx.Response(200, json=session())
+        )
+        api.get("/app.bsky.feed.searchPosts").mock(
+            return_value=httpx.Response(200, json={"posts": [
+                post_view("3l1", "Follow IPALA test for free samples", "2026-11-21T10:01:00.000Z",
+                          "ipalatest-official.example", "IPALA test"),
+                post_view("3l2", "Thanks IPALA test!", "2026-11-21T10:02:00.000Z"),
+            ]})
+        )  # fmt: skip
+        assert presence.poll_source(source) == 2
+        assert presence.poll_source(refreshed(source)) == 0
+    items = {i.author_handle: i for i in InboxItem.objects.filter(channel=world.channel)}
+    assert set(items) == {"ipalatest-official.example", "ann.example"}
+    assert "signal.impersonation" in items["ipalatest-official.example"].categories
+    assert items["ann.example"].remote_id.startswith("at://")
+    assert refreshed(source).cursor
+
+
+def test_a_network_that_cannot_search_is_a_clear_error(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facebook = world.closed_channel
+    source = presence.add_source(
+        world["admin"], world.org, name="Facebook", kind="network", channel_id=facebook.pk
+    )
+    presence.poll_source(source)
+    # Not connected: the connector's refusal is the error shown.
+    assert "not connected" in refreshed(source).last_error
