@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-import respx
 import responses
+import respx
 
 from postguard.connectors import connector_class
 from postguard.connectors.base import Credentials, PermanentError, RateLimited
@@ -169,9 +169,7 @@ def test_mastodon_reads_the_hashtag_timeline_and_searches_words(
         api.get(f"{MASTODON}/api/v2/instance/", json={"domain": "social.example",
                                                         "version": "4.3.0"})  # fmt: skip
         api.get(f"{MASTODON}/api/v1/timelines/tag/WBW2026", json=[])
-        api.get(
-            f"{MASTODON}/api/v2/search", json={"accounts": [], "hashtags": [], "statuses": []}
-        )
+        api.get(f"{MASTODON}/api/v2/search", json={"accounts": [], "hashtags": [], "statuses": []})
         again, _ = mastodon.search_mentions(["#WBW2026", "IPALA"], cursor)
         assert again == []
         urls = [c.request.url or "" for c in api.calls]

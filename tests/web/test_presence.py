@@ -507,7 +507,11 @@ def test_a_network_search_finds_mentions_and_an_impersonator_on_the_channel(
         ),
     )
     source = presence.add_source(
-        world["admin"], world.org, name="Bluesky search", kind="network", channel_id=world.channel.pk
+        world["admin"],
+        world.org,
+        name="Bluesky search",
+        kind="network",
+        channel_id=world.channel.pk,
     )
     with respx.mock(base_url=f"{PDS}/xrpc", assert_all_called=False) as api:
         api.post("/com.atproto.server.createSession").mock(
