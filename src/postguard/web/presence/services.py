@@ -252,6 +252,7 @@ def _every(value: Any) -> int:
         value = value.strip()
         if not value.isdigit() or len(value) > 6:
             raise Invalid("How often is a whole number of minutes.")
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
         raise Invalid("How often is a whole number of minutes.")
     if not MIN_EVERY <= value <= MAX_EVERY:
