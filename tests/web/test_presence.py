@@ -435,7 +435,8 @@ def test_the_api_adds_changes_and_removes_terms_and_sources(world: World, site: 
         f"/api/presence/terms/{term_id}", {"active": False}, content_type="application/json"
     )
     assert paused.status_code == 200 and paused.json()["active"] is False
-    assert client.delete(f"/api/presence/terms/{term_id}").status_code == 204
+    removed = client.delete(f"/api/presence/terms/{term_id}")
+    assert removed.status_code == 200 and removed.json()["text"] == "#wbw"
     source = client.post(
         "/api/presence/sources",
         {"org": world.org.pk, "name": "Blog", "kind": "feed", "url": site.url("/b.rss")},
@@ -450,7 +451,8 @@ def test_the_api_adds_changes_and_removes_terms_and_sources(world: World, site: 
     assert changed.json()["every_minutes"] == 15
     listed = client.get("/api/presence/sources").json()["items"]
     assert [s["name"] for s in listed] == ["Blog"]
-    assert client.delete(f"/api/presence/sources/{source.json()['id']}").status_code == 204
+    assert client.delete(f"/api/presence/sources/{source.json()['id']}").status_code == 200
+    assert client.get("/api/presence/sources").json()["items"] == []
 
 
 def test_changes_are_in_the_audit_record_without_a_members_own_term(world: World) -> None:

@@ -184,10 +184,12 @@ def edit_term(request: HttpRequest, term_id: Id, payload: TermEdit) -> Any:
     return _term(presence.set_term_active(request.user, term_id, payload.active))
 
 
-@router.delete("/terms/{term_id}", response={204: None, **_errors(*CHANGE, 404)})
-def delete_term(request: HttpRequest, term_id: Id) -> Status[None]:
+@router.delete("/terms/{term_id}", response={200: TermOut, **_errors(*CHANGE, 404)})
+def delete_term(request: HttpRequest, term_id: Id) -> Any:
+    """Stop watching a term; answers with the term as it was."""
+    removed = _term(presence.get_term(request.user, term_id))
     presence.remove_term(request.user, term_id)
-    return Status(204, None)
+    return removed
 
 
 @router.get("/sources", response={200: SourcePage, **_errors(*READ, 422)})
@@ -233,10 +235,12 @@ def edit_source(request: HttpRequest, source_id: Id, payload: SourceEdit) -> Any
     return _source(source)
 
 
-@router.delete("/sources/{source_id}", response={204: None, **_errors(*CHANGE, 404)})
-def delete_source(request: HttpRequest, source_id: Id) -> Status[None]:
+@router.delete("/sources/{source_id}", response={200: SourceOut, **_errors(*CHANGE, 404)})
+def delete_source(request: HttpRequest, source_id: Id) -> Any:
+    """Remove a source (administrators, the chair); answers with the source as it was."""
+    removed = _source(presence.get_source(request.user, source_id))
     presence.remove_source(request.user, source_id)
-    return Status(204, None)
+    return removed
 
 
 @router.get("/mentions", response={200: MentionPage, **_errors(*READ, 403, 422)})
