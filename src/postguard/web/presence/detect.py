@@ -19,6 +19,7 @@ Plain Python (no Django) so the tests and the benchmark can call it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -58,6 +59,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def _term_pattern(term: str) -> re.Pattern[str]:
     words = fold(term).lstrip("#@").split()
     body = r"[\s_\-]+".join(re.escape(w) for w in words)
@@ -70,6 +72,24 @@ def matches(text: str, term: str) -> bool:
     if not term.strip().lstrip("#@"):
         return False
     return _term_pattern(term).search(fold(text)) is not None
+
+
+def find_terms(text: str, terms: Iterable[str]) -> tuple[str, ...]:
+    """The terms that appear in ``text`` (the text is folded once for all of them)."""
+    folded = fold(text)
+    found = []
+    for term in terms:
+        words = _words(term)
+        # A plain substring test first: most texts name no term, and it is far cheaper
+        # than the word-boundary pattern.
+        if words and words[0] in folded and _term_pattern(term).search(folded):
+            found.append(term)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(term: str) -> tuple[str, ...]:
+    return tuple(fold(term).lstrip("#@").split())
 
 
 _AFFIXES = re.compile(

@@ -548,7 +548,7 @@ def _candidates(source: WatchSource, entries: Sequence[Entry]) -> list[_Candidat
         if entry.author and detect.fold(entry.author).lstrip("@") in own:
             continue  # the association's own post, found by its own search
         hay = f"{entry.title}\n{entry.text}"
-        hits = tuple(t for t in org_terms if detect.matches(hay, t))
+        hits = detect.find_terms(hay, org_terms)
         signals = [
             s
             for s in (
@@ -561,7 +561,7 @@ def _candidates(source: WatchSource, entries: Sequence[Entry]) -> list[_Candidat
         if hits or signals:
             found.append(_Candidate(entry, None, hits, tuple(signals)))
         for owner_id, mine in personal.items():
-            own_hits = tuple(t for t in mine if detect.matches(hay, t))
+            own_hits = detect.find_terms(hay, mine)
             own_signals = [
                 s
                 for s in (
