@@ -545,3 +545,13 @@ def test_a_network_that_cannot_search_is_a_clear_error(
     presence.poll_source(source)
     # Not connected: the connector's refusal is the error shown.
     assert "not connected" in refreshed(source).last_error
+
+
+def test_a_member_who_left_is_no_longer_watched_for(world: World, site: Site) -> None:
+    from postguard.web.orgs.models import Membership
+
+    presence.add_term(world["member"], world.org, text="Dana Lactation", kind=TermKind.PERSONAL)
+    Membership.objects.filter(user=world["member"], org=world.org).delete()
+    url = site.set("/left.rss", Answer(rss(("a1", "Review", "Dana Lactation was wonderful"))))
+    assert presence.poll_source(feed_source(world, url)) == 0
+    assert not Mention.objects.exists()

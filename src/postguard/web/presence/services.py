@@ -10,7 +10,7 @@ Who may do what (checked here, for the pages, the API and the worker alike):
 * a member's own terms (their name, their practice) and the mentions they find are
   that member's alone: nobody else -- not an administrator -- reads them, through
   any page or endpoint. Administrators see only how many members watch their own
-  names. A member who leaves the organization takes their terms with them.
+  names. A member who leaves the organization is no longer watched for.
 
 Polling (:func:`poll_due`, run by the worker every 30 seconds) takes each due source
 in turn, reads it, and stores what it found together with the source's new state
@@ -423,6 +423,14 @@ def poll_due(now: datetime | None = None, *, limit: int = 200) -> int:
     return found
 
 
+def _active_terms(org: Organization) -> QuerySet[WatchTerm]:
+    """The terms looked for: the association's, and those of people still members (a
+    member who leaves stops being watched for)."""
+    return WatchTerm.objects.filter(org=org, active=True).filter(
+        Q(owner__isnull=True) | Q(owner__memberships__org=org)
+    )
+
+
 def _read(source: WatchSource, state: State) -> tuple[list[Entry], State]:
     if source.kind == SourceKind.FEED:
         return read_feed(source.url, state)
@@ -438,7 +446,7 @@ def _read_network(source: WatchSource, state: State) -> tuple[list[Entry], State
     channel = source.channel
     if channel is None:
         raise FetchError("the channel of this search was removed")
-    terms = [t.text for t in WatchTerm.objects.filter(org=source.org, active=True)]
+    terms = [t.text for t in _active_terms(source.org)]
     with publishing.connector_for(channel) as connector:
         if not connector.capabilities.search_mentions:
             raise FetchError(f"{connector.display_name}'s API offers no search postguard can use")
@@ -534,7 +542,7 @@ def _genuine_handles(org: Organization) -> list[str]:
 
 def _candidates(source: WatchSource, entries: Sequence[Entry]) -> list[_Candidate]:
     org = source.org
-    terms = list(WatchTerm.objects.filter(org=org, active=True))
+    terms = list(_active_terms(org))
     org_terms = [t.text for t in terms if t.owner_id is None]
     personal: dict[int, list[str]] = {}
     for t in terms:
