@@ -555,3 +555,20 @@ def test_a_member_who_left_is_no_longer_watched_for(world: World, site: Site) ->
     url = site.set("/left.rss", Answer(rss(("a1", "Review", "Dana Lactation was wonderful"))))
     assert presence.poll_source(feed_source(world, url)) == 0
     assert not Mention.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://exa mple.org/", "http://example.org/\x00", "http://[bad/", "http://example.org:x/",
+     "http://ex\ud800.org/", "https://" + "a" * 1100 + ".org/"],
+)  # fmt: skip
+def test_an_unusable_address_is_refused_with_one_line(world: World, url: str) -> None:
+    with pytest.raises(Invalid, match="cannot be watched"):
+        presence.add_source(world["admin"], world.org, name="Bad", kind="feed", url=url)
+
+
+def test_a_source_name_with_control_characters_is_refused(world: World) -> None:
+    with pytest.raises(Invalid, match="control characters"):
+        presence.add_source(
+            world["admin"], world.org, name="Bad\x00", kind="feed", url="https://n.example/f"
+        )

@@ -128,7 +128,17 @@ def _client(timeout: float) -> httpx.Client:
 def check_url(url: str) -> str:
     """The address if it is one postguard may fetch (http or https, with a host)."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        raise FetchError("the address is not a valid URL") from None
+    if any(ord(c) < 33 or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0x7F for c in url):
+        raise FetchError("an address cannot contain spaces or control characters")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise FetchError("the address has a port that is not a number") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("only http:// and https:// addresses can be watched")
     if parts.username or parts.password:
@@ -200,6 +210,8 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
             raise FetchError(f"more than {max_redirects()} redirects")
     except _Refused as exc:
         raise FetchError(str(exc)) from None
+    except httpx.InvalidURL:
+        raise FetchError("the address is not a valid URL") from None
     except httpx.TimeoutException:
         raise FetchError(f"no answer within {budget:g} seconds from {_host(current)}") from None
     except httpx.HTTPError as exc:

@@ -247,6 +247,15 @@ def get_source(user: AnyUser, source_id: int, *, manage: bool = False) -> WatchS
     return source
 
 
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise Invalid("A source needs a name of at most 120 characters.")
+    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+        raise Invalid("A source's name cannot contain control characters.")
+    return name
+
+
 def _every(value: Any) -> int:
     if isinstance(value, str):
         value = value.strip()
@@ -271,9 +280,7 @@ def add_source(
     every_minutes: Any = DEFAULT_EVERY,
 ) -> WatchSource:
     orgs.require_role(user, org, SOURCE_MANAGERS, "add a watched source")
-    name = " ".join((name or "").split())
-    if not name or len(name) > 120:
-        raise Invalid("A source needs a name of at most 120 characters.")
+    name = _clean_name(name)
     if kind not in SourceKind.values:
         raise Invalid(f"Unknown kind of source {kind!r}; one of: {', '.join(SourceKind.values)}.")
     every = _every(every_minutes)
@@ -318,9 +325,7 @@ def change_source(
     if active is not None:
         source.active = bool(active)
     if name is not None:
-        name = " ".join(name.split())
-        if not name or len(name) > 120:
-            raise Invalid("A source needs a name of at most 120 characters.")
+        name = _clean_name(name)
         if WatchSource.objects.filter(org=source.org, name=name).exclude(pk=source.pk).exists():
             raise Conflict(f"There is already a source called {name}.")
         source.name = name
