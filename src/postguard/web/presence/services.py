@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from postguard.connectors.base import ConnectorError
@@ -491,7 +491,7 @@ def _failed(source: WatchSource, message: str, now: datetime) -> None:
         last_checked_at=now,
         last_error=message[:500],
         last_error_at=now,
-        failures=source.failures + 1,
+        failures=F("failures") + 1,
     )
 
 
