@@ -572,3 +572,25 @@ def test_a_source_name_with_control_characters_is_refused(world: World) -> None:
         presence.add_source(
             world["admin"], world.org, name="Bad\x00", kind="feed", url="https://n.example/f"
         )
+
+
+def test_a_failure_while_storing_keeps_the_entries_for_the_next_poll(
+    world: World, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch(world, "IPALA test")
+    source = feed_source(world, site.set("/k.rss", Answer(rss(("a1", "One", "IPALA test")),
+                                                          etag='"v1"')))  # fmt: skip
+    real = presence.store
+
+    def broken(*args: Any) -> int:
+        real(*args)  # stores, then fails: the transaction must undo it all
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(presence, "store", broken)
+    assert presence.poll_source(source) == 0
+    failed = refreshed(source)
+    assert failed.last_error == "unexpected error while storing (RuntimeError)"
+    assert failed.etag == "" and not Mention.objects.exists() and not InboxItem.objects.exists()
+    monkeypatch.setattr(presence, "store", real)
+    assert presence.poll_source(refreshed(source)) == 1
+    assert refreshed(source).etag == '"v1"'
