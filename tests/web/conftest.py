@@ -142,3 +142,6 @@ def world(db: None) -> Iterator[World]:
 
 # The communities' fixtures (a community with its staff on an in-memory platform).
 from .community_helper import comm, memory_platform  # noqa: E402, F401
+
+# Presence monitoring's local HTTP server (feeds and pages), for tests/web/test_presence*.py.
+from .presence_server import site  # noqa: E402, F401

@@ -1247,6 +1247,17 @@ def test_the_matrix_covers_every_route() -> None:
         "account/tokens/",
         "account/tokens/new/",
         "account/tokens/<int:token_id>/revoke/",
+        # issue 12: presence monitoring (its matrix: test_presence_authorization.py)
+        "presence/",
+        "presence/terms/<int:term_id>/",
+        "presence/sources/<int:source_id>/",
+        "presence/mentions/",
+        "presence/mine/",
+        "api/presence/terms",
+        "api/presence/terms/<term_id>",
+        "api/presence/sources",
+        "api/presence/sources/<source_id>",
+        "api/presence/mentions",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {

@@ -104,6 +104,9 @@ class InboundItem:
     created_at: datetime
     kind: InboundKind
     url: str | None = None
+    #: The author's display name, when the network gives one (presence monitoring
+    #: compares it with the association's name to spot impersonation).
+    author_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,8 @@ class Capabilities:
     metric_shares: bool = True
     metric_link_clicks: bool = False
     account_followers: bool = True
+    #: Search public posts and hashtag timelines for watch terms (see search_mentions).
+    search_mentions: bool = False
     #: How the channel is connected: "app_password", "oauth2", "access_token".
     auth: str = "oauth2"
     #: Caveats a person should know, in plain words.
@@ -198,6 +203,7 @@ class Capabilities:
         "metric_shares": "Shares / reposts",
         "metric_link_clicks": "Link clicks",
         "account_followers": "Followers",
+        "search_mentions": "Search posts for watch terms",
     }
 
     def table(self) -> list[tuple[str, bool]]:
@@ -379,6 +385,14 @@ class Connector(abc.ABC):
             f"postguard cannot read a {self.display_name} channel's history yet: "
             "audit the archive the network lets you download instead"
         )
+
+    def search_mentions(
+        self, terms: Sequence[str], since_cursor: str | None
+    ) -> tuple[list[InboundItem], str | None]:
+        """Public posts containing any of ``terms`` (words, handles, ``#hashtags``) newer than
+        ``since_cursor``, and the cursor to pass next time. Only where
+        ``capabilities.search_mentions`` is set; the others cannot search."""
+        raise NotImplementedError(f"{self.display_name} offers no search postguard can use")
 
     @abc.abstractmethod
     def post_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:

@@ -190,6 +190,7 @@ class BlueskyConnector(Connector):
         metric_impressions=False,
         metric_reach=False,
         metric_link_clicks=False,
+        search_mentions=True,
         auth="app_password",
         notes=(
             "Bluesky does not report impressions, reach or link clicks.",
@@ -535,6 +536,51 @@ class BlueskyConnector(Connector):
                 text=str(value.get("text", "")),
                 kind="reply" if value.get("reply") else "post",
             )
+
+    def search_mentions(
+        self, terms: Sequence[str], since_cursor: str | None
+    ) -> tuple[list[InboundItem], str | None]:
+        """``app.bsky.feed.searchPosts`` per term, newest first, one page (100 posts) per
+        term and poll; the cursor keeps, per term, the newest ``indexedAt`` seen. Needs
+        an AppView: a bare PDS (``read_via="repos"``) does not serve search."""
+        if self.read_via == "repos":
+            raise PermanentError(
+                "Bluesky search needs an AppView; this channel reads repositories directly"
+            )
+        seen: dict[str, str] = json.loads(since_cursor) if since_cursor else {}
+        found: dict[str, InboundItem] = {}
+        for term in dict.fromkeys(t.strip() for t in terms if t.strip()):
+            params: dict[str, Any] = {"q": term, "sort": "latest", "limit": 100}
+            if term in seen:
+                params["since"] = seen[term]
+            with _mapped("searching posts"):
+                resp = self.client.app.bsky.feed.search_posts(params)
+            newest = seen.get(term)
+            for post in resp.posts:
+                indexed = parse_time(post.indexed_at)
+                if term in seen and indexed <= parse_time(seen[term]):
+                    continue
+                if newest is None or indexed > parse_time(newest):
+                    newest = post.indexed_at
+                value = _as_dict(post.record)
+                parent = ((value.get("reply") or {}).get("parent") or {}).get("uri")
+                found.setdefault(
+                    post.uri,
+                    InboundItem(
+                        remote_id=post.uri,
+                        parent_remote_id=parent,
+                        author_handle=post.author.handle,
+                        author_name=post.author.display_name or None,
+                        text=str(value.get("text", "")),
+                        created_at=parse_time(str(value.get("createdAt", post.indexed_at))),
+                        kind="mention",
+                        url=self._url(post.uri),
+                    ),
+                )
+            if newest is not None:
+                seen[term] = newest
+        items = sorted(found.values(), key=lambda i: i.created_at)
+        return items, json.dumps(seen, sort_keys=True)
 
     def post_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
         if self.read_via == "repos":

@@ -18,6 +18,7 @@ instance that allows more.
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -112,9 +113,12 @@ class MastodonConnector(Connector):
         metric_impressions=False,
         metric_reach=False,
         metric_link_clicks=False,
+        search_mentions=True,
         auth="oauth2",
         notes=(
             "Mastodon does not report impressions, reach or link clicks.",
+            "Searching posts by words finds only what the instance indexes (many index only "
+            "posts that opted in); hashtag timelines are complete.",
             "Limits depend on the instance; the defaults are Mastodon's own.",
         ),
     )
@@ -294,6 +298,51 @@ class MastodonConnector(Connector):
             cursor = str(max((n["id"] for n in page), key=int))
         items.sort(key=lambda i: i.created_at)
         return items, cursor
+
+    def search_mentions(
+        self, terms: Sequence[str], since_cursor: str | None
+    ) -> tuple[list[InboundItem], str | None]:
+        """A ``#hashtag`` term reads ``GET /api/v1/timelines/tag/:hashtag``; any other term
+        ``GET /api/v2/search?type=statuses``. The cursor keeps, per term, the newest
+        status id seen (``min_id`` next time)."""
+        seen: dict[str, str] = json.loads(since_cursor) if since_cursor else {}
+        found: dict[str, InboundItem] = {}
+        for term in dict.fromkeys(t.strip() for t in terms if t.strip()):
+            since = seen.get(term)
+            with self._mapped("searching posts"):
+                if term.startswith("#"):
+                    statuses = list(
+                        self.api.timeline_hashtag(term.lstrip("#"), min_id=since, limit=40)
+                    )
+                else:
+                    result = self.api.search_v2(
+                        term.lstrip("@"), resolve=False, result_type="statuses", min_id=since
+                    )
+                    statuses = list(result["statuses"])
+            for status in statuses:
+                sid = str(status["id"])
+                if since is not None and int(sid) <= int(since):
+                    continue
+                if int(sid) > int(seen.get(term) or 0):
+                    seen[term] = sid
+                account = status.get("account") or {}
+                found.setdefault(
+                    sid,
+                    InboundItem(
+                        remote_id=sid,
+                        parent_remote_id=(
+                            str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None
+                        ),
+                        author_handle=str(account.get("acct", "")),
+                        author_name=str(account.get("display_name") or "") or None,
+                        text=html_to_text(status.get("content") or ""),
+                        created_at=_when(status["created_at"]),
+                        kind="mention",
+                        url=status.get("url"),
+                    ),
+                )
+        items = sorted(found.values(), key=lambda i: i.created_at)
+        return items, json.dumps(seen, sort_keys=True)
 
     def post_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
         results = []

@@ -1433,3 +1433,10 @@ def decide_appeal(request: HttpRequest, appeal_id: Id, payload: DecisionIn) -> d
         _user_of(request), appeal_id, payload.outcome, payload.reasons
     )
     return _appeal(appeal)
+
+
+# --- presence monitoring (issue 12): its own module, mounted here ------------------------
+
+from postguard.web.presence.api import router as presence_router  # noqa: E402
+
+api.add_router("/presence", presence_router)

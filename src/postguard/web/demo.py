@@ -169,4 +169,15 @@ def create_demo() -> Organization:
     workflow.submit(author, privacy)
     workflow.add_comment(reviewer, privacy, "This names a client and her phone number.")
 
+    # Presence monitoring: the terms to look for, and no source, so that starting the
+    # demo fetches nothing from outside (a committee adds its feeds on /presence/).
+    from postguard.web.presence import services as presence
+
+    for text, kind in (
+        ("IPALA", "name"),
+        ("@ipala-demo.example", "handle"),
+        ("#WBW2026", "hashtag"),
+    ):
+        presence.add_term(chair, org, text=text, kind=kind)
+
     return org

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "postguard.web.publishing",
     "postguard.web.communities",
+    "postguard.web.presence",
     "axes",
 ]
 
@@ -303,6 +304,14 @@ POSTGUARD_TOKEN_EXPIRY_WARNING_DAYS = 7
 # The audit record: how often the worker writes a signed checkpoint of its head (when it
 # moved) and mails it to the chairs. The key and directory are read by postguard.web.audit.
 POSTGUARD_AUDIT_CHECKPOINT_HOURS = float(os.environ.get("POSTGUARD_AUDIT_CHECKPOINT_HOURS", "24"))
+
+# Presence monitoring (postguard.web.presence.fetch): feeds and pages from outside are
+# fetched within a time budget and size cap; private and loopback addresses are refused
+# (SSRF) unless POSTGUARD_PRESENCE_ALLOW_PRIVATE is on -- for the tests' local server only.
+POSTGUARD_PRESENCE_ALLOW_PRIVATE = _flag("POSTGUARD_PRESENCE_ALLOW_PRIVATE") and not PRODUCTION
+POSTGUARD_PRESENCE_TIMEOUT = float(os.environ.get("POSTGUARD_PRESENCE_TIMEOUT", "15"))
+POSTGUARD_PRESENCE_MAX_BYTES = int(os.environ.get("POSTGUARD_PRESENCE_MAX_BYTES", "5000000"))
+POSTGUARD_PRESENCE_MAX_REDIRECTS = int(os.environ.get("POSTGUARD_PRESENCE_MAX_REDIRECTS", "5"))
 
 LOGGING: dict[str, Any] = {
     "version": 1,

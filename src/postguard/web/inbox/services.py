@@ -136,7 +136,7 @@ def inbox(user: AnyUser, org: Organization, filters: Filters = Filters()) -> Que
         for word in filters.q.split()[:8]:
             items = items.filter(Q(text__icontains=word) | Q(author_handle__icontains=word))
     if filters.category:
-        if filters.category not in triage.CATEGORY_LABELS:
+        if filters.category not in triage.LABELS:
             raise Invalid("Unknown category.")
         # JSON containment is not portable to SQLite: filter the ids in Python.
         ids = [
@@ -377,7 +377,7 @@ def rule_matches(rule: EscalationRule, item: InboxItem) -> bool:
 
 
 def _labels(categories: Iterable[str]) -> str:
-    return ", ".join(triage.CATEGORY_LABELS.get(c, c) for c in categories) or "no category"
+    return ", ".join(triage.LABELS.get(c, c) for c in categories) or "no category"
 
 
 def _subject(item: InboxItem) -> str:
@@ -1176,7 +1176,7 @@ def save_rule(
     name = name.strip()
     if not name:
         raise Invalid("A rule needs a name.")
-    if any(c not in triage.CATEGORY_LABELS for c in categories):
+    if any(c not in triage.LABELS for c in categories):
         raise Invalid("Unknown category.")
     if any(r not in Role.values for r in notify_roles):
         raise Invalid("Unknown role.")

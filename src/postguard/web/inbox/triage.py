@@ -32,6 +32,19 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 CATEGORIES = tuple(CATEGORY_LABELS)
 
+#: Categories only presence monitoring gives, to mentions found outside the association's
+#: channels (postguard.web.presence.detect); they have no playbook situation of their own.
+IMPERSONATION = "signal.impersonation"
+ENDORSEMENT_CLAIM = "signal.endorsement_claim"
+MISINFORMATION = "signal.misinformation"
+PRESENCE_LABELS: dict[str, str] = {
+    IMPERSONATION: "Impersonation",
+    ENDORSEMENT_CLAIM: "Claimed endorsement",
+    MISINFORMATION: "Misinformation",
+}
+#: Every category an inbox item can carry, for filters, escalation rules and labels.
+LABELS: dict[str, str] = {**CATEGORY_LABELS, **PRESENCE_LABELS}
+
 #: Categories that count towards a channel's negative surge.
 NEGATIVE_FAMILY = frozenset({CRISIS, COMPLAINT, NEGATIVE, HARASSMENT})
 
@@ -44,6 +57,9 @@ _PRIORITY = {
     PRIVACY: HIGH,
     CONSULT: HIGH,
     NEGATIVE: NORMAL,
+    IMPERSONATION: HIGH,
+    ENDORSEMENT_CLAIM: HIGH,
+    MISINFORMATION: NORMAL,
 }
 
 #: The situation (playbook) an item's categories call for, most pressing first.
