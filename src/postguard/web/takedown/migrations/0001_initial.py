@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("orgs", "0005_crisis_deputy_and_channel_pause"),
-        ("publishing", "0002_alter_publication_state"),
+        ("publishing", "0002_publication_deleted_states"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
