@@ -106,7 +106,7 @@ def post_on_pds(pds: PdsServer, account: PdsAccount, text: str) -> str:
 
 
 def exists_on_pds(pds: PdsServer, uri: str) -> bool:
-    repo, collection, rkey = uri.removeprefix("at://").split("/")
+    repo, collection, _rkey = uri.removeprefix("at://").split("/")
     data = pds.xrpc(
         "GET",
         "com.atproto.repo.listRecords",

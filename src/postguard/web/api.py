@@ -1433,3 +1433,9 @@ def decide_appeal(request: HttpRequest, appeal_id: Id, payload: DecisionIn) -> d
         _user_of(request), appeal_id, payload.outcome, payload.reasons
     )
     return _appeal(appeal)
+
+
+# --- taking down past posts (web.takedown) ---------------------------------------
+from postguard.web.takedown.api import router as _takedown_router  # noqa: E402
+
+api.add_router("/", _takedown_router)

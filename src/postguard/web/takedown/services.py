@@ -730,6 +730,20 @@ def visible_takedowns(user: AnyUser, org: Organization) -> QuerySet[TakeDown]:
     return query.filter(mine)
 
 
+def approvable(user: AnyUser, takedowns: Sequence[TakeDown]) -> set[int]:
+    """Those of the requests this person may approve or decline."""
+    found = set()
+    for td in takedowns:
+        if td.state != TakeDownState.REQUESTED:
+            continue
+        try:
+            if access(user, td.channel).can_approve:
+                found.add(td.pk)
+        except (NotFound, NotAllowed):
+            continue
+    return found
+
+
 def takedown_of_post(post: Post) -> TakeDown | None:
     return TakeDown.objects.filter(publication__post=post).order_by("-requested_at", "-id").first()
 
