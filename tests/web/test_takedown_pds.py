@@ -117,7 +117,10 @@ def exists_on_pds(pds: PdsServer, uri: str) -> bool:
 
 def archived(world: World, uri: str, text: str) -> ArchiveItem:
     result = services.import_report(
-        world["chair"], world.channel, [report(report_line(uri, text))], "findings.jsonl"
+        world["chair"],
+        world.channel,
+        services.iter_lines([report(report_line(uri, text))]),
+        "findings.jsonl",
     )
     assert result.added == 1 and result.error_count == 0
     return ArchiveItem.objects.get(channel=world.channel, remote_id=uri)
