@@ -56,9 +56,17 @@ def _context(world: World) -> Ctx:
     services.import_report(
         None,
         world.channel,
-        services.iter_lines([report(report_line("at://did:plc:a/app.bsky.feed.post/1", "Call Sarah on 07700 900123"),
-                report_line("at://did:plc:a/app.bsky.feed.post/2", "Baby Jack's latch story"))]),
-    )  # fmt: skip
+        services.iter_lines(
+            [
+                report(
+                    report_line(
+                        "at://did:plc:a/app.bsky.feed.post/1", "Call Sarah on 07700 900123"
+                    ),
+                    report_line("at://did:plc:a/app.bsky.feed.post/2", "Baby Jack's latch story"),
+                )
+            ]
+        ),
+    )
     services.import_report(
         None,
         personal,
