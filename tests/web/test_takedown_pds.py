@@ -7,12 +7,21 @@ directly on the PDS is noticed at the next read-back."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from atproto import Client, models
 from atproto_client.request import Request
+from cryptography.fernet import Fernet
 from django.utils import timezone
 
 from postguard.connectors.bluesky import BlueskyConnector
@@ -284,3 +293,86 @@ def test_a_published_post_is_taken_down_from_its_page(
     publishing.pull_metrics(world.channel)
     assert entries("post.deleted_on_network") == [], "our own take-down is not noticed again"
     assert item.deleted_at <= before
+
+
+HELPER = Path(__file__).with_name("takedown_helper_process.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _helper(env: dict[str, str], *args: str) -> Any:
+    result = subprocess.run(
+        [sys.executable, str(HELPER), *args],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-c", "from postguard.cli import main; main()", "worker",
+             "--interval", "1"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+
+
+def test_a_worker_process_killed_between_claim_and_call_deletes_once_when_restarted(
+    pds: PdsServer, association: PdsAccount, app_password: str, tmp_path: Path
+) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "POSTGUARD_SECRETS_KEY_FILE"}
+    }
+    env |= {
+        "POSTGUARD_DATA_DIR": str(tmp_path / "data"),
+        "POSTGUARD_SECRETS_KEY": Fernet.generate_key().decode(),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "PG_TEST_PDS_URL": pds.url,
+        "PG_TEST_HANDLE": association.handle,
+        "PG_TEST_APP_PASSWORD": app_password,
+    }
+    text = f"Call Ann on 07700 900789 about her twins ({uuid.uuid4().hex[:8]})"
+    uri = post_on_pds(pds, association, text)
+    setup = _helper(env, "setup", uri, text)
+    assert setup["state"] == "pending"
+    pause = tmp_path / "claimed"
+    log = tmp_path / "worker.log"
+    first = _worker(env | {services.PAUSE_ENV: f"claimed:{pause}"}, log)
+    try:
+        reached = pause.with_name("claimed.reached")
+        deadline = time.monotonic() + 90
+        while not reached.exists() and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.2)
+        assert reached.exists(), log.read_text(errors="replace")[-3000:]
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=20)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    status = _helper(env, "status", str(setup["takedown"]))
+    assert status["state"] == "pending" and status["attempts"] == 1, "claimed, then killed"
+    assert exists_on_pds(pds, uri), "killed before the call"
+
+    second = _worker(env, log)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status = _helper(env, "status", str(setup["takedown"]))
+            if status["state"] != "pending":
+                break
+            time.sleep(0.5)
+    finally:
+        if second.poll() is None:
+            second.send_signal(signal.SIGTERM)
+            try:
+                second.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                second.kill()
+                second.wait()
+    assert status["state"] == "deleted", log.read_text(errors="replace")[-3000:]
+    assert status["attempts"] == 2 and status["recorded"] == [text]
+    assert status["audit_ok"]
+    assert not exists_on_pds(pds, uri)
