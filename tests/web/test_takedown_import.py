@@ -53,7 +53,9 @@ def test_bad_lines_are_refused_one_by_one_and_the_good_ones_kept(world: World) -
     assert result.errors[2].startswith("line 4: finding 1 has a severity other than")
     assert result.errors[3] == "line 7: \"date\" is not an ISO 8601 date: 'yesterday'"
     again = _import(world, blob)
-    assert again.added == 0 and again.updated == 2, "the same report again updates, no doubles"
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2), "no doubles"
+    changed = blob.replace(b"Call Sarah", b"Ring Sarah")
+    assert _import(world, changed).updated == 1
     assert ArchiveItem.objects.filter(channel=world.channel).count() == 2
 
 

@@ -310,6 +310,7 @@ class ImportResult:
     lines: int = 0
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     passed: int = 0
     error_count: int = 0
     errors: list[str] = field(default_factory=list)
@@ -317,6 +318,7 @@ class ImportResult:
     def summary(self) -> str:
         text = (
             f"{self.lines} line(s): {self.added} item(s) added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, "
             f"{self.passed} without findings not kept"
         )
         if self.error_count:
@@ -335,7 +337,13 @@ def iter_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield rest
 
 
-def _store(channel: Channel, source: ArchiveImport, batch: dict[str, Parsed]) -> tuple[int, int]:
+#: What makes a stored item different from the report's line (else it is left alone).
+_COMPARED = ("network", "remote_id", "url", "date", "kind", "text", "decision", "findings")
+
+
+def _store(
+    channel: Channel, source: ArchiveImport, batch: dict[str, Parsed]
+) -> tuple[int, int, int]:
     now = timezone.now()
     with transaction.atomic():
         existing = {
@@ -344,7 +352,8 @@ def _store(channel: Channel, source: ArchiveImport, batch: dict[str, Parsed]) ->
                 channel=channel, key__in=list(batch)
             )
         }
-        fresh = []
+        fresh: list[ArchiveItem] = []
+        changed: list[ArchiveItem] = []
         for key, parsed in batch.items():
             fields = {
                 "network": parsed.network,
@@ -364,13 +373,14 @@ def _store(channel: Channel, source: ArchiveImport, batch: dict[str, Parsed]) ->
             item = existing.get(key)
             if item is None:
                 fresh.append(ArchiveItem(channel=channel, key=key, **fields))
-            else:
+            elif any(getattr(item, name) != fields[name] for name in _COMPARED):
                 for name, value in fields.items():
                     setattr(item, name, value)
+                changed.append(item)
         ArchiveItem.objects.bulk_create(fresh)
-        if existing:
+        if changed:
             ArchiveItem.objects.bulk_update(
-                list(existing.values()),
+                changed,
                 [
                     "network",
                     "remote_id",
@@ -387,19 +397,27 @@ def _store(channel: Channel, source: ArchiveImport, batch: dict[str, Parsed]) ->
                     "source",
                 ],
             )
-            ArchiveFinding.objects.filter(item__in=list(existing.values())).delete()
+            ArchiveFinding.objects.filter(item__in=changed).delete()
+        renewed = {i.key for i in fresh} | {i.key for i in changed}
         items = {
             i.key: i
-            for i in ArchiveItem.objects.filter(channel=channel, key__in=list(batch)).only(
+            for i in ArchiveItem.objects.filter(channel=channel, key__in=list(renewed)).only(
                 "id", "key"
             )
         }
         ArchiveFinding.objects.bulk_create(
             ArchiveFinding(item=items[key], rule=rule, severity=severity)
             for key, parsed in batch.items()
+            if key in renewed
             for rule, severity in sorted({(f["rule_id"], f["severity"]) for f in parsed.findings})
         )
-    return len(fresh), len(existing)
+    return len(fresh), len(changed), len(existing) - len(changed)
+
+
+def _count(result: ImportResult, stored: tuple[int, int, int]) -> None:
+    result.added += stored[0]
+    result.updated += stored[1]
+    result.unchanged += stored[2]
 
 
 def import_report(
@@ -437,12 +455,10 @@ def import_report(
             continue
         batch[parsed.key] = parsed
         if len(batch) >= BATCH:
-            added, updated = _store(channel, imported, batch)
-            result.added, result.updated = result.added + added, result.updated + updated
+            _count(result, _store(channel, imported, batch))
             batch = {}
     if batch:
-        added, updated = _store(channel, imported, batch)
-        result.added, result.updated = result.added + added, result.updated + updated
+        _count(result, _store(channel, imported, batch))
     with transaction.atomic():
         ArchiveImport.objects.filter(pk=imported.pk).update(
             lines=result.lines,
