@@ -93,6 +93,13 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_read(world: World, setti
     assert page.status_code == 400
     assert "the limit is 100 bytes" in page.content.decode()
     assert not ArchiveItem.objects.exists()
+    huge = report(report_line(BSKY + "1", "x" * 200_000))
+    page = world.client("chair").post(
+        f"/archive/{world.channel.pk}/import/",
+        {"report": SimpleUploadedFile("findings.jsonl", huge)},
+    )
+    assert page.status_code == 400 and "The upload is" in page.content.decode()
+    assert not ArchiveItem.objects.exists()
 
 
 @pytest.mark.django_db

@@ -238,6 +238,7 @@ def test_a_worker_killed_mid_take_down_never_deletes_twice_and_the_next_run_fini
 
 def _publish(world: World, text: str) -> OutboxItem:
     post = workflow.review(world["reviewer"], world.submitted(text), "approve")
+    assert post.state == "ready", (post.state, post.findings)
     scheduler_pass()
     run_queued_tasks()
     item = OutboxItem.objects.get(post=post)

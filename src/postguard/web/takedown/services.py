@@ -487,6 +487,26 @@ def import_report(
     return result
 
 
+#: Room for the form's other fields and the multipart framing around the file.
+_FORM_OVERHEAD = 64 * 1024
+
+
+def require_upload_size(user: AnyUser, channel_id: int, content_length: str | None) -> None:
+    """Refuse an upload whose request is larger than the cap allows (checked first:
+    who may import, then the size)."""
+    archive_channel(user, channel_id)
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        length = 0
+    limit = max_import_bytes()
+    if length > limit + _FORM_OVERHEAD:
+        raise Invalid(
+            f"The upload is {length:,} bytes; the limit is {limit:,} bytes. Import a "
+            "larger report with `postguard takedown import`."
+        )
+
+
 def import_upload(user: AnyUser, channel_id: int, upload: Any) -> ImportResult:
     """A report uploaded on the archive page (size-capped before anything is read)."""
     channel, _ = archive_channel(user, channel_id)
@@ -1000,6 +1020,15 @@ def notice_deleted(
     """Of the channel's published posts (remote id → outbox item), record those that the
     network definitely no longer has, and return their ids. A failure to ask is logged
     and taken for nothing: only a definite not-found is a deletion."""
+    if not items:
+        return set()
+    # A post being taken down by postguard is recorded by its take-down, not here.
+    ours = set(
+        TakeDown.objects.filter(
+            channel=channel, state=TakeDownState.PENDING, remote_id__in=list(items)
+        ).values_list("remote_id", flat=True)
+    )
+    items = {r: i for r, i in items.items() if r not in ours}
     if not items:
         return set()
     try:

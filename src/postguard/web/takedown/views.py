@@ -99,6 +99,8 @@ def _rows(items: list[ArchiveItem]) -> list[tuple[ArchiveItem, TakeDown | None]]
 @login_required
 @service_errors
 def archive_import(request: HttpRequest, channel_id: int) -> HttpResponse:
+    # Refused from its announced length, before Django reads the body into a file.
+    services.require_upload_size(request.user, channel_id, request.META.get("CONTENT_LENGTH"))
     result = services.import_upload(request.user, channel_id, request.FILES.get("report"))
     messages.success(request, f"Imported: {result.summary()}.")
     for problem in result.errors[:20]:
