@@ -371,6 +371,12 @@ class Connector(abc.ABC):
     def delete(self, remote_id: str) -> None:
         """Delete a published post. Deleting a post that is already gone is not an error."""
 
+    def gone(self, remote_ids: Sequence[str]) -> set[str]:
+        """Those of our posts that the network definitely no longer has: a definite
+        not-found for each (never a guess from a failure; a transient failure raises).
+        A network that cannot tell returns an empty set."""
+        return set()
+
     # reading ---------------------------------------------------------------------------
     @abc.abstractmethod
     def fetch_inbound(self, since_cursor: str | None) -> tuple[list[InboundItem], str | None]:

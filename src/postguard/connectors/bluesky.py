@@ -430,6 +430,30 @@ class BlueskyConnector(Connector):
                 )
             )
 
+    def gone(self, remote_ids: Sequence[str]) -> set[str]:
+        """``getRecord`` on each: a 400 ``RecordNotFound`` is definite; any other answer
+        (or failure) is not a deletion."""
+        missing = set()
+        for uri in remote_ids:
+            try:
+                repo, collection, rkey = uri.removeprefix("at://").split("/")
+            except ValueError:
+                continue
+            try:
+                with _mapped("checking a post"):
+                    try:
+                        self.client.com.atproto.repo.get_record(
+                            {"repo": repo, "collection": collection, "rkey": rkey}
+                        )
+                    except BadRequestError as exc:
+                        if _error_name(exc) == "RecordNotFound":
+                            missing.add(uri)
+                            continue
+                        raise
+            except PermanentError:
+                continue  # refused for another reason: not proof that it is gone
+        return missing
+
     # -- reading ----------------------------------------------------------------------------
     def fetch_inbound(self, since_cursor: str | None) -> tuple[list[InboundItem], str | None]:
         if self.read_via == "repos":

@@ -228,6 +228,16 @@ class LinkedInConnector(HttpConnector):
         with contextlib.suppress(NotFound):  # already gone
             self.request("DELETE", f"/rest/posts/{_enc(remote_id)}", what="deleting")
 
+    def gone(self, remote_ids: Sequence[str]) -> set[str]:
+        """``GET /rest/posts/{urn}`` on each: a 404 is definite."""
+        missing = set()
+        for remote_id in remote_ids:
+            try:
+                self.request("GET", f"/rest/posts/{_enc(remote_id)}", what="checking a post")
+            except NotFound:
+                missing.add(remote_id)
+        return missing
+
     # -- reading ----------------------------------------------------------------------------
     def _comments_on(self, urn: str) -> list[dict[str, Any]]:
         data = self.request(

@@ -265,6 +265,17 @@ class MastodonConnector(Connector):
                     return
             raise
 
+    def gone(self, remote_ids: Sequence[str]) -> set[str]:
+        """``GET /api/v1/statuses/:id`` on each: a 404 is definite."""
+        missing = set()
+        for remote_id in remote_ids:
+            with self._mapped("checking a post"):
+                try:
+                    self.api.status(remote_id)
+                except MastodonNotFoundError:
+                    missing.add(remote_id)
+        return missing
+
     # -- reading ----------------------------------------------------------------------------
     def fetch_inbound(self, since_cursor: str | None) -> tuple[list[InboundItem], str | None]:
         items: list[InboundItem] = []

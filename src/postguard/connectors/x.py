@@ -230,6 +230,28 @@ class XConnector(HttpConnector):
         with contextlib.suppress(NotFound):  # already gone
             self.request("DELETE", f"/2/tweets/{remote_id}", what="deleting")
 
+    def gone(self, remote_ids: Sequence[str]) -> set[str]:
+        """``GET /2/tweets?ids=``: a resource-not-found problem for an id is definite."""
+        # X answers 200 for a deleted post, with a "resource-not-found" problem in
+        # ``errors`` and no ``data`` (a 404 only when the route itself is unknown).
+        missing = set()
+        for start in range(0, len(remote_ids), 100):
+            batch = list(remote_ids[start : start + 100])
+            page = self.request(
+                "GET", "/2/tweets", what="checking posts", params={"ids": ",".join(batch)}
+            ).json()
+            found = {str(t.get("id")) for t in page.get("data", []) if isinstance(t, dict)}
+            for problem in page.get("errors", []):
+                if (
+                    isinstance(problem, dict)
+                    and str(problem.get("type", "")).endswith("/resource-not-found")
+                    and str(problem.get("resource_id", problem.get("value"))) in batch
+                ):
+                    remote_id = str(problem.get("resource_id", problem.get("value")))
+                    if remote_id not in found:
+                        missing.add(remote_id)
+        return missing
+
     # -- reading ----------------------------------------------------------------------------
     def fetch_inbound(self, since_cursor: str | None) -> tuple[list[InboundItem], str | None]:
         params: dict[str, Any] = {

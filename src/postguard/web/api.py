@@ -1440,3 +1440,8 @@ def decide_appeal(request: HttpRequest, appeal_id: Id, payload: DecisionIn) -> d
 from postguard.web.presence.api import router as presence_router  # noqa: E402
 
 api.add_router("/presence", presence_router)
+
+# --- taking down past posts (web.takedown) ---------------------------------------
+from postguard.web.takedown.api import router as _takedown_router  # noqa: E402
+
+api.add_router("/", _takedown_router)

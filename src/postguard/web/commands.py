@@ -453,6 +453,9 @@ def register(cli: click.Group) -> None:
     """Add the workspace's commands to the `postguard` command group."""
     for command in (serve, worker, createadmin, token, audit):
         cli.add_command(command)
+    from postguard.web.takedown.commands import takedown
+
+    cli.add_command(takedown)
     from postguard.web.inbox.bench import bench_inbox  # no Django needed
 
     cli.add_command(bench_inbox)

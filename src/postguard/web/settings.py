@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "postguard.web.publishing",
     "postguard.web.communities",
     "postguard.web.presence",
+    "postguard.web.takedown",
     "axes",
 ]
 

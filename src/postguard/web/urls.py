@@ -79,6 +79,7 @@ urlpatterns = [
     path("", include("postguard.web.inbox.urls")),
     path("", include("postguard.web.communities.urls")),
     path("", include("postguard.web.presence.urls")),
+    path("", include("postguard.web.takedown.urls")),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

@@ -49,6 +49,10 @@ class PublicationState(models.TextChoices):
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Not published"
+    #: Taken down by postguard (web.takedown).
+    DELETED = "deleted", "Taken down"
+    #: Found gone at a read-back: someone deleted it on the network itself.
+    DELETED_ON_NETWORK = "deleted_on_network", "Deleted on the network"
 
 
 class Publication(models.Model):

@@ -1089,6 +1089,12 @@ def pull_metrics(channel: Channel, now: datetime | None = None) -> int:
     }
     try:
         with connector_for(channel) as connector:
+            # A post deleted on the network itself is recorded as such (web.takedown),
+            # and its counts are no longer asked for.
+            from postguard.web.takedown.services import notice_deleted
+
+            for remote_id in notice_deleted(channel, connector, items):
+                items.pop(remote_id, None)
             counts = (
                 retry_read(
                     lambda: connector.post_metrics(list(items)),

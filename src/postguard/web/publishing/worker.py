@@ -80,10 +80,18 @@ def run_queued_tasks() -> int:
         ran += 1
 
 
+def _resume_takedowns() -> dict[str, int]:
+    """Take-downs a dead worker left (web.takedown), each looked up before any call."""
+    from postguard.web.takedown.services import resume_interrupted
+
+    return resume_interrupted()
+
+
 def run_once(now: datetime | None = None) -> dict[str, Any]:
     from postguard.web.publishing.services import reconcile_pending
 
     reconciled = reconcile_pending()
+    _resume_takedowns()
     result = scheduler_pass(now)
     run_queued_tasks()
     return {"reconciled": reconciled, **result}
@@ -111,6 +119,12 @@ def run(stop: threading.Event, *, interval: float = SCHEDULER_INTERVAL_SECONDS) 
             log.info("worker: reconciled unfinished publications: %s", outcomes)
     except Exception:
         log.exception("worker: reconciling at start failed")
+    try:
+        outcomes = _resume_takedowns()
+        if outcomes:
+            log.info("worker: resumed unfinished take-downs: %s", outcomes)
+    except Exception:
+        log.exception("worker: resuming take-downs at start failed")
     finally:
         close_old_connections()
     scheduler = threading.Thread(
