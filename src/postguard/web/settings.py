@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "postguard.web.publishing",
     "postguard.web.communities",
+    "postguard.web.evaluation",
     "axes",
 ]
 

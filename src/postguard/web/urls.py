@@ -78,6 +78,7 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", tokens.revoke_token, name="revoke_token"),
     path("", include("postguard.web.inbox.urls")),
     path("", include("postguard.web.communities.urls")),
+    path("", include("postguard.web.evaluation.urls")),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]
