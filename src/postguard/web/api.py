@@ -1433,3 +1433,10 @@ def decide_appeal(request: HttpRequest, appeal_id: Id, payload: DecisionIn) -> d
         _user_of(request), appeal_id, payload.outcome, payload.reasons
     )
     return _appeal(appeal)
+
+
+# --- monitoring and evaluation (issue 12) -----------------------------------------------------
+
+from postguard.web.evaluation.api import router as evaluation_router  # noqa: E402
+
+api.add_router("/evaluation", evaluation_router)

@@ -24,7 +24,9 @@ def _number(value: float) -> str:
         return f"{value / 1000:.0f}k"
     if abs(value) >= 1000:
         return f"{value / 1000:.1f}k"
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+    if value == int(value) or abs(value) >= 10:
+        return f"{value:.0f}"
+    return f"{value:.2f}"
 
 
 def _scale(low: float, high: float) -> tuple[float, float]:

@@ -667,6 +667,10 @@ def get_campaign(user: AnyUser, campaign_id: int) -> Campaign:
     return found
 
 
+#: Column names that say "this is when it happened".
+DATE_WORDS = ("date", "time", "day", "when", "created", "joined", "signed", " at")
+
+
 def _date_of(text: str) -> date | None:
     text = text.strip()
     for candidate in (text[:10], text):
@@ -687,8 +691,9 @@ def import_counts(
 ) -> int:
     """Count a CSV export's rows per day (one row = one sign-up, new member or click) and
     keep only the counts: the rows themselves (names, addresses) are never stored. The
-    day is read from the first column whose name contains "date" or "time" (or is "day"),
-    else the first column. Importing again replaces that kind's counts."""
+    day is read from the first column named like a date ("Date", "Signed up at", ...)
+    whose first row holds one, else the first column that holds one. Importing again
+    replaces that kind's counts."""
     require_manager(user, campaign.org)
     if kind not in CountKind.values:
         raise Invalid(f"{kind[:20]!r} is not what to import: signups, new_members or link_clicks.")
@@ -703,9 +708,13 @@ def import_counts(
     if not header:
         raise Invalid("The file is empty.")
     names = [h.strip().lower() for h in header]
-    column = next((i for i, n in enumerate(names) if "date" in n or "time" in n or n == "day"), 0)
+    lines = list(rows)
+    first = next((row for row in lines if any(cell.strip() for cell in row)), [])
+    named = [i for i, n in enumerate(names) if any(w in n for w in DATE_WORDS)]
+    parsed = [i for i, cell in enumerate(first) if _date_of(cell) is not None]
+    column = next((i for i in named if i in parsed), (named or parsed or [0])[0])
     per_day: dict[date, int] = {}
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(lines, start=2):
         if number > MAX_IMPORT_ROWS:
             raise Invalid(f"The file has more than {MAX_IMPORT_ROWS} rows.")
         if not any(cell.strip() for cell in row):
