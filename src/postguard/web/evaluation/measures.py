@@ -59,9 +59,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models import Count, Func, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
 
 from postguard.web.errors import Invalid
 from postguard.web.inbox.models import Case, InboxItem, Situation
@@ -202,6 +202,8 @@ class Period:
         last = self.end - timedelta(days=1)
         if re.fullmatch(r"\d{4}-\d{2}", self.key):
             return f"{self.start:%B %Y}"
+        if re.fullmatch(r"\d{4}", self.key):
+            return self.key
         if "Q" in self.key:
             return f"{self.key[5:]} {self.key[:4]} ({self.start:%b}–{last:%b})"
         return f"{self.start:%Y-%m-%d} to {last:%Y-%m-%d}"
@@ -273,6 +275,37 @@ def last_complete(frequency: str, now: datetime) -> Period:
     quarter = (now.month - 1) // 3 + 1
     year, quarter = (now.year - 1, 4) if quarter == 1 else (now.year, quarter - 1)
     return parse_period(f"{year}-Q{quarter}")
+
+
+class EpochBucket(Func):
+    """Which ``seconds``-long slice of time since 1970 a moment falls in, in the database's
+    own arithmetic: Django's Trunc functions call back into Python once per row on SQLite,
+    a second for a year of hourly snapshots."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: str, seconds: int) -> None:
+        super().__init__(expression)
+        self.seconds = int(seconds)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {self.seconds})",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / {self.seconds})::bigint)",
+            **extra,
+        )
+
+
+HOUR, DAY = 3600, 86400
 
 
 # --- per post -------------------------------------------------------------------------------
@@ -417,7 +450,7 @@ def _coverage(channel_ids: Sequence[int], start: datetime, end: datetime) -> dic
     hours = {
         row["channel_id"]: row["hours"]
         for row in account.filter(captured_at__gte=start, captured_at__lt=end)
-        .annotate(hour=TruncHour("captured_at"))
+        .annotate(hour=EpochBucket("captured_at", HOUR))
         .values("channel_id")
         .annotate(hours=Count("hour", distinct=True))
     }
@@ -491,14 +524,15 @@ def followers_by_day(
             captured_at__gte=start,
             captured_at__lt=end,
         )
-        .annotate(day=TruncDate("captured_at"))
+        .annotate(day=EpochBucket("captured_at", DAY))
         .values("channel_id", "day")
         .annotate(followers=Max("followers"))
         .order_by("channel_id", "day")
     )
+    epoch = date(1970, 1, 1)
     found: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for row in rows:
-        found[row["channel_id"]].append((row["day"], row["followers"]))
+        found[row["channel_id"]].append((epoch + timedelta(days=row["day"]), row["followers"]))
     return dict(found)
 
 

@@ -17,6 +17,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -369,16 +370,23 @@ def context(r: Report) -> dict[str, Any]:
     }
 
 
-def render_html(r: Report, *, document: bool = True) -> str:
-    """The report as a standalone HTML document (the PDF's source and the CLI's html)."""
-    return render_to_string("evaluation/report_document.html", context(r))
+def render_html(r: Report, *, inline_css: bool = False) -> str:
+    """The report as a standalone HTML document: the PDF's source (its stylesheet given to
+    WeasyPrint) and, with ``inline_css``, the CLI's file that opens anywhere (never served:
+    the site's pages link their stylesheets under the strict CSP)."""
+    extra = {}
+    if inline_css:
+        extra["inline_css"] = Path(_stylesheet()).read_text(encoding="utf-8") + Path(
+            _stylesheet("report-charts.css")
+        ).read_text(encoding="utf-8")
+    return render_to_string("evaluation/report_document.html", {**context(r), **extra})
 
 
-def _stylesheet() -> str:
+def _stylesheet(name: str = "report.css") -> str:
     from django.contrib.staticfiles import finders
 
-    found = finders.find("postguard/report.css")
-    assert isinstance(found, str), "postguard/report.css is missing from the static files"
+    found = finders.find(f"postguard/{name}")
+    assert isinstance(found, str), f"postguard/{name} is missing from the static files"
     return found
 
 
