@@ -12,13 +12,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from postguard.web.commands import _service_errors, _setup, data_dir_option
 
+if TYPE_CHECKING:
+    from postguard.web.orgs.models import Organization
 
-def _org(slug: str | None) -> object:
+
+def _org(slug: str | None) -> Organization:
     from postguard.web.orgs.models import Organization
 
     if slug:
@@ -36,7 +40,7 @@ def _org(slug: str | None) -> object:
     return real[0]
 
 
-def _channel_ids(org: object, names: tuple[str, ...]) -> list[int]:
+def _channel_ids(org: Organization, names: tuple[str, ...]) -> list[int]:
     from postguard.web.orgs.models import Channel
 
     ids = []
@@ -78,7 +82,7 @@ def report(
     call_command("migrate", interactive=False, verbosity=0)
     chosen = measures.parse_period(period)
     org = _org(org_slug)
-    found = services.build_report(org, chosen, _channel_ids(org, channels))  # type: ignore[arg-type]
+    found = services.build_report(org, chosen, _channel_ids(org, channels))
     if fmt == "json":
         content = (json.dumps(services.report_json(found), indent=2) + "\n").encode()
     elif fmt == "html":
