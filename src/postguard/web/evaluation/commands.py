@@ -75,11 +75,8 @@ def report(
 ) -> None:
     """Make the evaluation report of a period, as on the report page."""
     _setup(data_dir)
-    from django.core.management import call_command
-
     from postguard.web.evaluation import measures, services
 
-    call_command("migrate", interactive=False, verbosity=0)
     chosen = measures.parse_period(period)
     org = _org(org_slug)
     found = services.build_report(org, chosen, _channel_ids(org, channels))

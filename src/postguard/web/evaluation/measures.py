@@ -205,7 +205,7 @@ class Period:
         if re.fullmatch(r"\d{4}", self.key):
             return self.key
         if "Q" in self.key:
-            return f"{self.key[5:]} {self.key[:4]} ({self.start:%b}–{last:%b})"
+            return f"{self.key[5:]} {self.key[:4]} ({self.start:%b}-{last:%b})"
         return f"{self.start:%Y-%m-%d} to {last:%Y-%m-%d}"
 
     def previous(self) -> Period:

@@ -796,7 +796,7 @@ def send_report(schedule: ReportSchedule, period: m.Period) -> list[str]:
         + "\n\nThe full report is attached as PDF, its figures as CSV.\n"
     )
     message = EmailMessage(
-        f"[postguard] Evaluation report {period.label} · {schedule.org.name}",
+        f"[postguard] Evaluation report {period.label} - {schedule.org.name}",
         body,
         None,
         schedule.addresses(),
@@ -822,7 +822,7 @@ def send_due_reports(now: datetime | None = None) -> list[ReportSchedule]:
         try:
             to = send_report(schedule, period)
         except Exception as exc:
-            log.warning("sending the %s report failed: %s", schedule, exc)
+            log.warning("sending the %s failed: %s", schedule, exc)
             ReportSchedule.objects.filter(pk=schedule.pk).update(last_error=str(exc)[:500])
             continue
         with transaction.atomic():
