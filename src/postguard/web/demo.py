@@ -169,4 +169,8 @@ def create_demo() -> Organization:
     workflow.submit(author, privacy)
     workflow.add_comment(reviewer, privacy, "This names a client and her phone number.")
 
+    from postguard.web.evaluation.demo import create_evaluation_demo
+
+    create_evaluation_demo(org, [bluesky, group], author)
+
     return org
