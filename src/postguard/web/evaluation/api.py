@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from postguard.web.evaluation import services
 
@@ -22,8 +23,10 @@ Period = Annotated[
         "default: the last complete month.",
     ),
 ]
+ChannelId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Channels = Annotated[
-    list[int], Query(description="Only these channels (repeat the parameter); default: all.")
+    list[ChannelId],
+    Query(max_length=100, description="Only these channels (repeat the parameter); default: all."),
 ]
 OrgId = Annotated[
     int | None,
