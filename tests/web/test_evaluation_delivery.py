@@ -234,3 +234,17 @@ def test_the_measures_reflect_real_likes_reposts_replies_and_followers_on_the_pd
     assert (bluesky.rate_basis, bluesky.engagement_rate) == ("follower", 3.0)
     (top,) = report.top_posts
     assert top.text == text and top.engagement == 3
+
+
+def test_the_openapi_document_lists_the_reports_formats_once(world: World) -> None:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicated keys: {keys}"
+        return dict(pairs)
+
+    import json
+
+    text = world.client("chair").get("/api/openapi.json").content
+    document = json.loads(text, object_pairs_hook=no_duplicates)
+    ok = document["paths"]["/api/evaluation/report"]["get"]["responses"]["200"]
+    assert {"application/json", "application/pdf", "text/csv"} <= set(ok["content"])

@@ -70,12 +70,13 @@ def measures(
     response={200: dict[str, Any], frozenset({401, 403, 404, 422}): ErrorOut},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
+                "description": "OK",
                 "content": {
                     "application/json": {},
                     "application/pdf": {},
                     "text/csv": {},
-                }
+                },
             }
         }
     },
