@@ -99,6 +99,7 @@ COMMUNITY_MODERATOR_PAGE = E(302, 404, 302, 302, 404, 404, 302)
 COMMUNITY_API = E(200, 404, 200, 200, 404, 404, 401)
 COMMUNITY_API_CHANGE = E(201, 404, 201, 201, 404, 404, 401)
 PUBLIC = E(200, 200, 200, 200, 200, 200, 200)
+REPORT_PAGE = E(200, 200, 200, 403, 403, 200, 302)
 
 CASES = [
     # --- API -------------------------------------------------------------------------
@@ -602,6 +603,74 @@ CASES = [
         took_effect=lambda c: _rule_named(c, "Press"),
         elsewhere=frozenset({"outsider"}),
     ),
+    # --- the evaluation report (issue 12): the committee and administrators read it; the
+    # chair and administrators set its plan, goals and schedule. The outsider's current
+    # organization is their own (where they are an administrator).
+    Case("evaluation report", "get", "/report/?period=2026-11", REPORT_PAGE),
+    Case("evaluation export", "get", "/report/export/?period=2026-11&format=csv", REPORT_PAGE),
+    Case("evaluation setup", "get", "/report/setup/", REPORT_PAGE),
+    Case(
+        "evaluation plan",
+        "post",
+        "/report/setup/plan/",
+        # The outsider names a channel of another organization: none of theirs.
+        E(302, 302, 403, 403, 403, 404, 302),
+        data=lambda c: {"channel": c.world.channel.pk, "posts_per_week": "3"},
+        took_effect=lambda c: _has_plan(c),
+    ),
+    Case(
+        "evaluation reply target",
+        "post",
+        "/report/setup/target/",
+        E(302, 302, 403, 403, 403, 302, 302),
+        data=lambda c: {"hours": "12"},
+        took_effect=lambda c: _reply_target(c) == 12,
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case(
+        "evaluation schedule",
+        "post",
+        "/report/setup/schedule/",
+        E(302, 302, 403, 403, 403, 302, 302),
+        data=lambda c: {
+            "frequency": "monthly",
+            "recipients": "council@example.org",
+            "active": "on",
+        },
+        took_effect=lambda c: _schedule_to(c) == "council@example.org",
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case(
+        "evaluation campaign",
+        "post",
+        "/report/campaigns/",
+        E(302, 302, 403, 403, 403, 302, 302),
+        data=lambda c: {"name": "Spring", "starts_on": "2026-03-01", "ends_on": "2026-03-31"},
+        took_effect=lambda c: _campaign_named(c, "Spring"),
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case(
+        "evaluation import",
+        "post",
+        "/report/campaigns/{campaign}/import/",
+        E(302, 302, 403, 403, 403, 404, 302),
+        data=lambda c: {"kind": "signups", "file": _signups_file()},
+        took_effect=lambda c: _campaign_counts(c) == 2,
+    ),
+    Case(
+        "api evaluation measures",
+        "get",
+        "/api/evaluation/measures?period=2026-11&org={org}",
+        E(200, 200, 200, 403, 403, 404, 401),
+        api=True,
+    ),
+    Case(
+        "api evaluation report",
+        "get",
+        "/api/evaluation/report?period=2026-11&format=csv&org={org}",
+        E(200, 200, 200, 403, 403, 404, 401),
+        api=True,
+    ),
     Case("notification log", "get", "/notifications/", E(200, 200, 403, 403, 403, 200, 302)),
     Case(
         "notification retry",
@@ -908,10 +977,20 @@ def _context(world: World, *, communities: bool = False) -> Ctx:
     ctx.posts_before = Post.objects.count()
     _inbox_context(ctx)
     ctx.extra["api_token"] = orgs.create_token(world["author"], "the author's script")[1].pk
+    ctx.extra["org"] = world.org.pk
+    ctx.extra["campaign"] = _evaluation_campaign(world)
     if communities:
         # Only for the rows that need one: building communities for every row is slow.
         _community_context(ctx)
     return ctx
+
+
+def _evaluation_campaign(world: World) -> int:
+    from postguard.web.evaluation.models import Campaign
+
+    return Campaign.objects.create(
+        org=world.org, name="Autumn", starts_on="2026-03-01", ends_on="2026-03-31"
+    ).pk
 
 
 def _needs_communities(case: Case) -> bool:
@@ -1085,6 +1164,50 @@ def _playbook_name(c: Ctx) -> str:
     return str(_case(c).org.playbooks.get(situation="complaint").name)
 
 
+def _has_plan(c: Ctx) -> bool:
+    from postguard.web.evaluation.models import PostingPlan
+
+    return PostingPlan.objects.filter(channel=c.world.channel).exists()
+
+
+def _reply_target(c: Ctx) -> int | None:
+    from postguard.web.evaluation.models import EvaluationSettings
+
+    found = EvaluationSettings.objects.filter(org=c.world.org).first()
+    return found.reply_target_hours if found else None
+
+
+def _schedule_to(c: Ctx) -> str:
+    from postguard.web.evaluation.models import ReportSchedule
+
+    found = ReportSchedule.objects.filter(org=c.world.org, frequency="monthly").first()
+    return found.recipients if found else ""
+
+
+def _campaign_named(c: Ctx, name: str) -> bool:
+    from postguard.web.evaluation.models import Campaign
+
+    return Campaign.objects.filter(org=c.world.org, name=name).exists()
+
+
+def _campaign_counts(c: Ctx) -> int:
+    from postguard.web.evaluation.models import CampaignCount
+
+    return sum(
+        CampaignCount.objects.filter(campaign_id=c.extra["campaign"]).values_list(
+            "count", flat=True
+        )
+    )
+
+
+def _signups_file() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(
+        "signups.csv", b"name,date\nAnn,2026-03-02\nBea,2026-03-03\n", content_type="text/csv"
+    )
+
+
 def _rule_named(c: Ctx, name: str) -> bool:
     return bool(c.world.org.escalation_rules.filter(name=name).exists())
 
@@ -1256,6 +1379,17 @@ def test_the_matrix_covers_every_route() -> None:
         "api/posts/<post_id>/publication",
         "account/tokens/",
         "account/tokens/new/",
+        # issue 12
+        "report/",
+        "report/export/",
+        "report/setup/",
+        "report/setup/plan/",
+        "report/setup/target/",
+        "report/setup/schedule/",
+        "report/campaigns/",
+        "report/campaigns/<int:campaign_id>/import/",
+        "api/evaluation/measures",
+        "api/evaluation/report",
         "account/tokens/<int:token_id>/revoke/",
         # issue 12: presence monitoring (its matrix: test_presence_authorization.py)
         "presence/",

@@ -131,6 +131,8 @@ class PostMetrics:
     comments: int | None = None
     shares: int | None = None
     link_clicks: int | None = None
+    #: Saves or bookmarks (Instagram "saved", X "bookmark_count").
+    saves: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

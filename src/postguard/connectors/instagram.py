@@ -258,7 +258,7 @@ class InstagramConnector(GraphConnector):
         for remote_id in remote_ids:
             data = self.graph(
                 "GET", f"{remote_id}/insights", what="reading post insights",
-                params={"metric": "views,reach,likes,comments,shares"},
+                params={"metric": "views,reach,likes,comments,shares,saved"},
             )  # fmt: skip
             values = {m["name"]: m["values"][0]["value"] for m in data.get("data", [])}
             results.append(
@@ -269,6 +269,7 @@ class InstagramConnector(GraphConnector):
                     likes=values.get("likes"),
                     comments=values.get("comments"),
                     shares=values.get("shares"),
+                    saves=values.get("saved"),
                 )
             )
         return results

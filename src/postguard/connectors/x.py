@@ -324,6 +324,7 @@ class XConnector(HttpConnector):
                         shares=(public.get("retweet_count") or 0)
                         + (public.get("quote_count") or 0),
                         link_clicks=private.get("url_link_clicks"),
+                        saves=public.get("bookmark_count"),
                     )
                 )
         return results

@@ -1445,3 +1445,9 @@ api.add_router("/presence", presence_router)
 from postguard.web.takedown.api import router as _takedown_router  # noqa: E402
 
 api.add_router("/", _takedown_router)
+
+# --- monitoring and evaluation (issue 12) -----------------------------------------------------
+
+from postguard.web.evaluation.api import router as evaluation_router  # noqa: E402
+
+api.add_router("/evaluation", evaluation_router)

@@ -459,3 +459,7 @@ def register(cli: click.Group) -> None:
     from postguard.web.inbox.bench import bench_inbox  # no Django needed
 
     cli.add_command(bench_inbox)
+    from postguard.web.evaluation.commands import bench_report, report
+
+    cli.add_command(report)
+    cli.add_command(bench_report)

@@ -179,5 +179,8 @@ def create_demo() -> Organization:
         ("#WBW2026", "hashtag"),
     ):
         presence.add_term(chair, org, text=text, kind=kind)
+    from postguard.web.evaluation.demo import create_evaluation_demo
+
+    create_evaluation_demo(org, [bluesky, group], author)
 
     return org

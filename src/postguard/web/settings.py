@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "postguard.web.communities",
     "postguard.web.presence",
     "postguard.web.takedown",
+    "postguard.web.evaluation",
     "axes",
 ]
 

@@ -80,6 +80,7 @@ urlpatterns = [
     path("", include("postguard.web.communities.urls")),
     path("", include("postguard.web.presence.urls")),
     path("", include("postguard.web.takedown.urls")),
+    path("", include("postguard.web.evaluation.urls")),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

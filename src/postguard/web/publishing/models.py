@@ -108,6 +108,7 @@ class MetricSnapshot(models.Model):
     comments = models.PositiveIntegerField(null=True, blank=True)
     shares = models.PositiveIntegerField(null=True, blank=True)
     link_clicks = models.PositiveIntegerField(null=True, blank=True)
+    saves = models.PositiveIntegerField(null=True, blank=True)
     followers = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

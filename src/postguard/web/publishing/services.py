@@ -1124,6 +1124,7 @@ def pull_metrics(channel: Channel, now: datetime | None = None) -> int:
             comments=m.comments,
             shares=m.shares,
             link_clicks=m.link_clicks,
+            saves=m.saves,
         )
         for m in counts
         if m.remote_id in items
