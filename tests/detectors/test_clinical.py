@@ -289,3 +289,35 @@ def test_it_reads_requests_in_other_registers(case: str, text: str) -> None:
 def test_a_model_request_needs_an_ask_and_an_anchor() -> None:
     assert request("Our baby turned 3 weeks today and is feeding beautifully.") == []
     assert request("Lovely infographic on paced bottle feeding, thanks!") == []
+
+
+# Advice given after a spaced hyphen used as a dash (" - give her ..."), with
+# and without an @-mention in front: the mention changes nothing.
+DASHED_ADVICE = [
+    "at 10 days old she should be feeding 8-12 times a day - give her 60 ml of "
+    "expressed milk after every feed and take fenugreek 3 times a day",
+    "he's 2 weeks old so he needs about 8 feeds a day - offer him 50 ml of formula "
+    "after each one and pump every 3 hours",
+    "she is 5 days old - top her up with 30 ml of expressed milk after every feed",
+    "at 3 weeks he should gain 150 g a week - add 2 extra feeds at night and take "
+    "domperidone 10 mg",
+]
+
+
+@pytest.mark.parametrize("text", DASHED_ADVICE)
+@pytest.mark.parametrize("mention", ["", "@tired_mum_88 ", "@sam.k: "])
+def test_advice_after_a_dash_is_flagged_with_or_without_a_mention(text: str, mention: str) -> None:
+    hits = advice(mention + text)
+    assert [h.category for h in hits][:1] == ["clinical.individual_advice"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our feeding group meets on Tuesdays - come along, everyone is welcome",
+        "@tired_mum_88 so sorry you're struggling - please message our helpline on Monday",
+        "Latch workshop at 10 am - bring a friend!",
+    ],
+)
+def test_a_dash_before_an_invitation_is_not_advice(text: str) -> None:
+    assert advice(text) == []

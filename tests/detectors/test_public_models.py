@@ -71,3 +71,29 @@ def test_the_models_leave_ordinary_posts_alone(text: str) -> None:
 def test_the_public_models_can_be_switched_off() -> None:
     text = "@user your opinions are garbage and so is your face"
     assert HarassmentDetector(model=False, public_model=False).detect(doc(text)) == []
+
+
+def test_the_engine_floors_are_probabilities_chosen_by_the_script() -> None:
+    floors = pm.engine_floors()
+    for value in (floors.aimed, floors.unaimed, floors.hate_gate):
+        assert 0.0 <= value < 1.0
+    # The hate gate is read below the offensive model's own threshold, so the
+    # cheap path must keep those scores.
+    offensive = pm.load_public_model("offensive")
+    assert pm._score_floor("offensive", offensive) <= floors.hate_gate
+
+
+def test_a_hate_span_needs_the_offensive_model_to_see_offence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Illegal aliens are invading us, build the wall and send them all back"
+    hate = pm.flags("hate", [doc(text)])[0]
+    offensive = pm.document_scores("offensive", [doc(text)])[0][0]
+    assert hate is not None
+    strict = pm.EngineFloors(aimed=1.0, unaimed=1.0, hate_gate=min(1.0, offensive + 0.01))
+    monkeypatch.setattr(pm, "engine_floors", lambda: strict)
+    assert BiasDetector(model=False).detect(doc(text)) == []
+    lenient = pm.EngineFloors(aimed=1.0, unaimed=1.0, hate_gate=0.0)
+    monkeypatch.setattr(pm, "engine_floors", lambda: lenient)
+    hits = BiasDetector(model=False).detect(doc(text))
+    assert [h.note for h in hits] == ["model: hostility towards a group"]

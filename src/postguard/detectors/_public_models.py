@@ -35,8 +35,10 @@ from postguard.detectors.normalise import fold
 
 __all__ = [
     "PUBLIC_MODEL_FORMAT",
+    "EngineFloors",
     "PublicModel",
     "document_scores",
+    "engine_floors",
     "flags",
     "load_public_model",
     "prepare",
@@ -199,6 +201,40 @@ def public_model_from_json(name: str, data: dict[str, Any]) -> PublicModel:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EngineFloors:
+    """How the language detectors combine the offensive and hate models
+    (``public_floors.json``, chosen by ``scripts/choose_public_floors.py`` by
+    cross-validation on the training tweets): the offensive score a span
+    aimed at a person or naming a group needs, the score language aimed at
+    nobody needs, and the offensive score a document needs before a hate-model
+    span counts."""
+
+    aimed: float
+    unaimed: float
+    hate_gate: float
+
+
+@cache
+def engine_floors() -> EngineFloors:
+    """The shipped :class:`EngineFloors`."""
+    blob = json.loads((_DATA / "public_floors.json").read_text("utf-8"))
+    return EngineFloors(
+        aimed=float(blob["aimed_floor"]),
+        unaimed=float(blob["unaimed_floor"]),
+        hate_gate=float(blob["hate_gate"]),
+    )
+
+
+def _score_floor(name: str, model: PublicModel) -> float:
+    """The lowest score of ``name`` a caller reads: the model's threshold, or
+    for the offensive model the lowest engine floor (the hate gate)."""
+    if name != "offensive":
+        return model.threshold
+    floors = engine_floors()
+    return min(model.threshold, floors.aimed, floors.unaimed, floors.hate_gate)
+
+
 @cache
 def load_public_model(name: str) -> PublicModel:
     """A shipped public model by name (loaded once per process)."""
@@ -216,7 +252,8 @@ def document_scores(name: str, docs: Sequence[Document]) -> list[tuple[float, in
     that span: ``(score, start, end)``; ``(0.0, 0, 0)`` for an empty text.
 
     Spans are :func:`postguard.detectors.language.units` (a short text whole,
-    a long one in sentence pairs). A score below the model's threshold may be
+    a long one in sentence pairs). A score below the model's threshold (for
+    the offensive model, below the lowest of :func:`engine_floors`) may be
     reported as 0.0 (see :meth:`PublicModel.scores`). Results are kept on the
     document, so detectors that share a model share the work.
     """
@@ -229,7 +266,7 @@ def document_scores(name: str, docs: Sequence[Document]) -> list[tuple[float, in
     todo = [i for i, memo in enumerate(memos) if name not in memo]
     spans = {i: units(docs[i].text) for i in todo}
     texts = [docs[i].text[a:b] for i in todo for a, b in spans[i]]
-    scores = iter(model.scores(texts, floor=model.threshold))
+    scores = iter(model.scores(texts, floor=_score_floor(name, model)))
     for i in todo:
         best = (0.0, 0, 0)
         for a, b in spans[i]:

@@ -105,7 +105,7 @@ _CARE_VERBS = (
     "co-sleep|bring|let him|let her|don't|do not|never|always|definitely|just"
 )
 _CLAUSE_HEAD_SRC = (
-    r"(?:^|@\w+[\s,:]+|[.!?…\n,;:(—–]\s*|\b(?:and|then|but|or|so|also|otherwise|maybe|perhaps|honestly|"
+    r"(?:^|@\w+[\s,:]+|[.!?…\n,;:(—–]\s*|\s-\s+|\b(?:and|then|but|or|so|also|otherwise|maybe|perhaps|honestly|"
     r"please|pls|plz|definitely|just|ok|okay)\s+)"
     rf"(?:please\s+|just\s+|definitely\s+|also\s+|maybe\s+|then\s+)*(?P<verb>{_CARE_VERBS})\b"
 )

@@ -1161,12 +1161,13 @@ def _offence_kind(text: str, start: int, end: int) -> str:
     return "language.profanity"
 
 
-#: The offensive model's score each kind of hit needs. The model's own
-#: threshold (about 0.4) is fitted to tweets, a third of them offensive; here
-#: offensive posts are rare, so a hit needs more confidence, most of all for
-#: language aimed at nobody ("Bloody hell, that was a long shift"), which
-#: needs what the profanity model needs (0.8).
-_OFFENSIVE_FLOORS = {"language.harassment": 0.65, "language.bias": 0.6, "language.profanity": 0.8}
+def _offensive_floor(category: str) -> float:
+    """The offensive model's score a hit of ``category`` needs (see
+    :class:`postguard.detectors._public_models.EngineFloors`): the model's own
+    threshold (about 0.4) balances tweets, a third of them offensive; aimed
+    spans also count as hate, so they need more."""
+    floors = _public_models.engine_floors()
+    return floors.unaimed if category == "language.profanity" else floors.aimed
 
 
 def _public_hits(
@@ -1182,12 +1183,17 @@ def _public_hits(
     if not clean:
         return
     batch = [docs[i] for i in clean]
-    offensive = _public_models.flags("offensive", batch)
+    offensive: list[tuple[float, int, int] | None] = list(
+        _public_models.document_scores("offensive", batch)
+    )
     hate = _public_models.flags("hate", batch) if category == "language.bias" else []
-    floor = _OFFENSIVE_FLOORS[category]
+    floor = _offensive_floor(category)
+    gate = _public_models.engine_floors().hate_gate
     for k, i in enumerate(clean):
         text = docs[i].text
         flag = offensive[k]
+        if hate and hate[k] is not None and (flag is None or flag[0] < gate):
+            hate[k] = None  # hate is offensive too: nothing offensive, no hate hit
         if category == "language.bias" and reports_group is not None:
             for found in (flag, hate[k]):
                 group = found and _names_group(text, found[1], found[2])
