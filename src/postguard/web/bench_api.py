@@ -450,6 +450,8 @@ def bench_api(
             server_cpu = None if after is None else after - result.cpu_before
         for line in report(result, connections, spent, server_cpu):
             click.echo(line)
+        if not result.latencies:
+            sys.exit(1)
 
     if url is not None:
         measure(url.rstrip("/"), token or "", "given server")
