@@ -188,8 +188,8 @@ def _url_host(host: str) -> str:
     "--threads",
     default=None,
     type=click.IntRange(1, 64),
-    help="Threads per process [default: 1 per gunicorn worker (sync workers); 8 for "
-    "waitress]. More than 1 with gunicorn uses its threaded workers.",
+    help="Threads per process [default: 2 per gunicorn worker (its threaded workers); 8 "
+    "for waitress]. 1 with gunicorn uses its sync workers (behind a buffering proxy).",
 )
 def serve(
     data_dir: str | None,
@@ -240,7 +240,8 @@ def serve(
             + ", ".join(str(network) for network in proxies)
         )
     if use_gunicorn:
-        _serve_gunicorn(application, host, port, workers, threads or 1, proxies)
+        threads = threads or serving.DEFAULT_THREADS
+        _serve_gunicorn(application, host, port, workers, threads, proxies)
         return
     from waitress import serve as waitress_serve
 

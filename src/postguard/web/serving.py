@@ -40,6 +40,9 @@ WORKER_TIMEOUT_SECONDS = 60
 GRACEFUL_TIMEOUT_SECONDS = 20
 #: Seconds an idle keep-alive connection is kept (threaded workers only).
 KEEPALIVE_SECONDS = 5
+#: Threads per gunicorn worker by default: two, so that a worker keeps connections alive
+#: and a slow client does not hold the whole process (measured in docs/benchmarks.md).
+DEFAULT_THREADS = 2
 #: A ceiling on --workers: each worker holds the engine's working memory.
 MAX_WORKERS = 64
 
