@@ -196,12 +196,12 @@ def test_gunicorn_trusts_no_proxy_unless_told() -> None:
     )
     # gunicorn's own default would trust 127.0.0.1's X-Forwarded-Proto.
     assert options["forwarded_allow_ips"] == ""
-    assert options["worker_class"] == "sync"
+    assert options["worker_class"] == "gthread" and options["threads"] == 1
     assert options["preload_app"] is True
     assert options["bind"] == ["127.0.0.1:8000"]
 
 
-def test_gunicorn_trusts_the_configured_proxies_and_threads_pick_gthread() -> None:
+def test_gunicorn_trusts_the_configured_proxies() -> None:
     options = serving.gunicorn_options(
         host="::1",
         port=8001,

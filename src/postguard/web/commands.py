@@ -188,8 +188,7 @@ def _url_host(host: str) -> str:
     "--threads",
     default=None,
     type=click.IntRange(1, 64),
-    help="Threads per process [default: 2 per gunicorn worker (its threaded workers); 8 "
-    "for waitress]. 1 with gunicorn uses its sync workers (behind a buffering proxy).",
+    help="Threads per process [default: 2 per gunicorn worker; 8 for waitress].",
 )
 def serve(
     data_dir: str | None,
@@ -246,6 +245,9 @@ def serve(
     from waitress import serve as waitress_serve
 
     from postguard.web.orgs.clients import waitress_options
+    from postguard.web.serving import warm_up
+
+    warm_up()  # the first people to check do not wait for the engine to load
 
     stop = threading.Event()
     worker = threading.Thread(
@@ -290,8 +292,10 @@ def _serve_gunicorn(
     background = serving.BackgroundWorker(
         serving.background_worker_command(WORKER_INTERVAL_SECONDS)
     )
-    kind = f"{threads} threads each" if threads > 1 else "sync"
-    how = f"gunicorn, {count} worker process{'es' if count > 1 else ''} ({kind})"
+    how = (
+        f"gunicorn, {count} worker process{'es' if count > 1 else ''}, "
+        f"{threads} thread{'s' if threads > 1 else ''} each"
+    )
 
     def ready() -> None:
         background.start()
