@@ -493,10 +493,10 @@ def test_serve_warns_at_start_up_when_the_record_does_not_verify(
     served: list[Any] = []
     monkeypatch.setattr("waitress.serve", lambda *a, **k: served.append(a))
     monkeypatch.setattr(commands, "_worker_loop", lambda stop, interval: None)
-    code, _, err = _cli(["serve", "--no-demo"], capsys)
+    code, _, err = _cli(["serve", "--no-demo", "--server", "waitress"], capsys)
     assert code == 0 and served and "WARNING" not in err
     _rewrite_from(2, _unsign)
-    code, _, err = _cli(["serve", "--no-demo"], capsys)
+    code, _, err = _cli(["serve", "--no-demo", "--server", "waitress"], capsys)
     assert code == 0 and len(served) == 2  # it still starts
     assert "postguard: WARNING: audit record broken at entry 2" in err
     assert "exports are refused" in err

@@ -301,7 +301,7 @@ def test_serve_passes_the_proxy_settings_to_waitress(
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: calls.append(kwargs))
     with pytest.raises(SystemExit) as done:
-        main(["serve", "--no-demo", "--port", "8765"])
+        main(["serve", "--no-demo", "--port", "8765", "--server", "waitress"])
     assert done.value.code in (0, None)
     assert calls[0]["trusted_proxy"] == "10.0.0.5"
     assert calls[0]["clear_untrusted_proxy_headers"] is True

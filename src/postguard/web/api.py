@@ -18,8 +18,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -41,6 +42,7 @@ from postguard.web.communities.template import ProvisionData
 from postguard.web.errors import Invalid, ServiceError
 from postguard.web.inbox import services as inbox
 from postguard.web.inbox.models import Case, InboxItem
+from postguard.web.limits import capped_report
 from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel
@@ -49,12 +51,19 @@ from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Comment, Post, Review
 
 
+def _load_user(user_id: int) -> User | AnonymousUser:
+    return User.objects.filter(pk=user_id).first() or AnonymousUser()
+
+
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = orgs.user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+    """The token is checked on every request (one query); the user it names is loaded
+    only when the handler needs it (``POST /api/check`` does not)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> int | None:
+        user_id = orgs.user_id_for_token(token)
+        if user_id is not None:
+            request.user = SimpleLazyObject(lambda: _load_user(user_id))  # type: ignore[assignment]
+        return user_id
 
 
 class SessionWithCsrf(APIKeyCookie):
@@ -942,6 +951,9 @@ class CheckOut(ReportOut):
     #: The text with its personal data replaced by placeholders ("[name]", "[phone]"),
     #: when there are privacy findings and replacing changes the text; null otherwise.
     suggested_rewrite: str | None = None
+    #: True when more findings were found than one answer lists (at most 200, the most
+    #: severe first; a note in ``notes`` says how many). The decision counts them all.
+    truncated: bool = False
 
 
 class RedactIn(Body):
@@ -968,7 +980,7 @@ def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     report, rewrite = workflow.check_text_with_rewrite(
         payload.text, account=payload.account, kind=payload.kind, audience=payload.audience
     )
-    return {**report.to_dict(), "suggested_rewrite": rewrite}
+    return {**capped_report(report.to_dict()), "suggested_rewrite": rewrite}
 
 
 @api.post("/redact", response={200: RedactOut, **_errors(*CHANGE)}, tags=["codes"])

@@ -170,11 +170,45 @@ def _url_host(host: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-demo", is_flag=True, help="Do not create the demo organization.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: int) -> None:
+@click.option(
+    "--server",
+    type=click.Choice(["auto", "gunicorn", "waitress"]),
+    default="auto",
+    show_default=True,
+    help="gunicorn worker processes (auto: where it runs, not on Windows) or waitress "
+    "(one process, threads).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="gunicorn worker processes, each with its own engine [default: the usable cores].",
+)
+@click.option(
+    "--threads",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Threads per process [default: 2 per gunicorn worker; 8 for waitress].",
+)
+def serve(
+    data_dir: str | None,
+    host: str,
+    port: int,
+    no_demo: bool,
+    server: str,
+    workers: int | None,
+    threads: int | None,
+) -> None:
     """Migrate the database, create the demo, and serve the workspace and its worker."""
+    from postguard.web import serving
+
     if _production() and not no_demo:
         raise click.ClickException("in production mode, run with --no-demo")
+    if server == "gunicorn" and not serving.gunicorn_available():
+        raise click.ClickException("gunicorn is not available here: use --server waitress")
+    use_gunicorn = server == "gunicorn" or (server == "auto" and serving.gunicorn_available())
+    if workers is not None and not use_gunicorn:
+        raise click.ClickException("--workers needs gunicorn (waitress is one process)")
     # Links in mails lead to where this server answers, unless the deployment says
     # otherwise (a proxy's public address).
     os.environ.setdefault("POSTGUARD_BASE_URL", f"http://{_url_host(host)}:{port}")
@@ -196,9 +230,6 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
         click.echo("postguard: DEMO sign-in (password for all: " + DEMO_PASSWORD + "):")
         for login in demo_logins():
             click.echo(f"  {login.username:<16} {login.role}")
-    from waitress import serve as waitress_serve
-
-    from postguard.web.orgs.clients import waitress_options
     from postguard.web.wsgi import application
 
     proxies = settings.TRUSTED_PROXIES
@@ -207,25 +238,73 @@ def serve(data_dir: str | None, host: str, port: int, no_demo: bool, threads: in
             "postguard: trusting X-Forwarded-For from "
             + ", ".join(str(network) for network in proxies)
         )
+    if use_gunicorn:
+        threads = threads or serving.DEFAULT_THREADS
+        _serve_gunicorn(application, host, port, workers, threads, proxies)
+        return
+    from waitress import serve as waitress_serve
+
+    from postguard.web.orgs.clients import waitress_options
+    from postguard.web.serving import warm_up
+
+    warm_up()  # the first people to check do not wait for the engine to load
 
     stop = threading.Event()
     worker = threading.Thread(
         target=_worker_loop, args=(stop, WORKER_INTERVAL_SECONDS), daemon=True, name="worker"
     )
     worker.start()
-    click.echo(f"postguard: serving on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
-    click.echo(f"postguard: links in mails lead to {os.environ['POSTGUARD_BASE_URL']}/")
+    _say_serving(host, port, f"waitress, {threads or 8} threads")
     try:
         waitress_serve(
             application,
             host=host,
             port=port,
-            threads=threads,
+            threads=threads or 8,
             ident="postguard",
             **waitress_options(proxies),
         )
     finally:
         stop.set()
+
+
+def _say_serving(host: str, port: int, how: str) -> None:
+    click.echo(f"postguard: serving on http://{host}:{port}/ ({how}; API docs at /api/docs)")
+    click.echo("postguard: Ctrl-C stops")
+    click.echo(f"postguard: links in mails lead to {os.environ['POSTGUARD_BASE_URL']}/")
+
+
+def _serve_gunicorn(
+    application: Any,
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    proxies: Any,
+) -> None:
+    from postguard.web import serving
+
+    count = workers or serving.usable_cores()
+    serving.warm_up()
+    options = serving.gunicorn_options(
+        host=host, port=port, workers=count, threads=threads, proxies=proxies
+    )
+    background = serving.BackgroundWorker(
+        serving.background_worker_command(WORKER_INTERVAL_SECONDS)
+    )
+    how = (
+        f"gunicorn, {count} worker process{'es' if count > 1 else ''}, "
+        f"{threads} thread{'s' if threads > 1 else ''} each"
+    )
+
+    def ready() -> None:
+        background.start()
+        _say_serving(host, port, how)
+
+    try:
+        serving.run_gunicorn(application, options, on_ready=ready, on_exit=background.stop)
+    finally:
+        background.stop()
 
 
 @click.command()
@@ -463,3 +542,6 @@ def register(cli: click.Group) -> None:
 
     cli.add_command(report)
     cli.add_command(bench_report)
+    from postguard.web.bench_api import bench_api  # no Django needed
+
+    cli.add_command(bench_api)

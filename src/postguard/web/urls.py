@@ -20,6 +20,8 @@ def static(request: HttpRequest, path: str) -> FileResponse | HttpResponse:
 
 
 urlpatterns = [
+    # First: the API is the busiest address, and resolving walks the list in order.
+    path("api/", api.urls),
     path("", views.dashboard, name="dashboard"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -81,6 +83,5 @@ urlpatterns = [
     path("", include("postguard.web.presence.urls")),
     path("", include("postguard.web.takedown.urls")),
     path("", include("postguard.web.evaluation.urls")),
-    path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

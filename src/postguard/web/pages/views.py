@@ -27,6 +27,7 @@ from postguard.policy.labels import category_label
 from postguard.web.audit import services as audit
 from postguard.web.demo import DEMO_PASSWORD, demo_exists, demo_logins
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
+from postguard.web.limits import cap_findings
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
@@ -284,16 +285,19 @@ def live_check(request: HttpRequest) -> HttpResponse:
     # Only whether it is a reply matters to the limits (an Instagram reply is a comment).
     reply_to = "reply" if kind == "reply" else ""
     network = publishing.network_fit(channel, text, reply_to=reply_to) if channel else None
+    findings, findings_note = cap_findings([f.to_dict() for f in report.findings])
     context = _findings_context(
         text,
-        [f.to_dict() for f in report.findings],
+        findings,
         report.decision,
         personal=personal,
         network=network,
         entities=report.entities or (),
         rewrite=rewrite,
     )
-    return render(request, "pages/_findings.html", {**context, "oob": True})
+    return render(
+        request, "pages/_findings.html", {**context, "oob": True, "findings_note": findings_note}
+    )
 
 
 @require_http_methods(["GET", "POST"])
