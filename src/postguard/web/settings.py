@@ -297,6 +297,18 @@ POSTGUARD_PUBLISH_LEASE_SECONDS = int(os.environ.get("POSTGUARD_PUBLISH_LEASE_SE
 #: credentials were refused) is refused: it could never go out. Demo organizations,
 #: whose channels are made up, are exempt.
 POSTGUARD_REQUIRE_CONNECTED_CHANNELS = _flag("POSTGUARD_REQUIRE_CONNECTED_CHANNELS", True)
+#: The time zone a new organization starts with (an IANA name such as Europe/London);
+#: administrators change their organization's on its settings page.
+POSTGUARD_DEFAULT_TIME_ZONE = os.environ.get("POSTGUARD_DEFAULT_TIME_ZONE", "").strip() or "UTC"
+try:
+    import zoneinfo
+
+    zoneinfo.ZoneInfo(POSTGUARD_DEFAULT_TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"POSTGUARD_DEFAULT_TIME_ZONE: {POSTGUARD_DEFAULT_TIME_ZONE!r} is not a time zone "
+        "(use an IANA name such as Europe/London)."
+    ) from None
 #: Channel owners are told this many days before a token expires.
 POSTGUARD_TOKEN_EXPIRY_WARNING_DAYS = 7
 

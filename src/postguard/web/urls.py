@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 
 from postguard.web.api import api
-from postguard.web.pages import tokens, views
+from postguard.web.pages import scheduling, tokens, views
 from postguard.web.publishing import views as publishing
 
 
@@ -72,6 +72,8 @@ urlpatterns = [
     path("channels/<int:channel_id>/resume/", publishing.resume, name="channel_resume"),
     path("channels/oauth/callback/", publishing.oauth_callback, name="oauth_callback"),
     path("settings/approval/", views.approval_settings, name="approval_settings"),
+    path("settings/time-zone/", scheduling.time_zone, name="time_zone"),
+    path("posts/<int:post_id>/reschedule/", scheduling.reschedule, name="reschedule"),
     path("org/switch/", views.switch_org, name="switch_org"),
     path("account/tokens/", tokens.tokens, name="tokens"),
     path("account/tokens/new/", tokens.create_token, name="create_token"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -19,6 +20,42 @@ class ChannelChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, Channel)
         return f"{obj.name} — {obj.get_network_display()} ({obj.org.name})"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time as typed in a ``datetime-local`` field, without a zone: the
+    view reads it in the organization's zone (orgs.timezones.from_local). A time that
+    names its own offset keeps it."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                "Enter a date and time, such as 2026-12-10 09:00.", code="invalid"
+            ) from None
+
+
+def schedule_field() -> LocalDateTimeField:
+    return LocalDateTimeField(
+        required=False,
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Leave empty to publish as soon as it is approved.",
+    )
+
+
+def label_zone(form: forms.Form, time_zone: str) -> None:
+    """Name the organization's zone in the label of the form's time field."""
+    form.fields["scheduled_at"].label = f"Publish at ({time_zone})"
+    form.fields["scheduled_at"].help_text = (
+        f"Your organization's time ({time_zone}). Leave empty to publish as soon as it is approved."
+    )
 
 
 class ComposeForm(forms.Form):
@@ -38,17 +75,14 @@ class ComposeForm(forms.Form):
         max_length=MAX_POST_CHARS,
         help_text="Checked against the codes as you type.",
     )
-    scheduled_at = forms.DateTimeField(
-        required=False,
-        label="Publish at (UTC)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Leave empty to publish as soon as it is approved.",
-    )
+    scheduled_at = schedule_field()
 
     def __init__(
         self, user: User | AnonymousUser, org: Organization | None, *args: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        if org is not None:
+            label_zone(self, org.time_zone)
         field = self.fields["channel"]
         assert isinstance(field, ChannelChoice)
         choices = orgs.channels_for(user, org) if org is not None else Channel.objects.none()
@@ -63,7 +97,27 @@ class ComposeForm(forms.Form):
 
 class EditForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_POST_CHARS)
-    scheduled_at = ComposeForm.base_fields["scheduled_at"]
+    scheduled_at = schedule_field()
+
+
+class RescheduleForm(forms.Form):
+    scheduled_at = schedule_field()
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=(),
+        help_text="Times are entered and shown in this zone; postguard keeps them in UTC.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from postguard.web.orgs.timezones import zone_names
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in zone_names()]
 
 
 class ReviewForm(forms.Form):

@@ -28,6 +28,7 @@ from postguard.web.audit import services as audit
 from postguard.web.demo import DEMO_PASSWORD, demo_exists, demo_logins
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.orgs import services as orgs
+from postguard.web.orgs import timezones
 from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
@@ -37,6 +38,8 @@ from postguard.web.pages.findings import block_rules, cards, has_privacy_finding
 from postguard.web.pages.highlight import highlight
 from postguard.web.publishing import pause as pausing
 from postguard.web.publishing import services as publishing
+from postguard.web.publishing.status import publishing_status
+from postguard.web.workflow import schedule
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Post
 
@@ -234,13 +237,16 @@ def compose(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "POST" and form.is_valid():
         try:
+            wall = form.cleaned_data["scheduled_at"]
+            channel = form.cleaned_data["channel"]
             post = workflow.create_post(
                 request.user,
-                form.cleaned_data["channel"],
+                channel,
                 form.cleaned_data["text"],
                 kind=form.cleaned_data["kind"],
                 in_reply_to=form.cleaned_data["in_reply_to"],
-                scheduled_at=form.cleaned_data["scheduled_at"],
+                # Typed in the organization's time zone, kept in UTC.
+                scheduled_at=timezones.from_local(wall, channel.org) if wall else None,
             )
         except ServiceError as exc:
             if exc.status >= 403:
@@ -432,6 +438,10 @@ def _post_page(
             "review_form": review_form,
             "comment_form": forms.CommentForm(),
             "publication": publishing.publication_of(request.user, post),
+            "pub_status": publishing_status(post),
+            "can_reschedule": schedule.can_reschedule(user, post),
+            "reschedule_value": timezones.local_input(post.scheduled_at, post.org),
+            "time_zone": post.org.time_zone,
         },
         status=status,
     )
@@ -444,15 +454,18 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = workflow.get_post(request.user, post_id)
     if post.author_id != request.user.pk:
         raise NotAllowed("Only the author of a post can edit it.")
-    initial = {"text": post.text, "scheduled_at": post.scheduled_at}
+    local = timezones.local_input(post.scheduled_at, post.org)
+    initial = {"text": post.text, "scheduled_at": local}
     form = forms.EditForm(request.POST or None, initial=initial)
+    forms.label_zone(form, post.org.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
+            wall = form.cleaned_data["scheduled_at"]
             workflow.edit_post(
                 request.user,
                 post,
                 text=form.cleaned_data["text"],
-                scheduled_at=form.cleaned_data["scheduled_at"],
+                scheduled_at=timezones.from_local(wall, post.org) if wall else None,
             )
         except ServiceError as exc:
             if exc.status >= 403:

@@ -36,6 +36,7 @@ from postguard.web.audit.services import record
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import COMMITTEE_ROLES, Channel, Membership, Organization, Role
+from postguard.web.orgs.timezones import local_time
 from postguard.web.workflow.models import (
     Comment,
     Decision,
@@ -302,10 +303,10 @@ class ApprovalStatus:
 
 def _current_verdicts(post: Post) -> list[Review]:
     latest: dict[int, Review] = {}
-    current = content_hash_of(post)
+    current = ("", *_hashes_of(post))
     for review in post.reviews.filter(revision=post.revision).select_related("reviewer"):
         # Reviews from before the hash was kept have none; their revision binds them.
-        if review.content_hash in ("", current):
+        if review.content_hash in current:
             latest[review.reviewer_id] = review
     return list(latest.values())
 
@@ -404,9 +405,40 @@ def approval_status(post: Post) -> ApprovalStatus:
 
 
 def content_hash_of(post: Post) -> str:
-    """A digest of everything that goes out when the post is published: what a
-    reviewer approves. A review names it (and the revision), so that an approval
-    counts only for exactly what the reviewer read."""
+    """A digest of what goes out when the post is published: what a reviewer approves
+    (text, channel, kind, what it answers, and its images when it has any). A review
+    names it (and the revision), so that an approval counts only for exactly what the
+    reviewer read.
+
+    The time it goes out is not part of it: moving an approved post to another time
+    is its own recorded action (workflow.schedule.reschedule), open to the author and
+    the committee, and leaves the approvals standing."""
+    seen: dict[str, Any] = {
+        "post": post.pk,
+        "channel": post.channel_id,
+        "kind": post.kind,
+        "in_reply_to": post.in_reply_to,
+        "text": post.text,
+    }
+    media = media_fingerprint(post)
+    if media:
+        seen["media"] = media
+    canonical = json.dumps(seen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def media_fingerprint(post: Post) -> list[list[str]]:
+    """The post's images as they go out: digest, alt text, consent reference, credit."""
+    if post.pk is None:
+        return []
+    from postguard.web.workflow.media import fingerprint
+
+    return fingerprint(post)
+
+
+def legacy_content_hash_of(post: Post) -> str:
+    """The digest reviews recorded before the time was left out of it (schedule
+    included), so that those approvals still count for the post as it stands."""
     when = post.scheduled_at.astimezone(UTC).isoformat() if post.scheduled_at else None
     seen = {
         "post": post.pk,
@@ -418,6 +450,13 @@ def content_hash_of(post: Post) -> str:
     }
     canonical = json.dumps(seen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _hashes_of(post: Post) -> tuple[str, ...]:
+    """The digests a review of the current content may carry."""
+    if media_fingerprint(post):
+        return (content_hash_of(post),)
+    return (content_hash_of(post), legacy_content_hash_of(post))
 
 
 def snapshot(post: Post) -> dict[str, Any]:
@@ -578,7 +617,8 @@ _UNSET: Any = object()
 def edit_post(
     user: AnyUser, post: Post, *, text: str | None = None, scheduled_at: Any = _UNSET
 ) -> Post:
-    """Change the text or schedule; an approved post goes back to review."""
+    """Change the text (an approved post goes back to review) or the time (recorded as a
+    reschedule; the approvals stand)."""
     post = _locked(post)
     _require_author(user, post, "edit it")
     if post.state not in EDITABLE:
@@ -592,15 +632,19 @@ def edit_post(
             post.text = text
             _apply_check(post)
             changed = True
+    new_time = post.scheduled_at
     if scheduled_at is not _UNSET:
-        when = _check_schedule(scheduled_at)
-        if when != post.scheduled_at:
-            post.scheduled_at = when
-            changed = True
+        new_time = _check_schedule(scheduled_at)
     if not changed:
+        if new_time != post.scheduled_at:
+            # Only the time changes: not a new revision; the approvals stand (schedule.py).
+            from postguard.web.workflow.schedule import apply_reschedule
+
+            apply_reschedule(user, post, new_time)
         return post
-    # Any change to what goes out (a new time too) is a new revision: the reviews so
-    # far saw the old one, so none of them counts any more.
+    post.scheduled_at = new_time
+    # A change to what goes out is a new revision: the reviews so far saw the old one,
+    # so none of them counts any more.
     post.revision += 1
     if post.state in APPROVED_STATES:
         OutboxItem.objects.filter(post=post).delete()
@@ -797,7 +841,7 @@ def _review(
             f"The post changed since you opened it (revision {seen_revision} → "
             f"{post.revision}); reload it and review again."
         )
-    if seen_hash != current_hash:
+    if seen_hash not in _hashes_of(post):
         raise Stale(
             f"The post changed since you opened it (revision {post.revision} is not what "
             "you read); reload it and review again."
@@ -807,7 +851,7 @@ def _review(
     latest = post.reviews.filter(reviewer=user, revision=post.revision).order_by("-id").first()
     if (
         latest is not None
-        and latest.content_hash == current_hash
+        and latest.content_hash in _hashes_of(post)
         and (latest.decision, latest.comment) == (decision, comment)
         and (latest.override_justifications or {}) == _requested(post, justification, per_rule)
     ):
@@ -903,7 +947,7 @@ def _approve(post: Post) -> None:
         },
     )
     post.state = State.SCHEDULED if due > now else State.READY
-    when = f"for {due:%Y-%m-%d %H:%M} UTC" if due > now else "and ready to publish"
+    when = f"for {local_time(due, post.org)}" if due > now else "and ready to publish"
     _notify(post.author, f"Post #{post.pk} approved", f"Your post was approved {when}.")
 
 
@@ -962,7 +1006,7 @@ def expire_overdue(now: datetime | None = None, *, only: int | None = None) -> l
             post.author,
             f"Post #{post.pk} expired",
             f"Your post was not approved by its scheduled time "
-            f"({post.scheduled_at:%Y-%m-%d %H:%M} UTC), so it will not be published. "
+            f"({local_time(post.scheduled_at, post.org)}), so it will not be published. "
             "Edit it to choose a new time and submit it again.",
         )
         return post.state
