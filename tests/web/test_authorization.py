@@ -895,6 +895,51 @@ CASES += [
     ),
 ]
 
+# --- time: the organization's time zone and moving a post (issue 14) -----------------------
+
+
+def _later_local() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return f"{timezone.now() + timedelta(days=3):%Y-%m-%dT%H:%M}"
+
+
+def _moved(c: Ctx) -> bool:
+    return Post.objects.get(pk=c.submitted.pk).scheduled_at is not None
+
+
+CASES += [
+    Case("time zone page", "get", "/settings/time-zone/", E(200, 403, 403, 403, 403, 200, 302)),
+    Case(
+        "time zone saved",
+        "post",
+        "/settings/time-zone/",
+        E(302, 403, 403, 403, 403, 302, 302),
+        data=lambda c: {"time_zone": "Europe/Paris"},
+        took_effect=lambda c: Post.objects.get(pk=c.draft.pk).org.time_zone == "Europe/Paris",
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case(
+        "reschedule a post (page)",
+        "post",
+        "/posts/{submitted}/reschedule/",
+        E(403, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"scheduled_at": _later_local()},
+        took_effect=_moved,
+    ),
+    Case(
+        "api reschedule a post",
+        "post",
+        "/api/posts/{submitted}/schedule",
+        E(403, 200, 200, 200, 404, 404, 401),
+        data=lambda c: {"scheduled_at": _later_local() + ":00Z"},
+        api=True,
+        took_effect=_moved,
+    ),
+]
+
 SUCCESS = {200, 201, 302}
 #: Roles for which a 302 is a refusal (sent to sign in), not a success.
 REDIRECTED_TO_SIGN_IN = {"anonymous"}
@@ -1247,6 +1292,9 @@ def test_the_matrix_covers_every_route() -> None:
         "account/tokens/",
         "account/tokens/new/",
         "account/tokens/<int:token_id>/revoke/",
+        "settings/time-zone/",
+        "posts/<int:post_id>/reschedule/",
+        "api/posts/<post_id>/schedule",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {

@@ -44,7 +44,9 @@ from postguard.web.inbox.models import Case, InboxItem
 from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel
+from postguard.web.orgs.timezones import local_time
 from postguard.web.publishing import services as publishing
+from postguard.web.publishing.status import publishing_status
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Comment, Post, Review
 
@@ -285,6 +287,9 @@ class PostOut(Schema):
     decision: str
     findings: list[FindingOut]
     scheduled_at: datetime | None
+    #: The organization's time zone, and the schedule as its people read it.
+    time_zone: str
+    scheduled_local: str
     created_at: datetime
     updated_at: datetime
 
@@ -339,7 +344,32 @@ class PublicationOut(Schema):
     last_error: str
 
 
+class StatusOut(Schema):
+    #: scheduled, due, waiting_paused, waiting_channel, publishing, retrying, published,
+    #: failed, not_published or not_approved (publishing/status.py).
+    code: str
+    label: str
+    at: datetime | None
+    url: str
+
+
+class CrisisOut(Schema):
+    #: The reply answers an inbox item triaged as a crisis or marked urgent.
+    crisis_lane: bool
+    #: That item is marked urgent.
+    urgent: bool
+    #: "crisis lane" when the chair or the deputy approved it alone, else "normal".
+    lane: str
+    #: Who approved it alone through the crisis lane ("" when nobody did).
+    approver: str
+    #: The committee member besides the chair who may approve it alone ("" when none).
+    deputy: str
+
+
 class PostDetail(PostOut):
+    #: Where it stands on its way out, in one sentence.
+    status: StatusOut
+    crisis: CrisisOut
     approval: ApprovalOut
     reviews: list[ReviewOut]
     comments: list[CommentOut]
@@ -404,6 +434,8 @@ def _post(post: Post) -> dict[str, Any]:
         "decision": post.decision,
         "findings": post.findings,
         "scheduled_at": post.scheduled_at,
+        "time_zone": post.org.time_zone,
+        "scheduled_local": local_time(post.scheduled_at, post.org),
         "created_at": post.created_at,
         "updated_at": post.updated_at,
     }
@@ -449,6 +481,8 @@ def _detail(post: Post) -> dict[str, Any]:
     status = workflow.approval_status(post)
     return {
         **_post(post),
+        "status": _status(post),
+        "crisis": _crisis(post, status),
         "approval": {
             "approvals": status.approvals,
             "required": status.required,
@@ -465,6 +499,25 @@ def _detail(post: Post) -> dict[str, Any]:
         "comments": [_comment(c) for c in post.comments.select_related("author").all()],
         "history": [_history(e) for e in workflow.history(post)],
         "publication": _publication(post),
+    }
+
+
+def _status(post: Post) -> dict[str, Any]:
+    found = publishing_status(post)
+    return {"code": found.code, "label": found.label, "at": found.at, "url": found.url}
+
+
+def _crisis(post: Post, status: workflow.ApprovalStatus) -> dict[str, Any]:
+    from postguard.web.inbox.models import Priority
+
+    item = workflow.crisis_item_of(post) if status.crisis else None
+    deputy = orgs.approval_policy(post.org).crisis_deputy if status.crisis else None
+    return {
+        "crisis_lane": status.crisis,
+        "urgent": item is not None and item.priority >= Priority.URGENT,
+        "lane": status.lane,
+        "approver": status.crisis_approver,
+        "deputy": deputy.get_username() if deputy is not None else "",
     }
 
 
@@ -562,8 +615,9 @@ def get_post(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
     "/posts/{post_id}", response={200: PostDetail, **_errors(*CHANGE, 404, 409)}, tags=["posts"]
 )
 def edit_post(request: HttpRequest, post_id: PostId, payload: PostEdit) -> dict[str, Any]:
-    """Edit the text or schedule (the author only); any change is a new revision, and an
-    approved post goes back to review."""
+    """Edit the text or schedule (the author only). A new text is a new revision, and an
+    approved post goes back to review; a new time alone keeps the approvals and is
+    recorded as a reschedule (see POST /api/posts/{id}/schedule)."""
     post = workflow.get_post(request.user, post_id)
     changes: dict[str, Any] = {}
     if payload.text is not None:
@@ -573,6 +627,26 @@ def edit_post(request: HttpRequest, post_id: PostId, payload: PostEdit) -> dict[
     elif payload.scheduled_at is not None:
         changes["scheduled_at"] = payload.scheduled_at
     return _detail(workflow.edit_post(request.user, post, **changes))
+
+
+class ScheduleIn(Body):
+    #: With a time zone (2030-01-31T09:00:00+01:00); null: as soon as it is approved.
+    scheduled_at: datetime | None
+
+
+@api.post(
+    "/posts/{post_id}/schedule",
+    response={200: PostDetail, **_errors(*CHANGE, 404, 409)},
+    tags=["posts"],
+)
+def schedule_post(request: HttpRequest, post_id: PostId, payload: ScheduleIn) -> dict[str, Any]:
+    """Move a post to another time before it is published (its author or a member of the
+    committee). The text is unchanged, so the approvals stand; the move is recorded with
+    the old and new time, and the author and approvers are told."""
+    from postguard.web.workflow import schedule
+
+    post = workflow.get_post(request.user, post_id)
+    return _detail(schedule.reschedule(request.user, post, payload.scheduled_at))
 
 
 @api.post(
@@ -641,6 +715,8 @@ class PublicationStatusOut(Schema):
     attempts: int
     last_error: str
     next_attempt_at: datetime | None
+    #: Where it stands, in one sentence (the same as on the post's page).
+    status: StatusOut
 
 
 @api.get(
@@ -664,6 +740,7 @@ def post_publication(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
         "attempts": found.attempts if found else 0,
         "last_error": found.last_error if found else "",
         "next_attempt_at": found.next_attempt_at if found else None,
+        "status": _status(post),
     }
 
 

@@ -947,8 +947,11 @@ def _approve(post: Post) -> None:
         },
     )
     post.state = State.SCHEDULED if due > now else State.READY
-    when = f"for {local_time(due, post.org)}" if due > now else "and ready to publish"
-    _notify(post.author, f"Post #{post.pk} approved", f"Your post was approved {when}.")
+    # The same sentence as the post's page and the API (publishing/status.py).
+    from postguard.web.publishing.status import publishing_status
+
+    status = publishing_status(post, now)
+    _notify(post.author, f"Post #{post.pk} approved", f"Your post was approved. {status.label}.")
 
 
 @transaction.atomic
