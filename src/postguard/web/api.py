@@ -1320,14 +1320,24 @@ def _user_of(request: HttpRequest) -> User:
     return user
 
 
-@api.get("/communities", response={200: list[CommunityOut], **_errors(*READ)}, tags=["communities"])
-def list_communities(request: HttpRequest) -> list[dict[str, Any]]:
-    """The communities the person administers or moderates, in every organization."""
+class CommunityPage(Schema):
+    items: list[CommunityOut]
+    next_cursor: str | None
+
+
+@api.get("/communities", response={200: CommunityPage, **_errors(*READ, 422)}, tags=["communities"])
+def list_communities(
+    request: HttpRequest, limit: Limit = pages.DEFAULT_LIMIT, cursor: Cursor = ""
+) -> dict[str, Any]:
+    """The communities the person administers or moderates, in every organization,
+    newest first, a page at a time."""
     user = _user_of(request)
-    found = []
+    ids: set[int] = set()
     for m in orgs.memberships_of(user):
-        found += [_community(user, c) for c in communities.visible_communities(user, m.org)]
-    return found
+        ids |= set(communities.visible_communities(user, m.org).values_list("pk", flat=True))
+    query = Community.objects.filter(pk__in=ids).select_related("org")
+    page = pages.paginate(query, scope="communities", limit=limit, cursor=cursor)
+    return {"items": [_community(user, c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @api.post(
@@ -1401,19 +1411,29 @@ def publish_policy(request: HttpRequest, community_id: Id) -> dict[str, Any]:
     return _policy(communities.publish_policy(user, communities.get_community(user, community_id)))
 
 
+class QueuePage(Schema):
+    items: list[QueueItemOut]
+    next_cursor: str | None
+
+
 @api.get(
     "/communities/{community_id}/queue",
-    response={200: list[QueueItemOut], **_errors(*READ, 404, 422)},
+    response={200: QueuePage, **_errors(*READ, 404, 422)},
     tags=["communities"],
 )
 def community_queue(
     request: HttpRequest,
     community_id: Id,
     state: Literal["open", "actioned", "dismissed", "routed", "all"] = "open",
-) -> list[dict[str, Any]]:
+    limit: Limit = pages.DEFAULT_LIMIT,
+    cursor: Cursor = "",
+) -> dict[str, Any]:
+    """The community's moderation queue, newest first, a page at a time."""
     user = _user_of(request)
     community = communities.get_community(user, community_id)
-    return [_queue_item(i) for i in communities.queue(user, community, state)[:500]]
+    query = communities.queue(user, community, state)
+    page = pages.paginate(query, scope=f"queue-{community.pk}", limit=limit, cursor=cursor)
+    return {"items": [_queue_item(i) for i in page.items], "next_cursor": page.next_cursor}
 
 
 @api.post(
