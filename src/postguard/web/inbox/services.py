@@ -784,8 +784,10 @@ def moderate(user: AnyUser, item_id: int, action: str, reason: str) -> InboxItem
     return item
 
 
-def templates_for(item: InboxItem) -> list[dict[str, str]]:
-    """Response templates offered for this item: its situations' playbook steps."""
+def templates_for(item: InboxItem) -> list[dict[str, Any]]:
+    """Response templates offered for this item: its situations' playbook steps, each
+    as it fits the channel's network (a default template's shorter variant where the
+    long one is over the limit), with what would still stop it there."""
     wanted = [triage.SITUATION_OF[c] for c in item.categories if c in triage.SITUATION_OF]
     out = []
     for situation in dict.fromkeys(wanted):
@@ -794,14 +796,31 @@ def templates_for(item: InboxItem) -> list[dict[str, str]]:
             continue
         for step in playbook.steps.all():
             if step.template.strip():
+                text, problems = fitted(step.template, item)
                 out.append(
                     {
                         "situation": Situation(situation).label,
                         "title": step.title,
-                        "text": fill(step.template, item),
+                        "text": text,
+                        "problems": problems,
                     }
                 )
     return out
+
+
+def fitted(template: str, item: InboxItem) -> tuple[str, tuple[str, ...]]:
+    """The template filled in for the item, in its shorter variant when the long one is
+    over the channel's limit; and what the network would still refuse (empty: fits)."""
+    from postguard.web.inbox.defaults import SHORT_VARIANTS
+    from postguard.web.publishing.services import network_fit
+
+    text = fill(template, item)
+    fit = network_fit(item.channel, text, reply_to=item.remote_id or "reply")
+    short = SHORT_VARIANTS.get(template.strip().replace("\r", ""))
+    if fit is not None and fit.problems and short is not None:
+        text = fill(short, item)
+        fit = network_fit(item.channel, text, reply_to=item.remote_id or "reply")
+    return text, (fit.problems if fit is not None else ())
 
 
 def fill(template: str, item: InboxItem) -> str:
