@@ -82,3 +82,12 @@ def test_a_customized_template_too_long_for_the_network_is_flagged_on_the_item_p
     item.save()
     page = world.client("chair").get(f"/inbox/{item.pk}/").content.decode()
     assert "Too long for Bluesky" in page
+
+
+def test_every_default_template_and_variant_passes_the_codes_as_an_official_reply() -> None:
+    from postguard.web.workflow import services as workflow
+
+    for template in [*TEMPLATES, *SHORT_VARIANTS.values()]:
+        text = template.replace("{author}", "@parent.example")
+        report = workflow.check_text(text, account="official", kind="reply")
+        assert report.decision != "block", (template[:40], [f.rule_id for f in report.findings])

@@ -29,9 +29,9 @@ CONSULT_TEMPLATE = (
 
 #: The same for networks with short posts (Bluesky 300, X 280): offered there instead.
 CONSULT_SHORT = (
-    "{author}, we cannot give individual advice in public, and online help has limits: "
-    "nobody can see a feed. Please book a consultation with an IBCLC or send us a private "
-    "message. Worried about your baby today? Call your midwife or doctor."
+    "{author}, thanks for asking. We can't give individual advice in public, and online "
+    "help has limits. Please book a consultation with an IBCLC or send us a private "
+    "message. Worried about your baby's health today? Call your midwife or doctor."
 )
 
 COMPLAINT_TEMPLATE = (
