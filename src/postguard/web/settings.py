@@ -247,6 +247,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+#: Uploaded images of posts: never served as static files, only through the post's
+#: own address to those who may see it (workflow/media.py).
+MEDIA_ROOT = Path(os.environ.get("POSTGUARD_MEDIA_ROOT", "") or DATA_DIR / "media")
+#: The largest image accepted in the composer (each network's own limit applies too).
+POSTGUARD_MAX_IMAGE_BYTES = int(os.environ.get("POSTGUARD_MAX_IMAGE_BYTES", "10000000"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 if os.environ.get("EMAIL_HOST"):

@@ -42,6 +42,7 @@ from postguard.connectors.base import (
     Connector,
     ConnectorError,
     Credentials,
+    Image,
     OutgoingPost,
     PermanentError,
     Published,
@@ -202,13 +203,16 @@ def _limits_checker(channel: Channel) -> Connector | None:
     return checker
 
 
-def network_fit(channel: Channel, text: str, *, reply_to: str = "") -> NetworkFit | None:
-    """The channel's network limits (length by its counting rules, images) applied to
-    the text, by the connector's own validate(); None for a network without one."""
+def network_fit(
+    channel: Channel, text: str, *, reply_to: str = "", images: tuple[Image, ...] = ()
+) -> NetworkFit | None:
+    """The channel's network limits (length by its counting rules, number and size of
+    images, alt text) applied to the text and images, by the connector's own
+    validate(); None for a network without one."""
     checker = _limits_checker(channel)
     if checker is None:
         return None
-    outgoing = OutgoingPost(text=text, reply_to=reply_to or None)
+    outgoing = OutgoingPost(text=text, images=images, reply_to=reply_to or None)
     limits = checker.limits
     max_chars = int(checker.settings.get("max_chars", limits.max_chars))
     return NetworkFit(
@@ -222,8 +226,10 @@ def network_fit(channel: Channel, text: str, *, reply_to: str = "") -> NetworkFi
 
 def require_fits_network(post: Post) -> None:
     """Refuse (Invalid) a post its network would refuse, before anyone approves it."""
+    from postguard.web.workflow.media import outgoing_images
+
     reply_to = post.in_reply_to if post.kind == Kind.REPLY else ""
-    fit = network_fit(post.channel, post.text, reply_to=reply_to)
+    fit = network_fit(post.channel, post.text, reply_to=reply_to, images=outgoing_images(post))
     if fit is not None and fit.problems:
         raise Invalid(
             f"{post.channel.name} cannot publish this post as it is: "
@@ -659,8 +665,10 @@ class DjangoOutbox:
 
 
 def _outgoing(item: OutboxItem, post: Post) -> OutgoingPost:
+    from postguard.web.workflow.media import outgoing_images
+
     reply_to = post.in_reply_to if post.kind == Kind.REPLY and post.in_reply_to else None
-    return OutgoingPost(text=item.text, reply_to=reply_to)
+    return OutgoingPost(text=item.text, reply_to=reply_to, images=outgoing_images(post))
 
 
 def enqueue_due(now: datetime | None = None) -> int:

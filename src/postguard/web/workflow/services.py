@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from postguard.content import ContentError
+from postguard.content import ContentError, Media
 from postguard.detectors.entities import suggested_rewrite
 from postguard.engine import Report, default_engine, make_content
 from postguard.entities import Entity, analyze, redact
@@ -118,8 +118,10 @@ def check_text(
     kind: str = "post",
     audience: str = "public",
     channel: Channel | None = None,
+    media: Sequence[Media] = (),
 ) -> Report:
-    """Run the engine on a text (with the packs enabled on ``channel``); nothing is stored."""
+    """Run the engine on a text and its images (with the packs enabled on ``channel``);
+    nothing is stored."""
     text = _clean_text(text, MAX_POST_CHARS, "post")
     engine = default_engine()
     if channel is not None:
@@ -127,7 +129,9 @@ def check_text(
 
         engine = engine_for_channel(channel)
     try:
-        return engine.check(make_content(text, account=account, kind=kind, audience=audience))
+        return engine.check(
+            make_content(text, account=account, kind=kind, audience=audience, media=media)
+        )
     except ContentError as exc:
         raise Invalid(str(exc)) from None
 
@@ -159,12 +163,15 @@ def redact_text(text: str) -> tuple[str, tuple[Entity, ...]]:
 
 
 def _apply_check(post: Post) -> None:
+    from postguard.web.workflow.media import media_for_engine
+
     report = check_text(
         post.text,
         account="official",
         kind=post.kind,
         audience=post.channel.audience,
         channel=post.channel,
+        media=media_for_engine(post),
     )
     post.findings = [f.to_dict() for f in report.findings]
     post.decision = report.decision
@@ -258,7 +265,9 @@ def history(post: Post) -> QuerySet[AuditEntry]:
 def revision_texts(post: Post) -> dict[int, str]:
     """The text of each revision, as the record kept it when it was saved."""
     texts: dict[int, str] = {}
-    for entry in history(post).filter(action__in=("post.create", "post.edit")):
+    for entry in history(post).filter(
+        action__in=("post.create", "post.edit", "post.image.add", "post.image.remove")
+    ):
         after = entry.after or {}
         if isinstance(after.get("revision"), int) and isinstance(after.get("text"), str):
             texts[after["revision"]] = after["text"]
@@ -471,6 +480,7 @@ def snapshot(post: Post) -> dict[str, Any]:
         "scheduled_at": post.scheduled_at,
         "decision": post.decision,
         "rules": sorted({f["rule_id"] for f in post.findings}),
+        **({"images": images} if (images := media_fingerprint(post)) else {}),
     }
 
 
@@ -588,7 +598,9 @@ def create_post(
     kind: str = Kind.POST,
     in_reply_to: str = "",
     scheduled_at: datetime | None = None,
+    images: Sequence[Any] = (),
 ) -> Post:
+    """A draft, checked by the engine with its images (media.Upload each)."""
     orgs.require_can_draft(user, channel)
     assert isinstance(user, User)
     if kind not in Kind.values:
@@ -604,6 +616,12 @@ def create_post(
         text=text,
         scheduled_at=_check_schedule(scheduled_at),
     )
+    if images:
+        from postguard.web.workflow.media import attach
+
+        post.save()
+        for upload in images:
+            attach(post, upload)
     _apply_check(post)
     post.save()
     record("post.create", actor=user, org=post.org, obj=post, after=snapshot(post))
@@ -643,8 +661,24 @@ def edit_post(
             apply_reschedule(user, post, new_time)
         return post
     post.scheduled_at = new_time
-    # A change to what goes out is a new revision: the reviews so far saw the old one,
-    # so none of them counts any more.
+    new_revision(user, post, before, "post.edit", checked=True)
+    return post
+
+
+def new_revision(
+    user: AnyUser,
+    post: Post,
+    before: dict[str, Any],
+    action: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    checked: bool = False,
+) -> None:
+    """What goes out changed (text or images): a new revision, checked again. The
+    reviews so far saw the old one, so none of them counts any more; an approved post
+    goes back to review."""
+    if not checked:
+        _apply_check(post)
     post.revision += 1
     if post.state in APPROVED_STATES:
         OutboxItem.objects.filter(post=post).delete()
@@ -655,8 +689,14 @@ def edit_post(
     elif post.state == State.EXPIRED:
         post.state = State.DRAFT
     post.save()
-    record("post.edit", actor=user, org=post.org, obj=post, before=before, after=snapshot(post))
-    return post
+    record(
+        action,
+        actor=user,
+        org=post.org,
+        obj=post,
+        before=before,
+        after={**snapshot(post), **(extra or {})},
+    )
 
 
 @transaction.atomic
