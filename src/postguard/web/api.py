@@ -366,7 +366,23 @@ class CrisisOut(Schema):
     deputy: str
 
 
+class ImageOut(Schema):
+    id: int
+    #: Where those who may see the post can fetch it (signed in; never public).
+    url: str
+    mime: str
+    size: int
+    width: int
+    height: int
+    alt: str
+    consent: str
+    credit: str
+    sha256: str
+
+
 class PostDetail(PostOut):
+    #: The attached images, in order (part of what is approved).
+    images: list[ImageOut]
     #: Where it stands on its way out, in one sentence.
     status: StatusOut
     crisis: CrisisOut
@@ -483,6 +499,21 @@ def _detail(post: Post) -> dict[str, Any]:
         **_post(post),
         "status": _status(post),
         "crisis": _crisis(post, status),
+        "images": [
+            {
+                "id": i.pk,
+                "url": f"/posts/{post.pk}/images/{i.pk}/",
+                "mime": i.mime,
+                "size": i.size,
+                "width": i.width,
+                "height": i.height,
+                "alt": i.alt,
+                "consent": i.consent,
+                "credit": i.credit,
+                "sha256": i.sha256,
+            }
+            for i in post.images.all()
+        ],
         "approval": {
             "approvals": status.approvals,
             "required": status.required,

@@ -53,7 +53,9 @@ def schedule_field() -> LocalDateTimeField:
 def label_zone(form: forms.Form, time_zone: str) -> None:
     """Name the organization's zone in the label of the form's time field."""
     form.fields["scheduled_at"].label = f"Publish at ({time_zone})"
-    form.fields["scheduled_at"].help_text = (
+    form.fields[
+        "scheduled_at"
+    ].help_text = (
         f"Your organization's time ({time_zone}). Leave empty to publish as soon as it is approved."
     )
 
@@ -299,3 +301,57 @@ class ApprovalForm(forms.Form):
         field = self.fields["crisis_deputy"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Nobody: only the chair"), *((d, d) for d in deputies)]
+
+
+IMAGE_TYPES = "image/jpeg,image/png,image/gif,image/webp"
+
+
+class ImageFields(forms.Form):
+    """One image with what describes it (the composer's and the edit page's)."""
+
+    image = forms.FileField(
+        required=False,
+        label="Image",
+        help_text="JPEG, PNG, GIF or WebP. Checked like the text: faces, location data, consent.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+    image_alt = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Alt text",
+        help_text="What the image shows, for people who cannot see it (required with an image).",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    image_consent = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Consent reference",
+        help_text="The recorded consent of the people shown (for example a form number).",
+    )
+    image_credit = forms.CharField(
+        required=False, max_length=200, label="Credit", help_text="Who made the image, if not us."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", "Describe the image for people who cannot see it.")
+        return data
+
+    def upload(self) -> Any:
+        """The image as workflow.media.Upload, or None when no file was chosen."""
+        from postguard.web.workflow.media import Upload, max_bytes
+
+        file = self.cleaned_data.get("image")
+        if not file:
+            return None
+        data = file.read(max_bytes() + 1)
+        return Upload(
+            data=data,
+            filename=str(getattr(file, "name", "") or ""),
+            alt=self.cleaned_data.get("image_alt", ""),
+            consent=self.cleaned_data.get("image_consent", ""),
+            credit=self.cleaned_data.get("image_credit", ""),
+        )

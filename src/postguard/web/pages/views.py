@@ -39,7 +39,7 @@ from postguard.web.pages.highlight import highlight
 from postguard.web.publishing import pause as pausing
 from postguard.web.publishing import services as publishing
 from postguard.web.publishing.status import publishing_status
-from postguard.web.workflow import schedule
+from postguard.web.workflow import media, schedule
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Post
 
@@ -235,10 +235,12 @@ def compose(request: HttpRequest) -> HttpResponse:
             f"authorized members may use them (IPALA policy section 1); ask {who} to "
             f"authorize you.{elsewhere}"
         )
-    if request.method == "POST" and form.is_valid():
+    image_form = forms.ImageFields(request.POST or None, request.FILES or None)
+    if request.method == "POST" and image_form.is_valid() and form.is_valid():
         try:
             wall = form.cleaned_data["scheduled_at"]
             channel = form.cleaned_data["channel"]
+            upload = image_form.upload()
             post = workflow.create_post(
                 request.user,
                 channel,
@@ -247,6 +249,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 in_reply_to=form.cleaned_data["in_reply_to"],
                 # Typed in the organization's time zone, kept in UTC.
                 scheduled_at=timezones.from_local(wall, channel.org) if wall else None,
+                images=[upload] if upload is not None else [],
             )
         except ServiceError as exc:
             if exc.status >= 403:
@@ -255,7 +258,7 @@ def compose(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Draft #{post.pk} saved and checked.")
             return redirect("post", post_id=post.pk)
-    return render(request, "pages/compose.html", {"form": form})
+    return render(request, "pages/compose.html", {"form": form, "image_form": image_form})
 
 
 @require_POST
@@ -439,6 +442,7 @@ def _post_page(
             "comment_form": forms.CommentForm(),
             "publication": publishing.publication_of(request.user, post),
             "pub_status": publishing_status(post),
+            "images": media.images_of(post),
             "can_reschedule": schedule.can_reschedule(user, post),
             "reschedule_value": timezones.local_input(post.scheduled_at, post.org),
             "time_zone": post.org.time_zone,
@@ -480,6 +484,8 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
         {
             "form": form,
             "post": post,
+            "images": media.images_of(post),
+            "image_form": forms.ImageFields(),
             # What the codes say about the saved text, until the live check takes over.
             **_findings_context(
                 post.text,
