@@ -543,6 +543,15 @@ CASES = [
         took_effect=lambda c: Post.objects.filter(kind="reply").exists(),
     ),
     Case(
+        "inbox item private message",
+        "post",
+        "/inbox/{item}/message/",
+        # Like a reply: the members authorized on the channel (author, chair).
+        E(403, 302, 403, 302, 404, 404, 302),
+        data=lambda c: {"text": "Hello, we would like to help."},
+        took_effect=lambda c: Post.objects.filter(kind="message").exists(),
+    ),
+    Case(
         "inbox item hide",
         "post",
         "/inbox/{item}/moderate/",
@@ -1280,6 +1289,7 @@ def test_the_matrix_covers_every_route() -> None:
         "inbox/<int:item_id>/assign/",
         "inbox/<int:item_id>/case/",
         "inbox/<int:item_id>/reply/",
+        "inbox/<int:item_id>/message/",
         "inbox/<int:item_id>/moderate/",
         "cases/",
         "cases/<int:case_id>/",

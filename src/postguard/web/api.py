@@ -223,7 +223,9 @@ CommentText = Annotated[str, Field(max_length=workflow.MAX_COMMENT_CHARS)]
 class PostIn(Body):
     text: PostText
     channel: int = Field(ge=1, le=MAX_ID)
-    kind: Literal["post", "reply"] = "post"
+    #: "message": a private message to the author of the inbox item ``in_reply_to`` names
+    #: (Bluesky chat, Mastodon direct messages), approved like a reply.
+    kind: Literal["post", "reply", "message"] = "post"
     #: For a reply (required then): the remote id or address of an inbox item or of a
     #: published post on the same channel.
     in_reply_to: str = Field(default="", max_length=workflow.MAX_REFERENCE_CHARS)

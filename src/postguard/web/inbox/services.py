@@ -844,6 +844,36 @@ def draft_reply(user: AnyUser, item_id: int, text: str) -> Post:
     return post
 
 
+def can_message(item: InboxItem) -> bool:
+    """Whether postguard can send the item's author a private message on its network."""
+    from postguard.web.publishing.services import capabilities_of
+
+    capabilities = capabilities_of(item.channel.network)
+    return capabilities is not None and capabilities.private_messages
+
+
+def draft_message(user: AnyUser, item_id: int, text: str) -> Post:
+    """A private message to the item's author on behalf of the association: a workflow
+    post of kind message, checked by the engine and approved like a reply (the reply
+    lane, or the crisis lane for a crisis item), then sent by the worker."""
+    item = get_item(user, item_id)
+    if item.deleted_at:
+        raise Conflict("This comment was deleted; its author cannot be found from it.")
+    if not can_message(item):
+        raise Conflict(
+            f"postguard cannot send private messages on {item.channel.get_network_display()}: "
+            "answer in public and invite the person to write to the association."
+        )
+    post = workflow.create_post(
+        user, item.channel, text, kind=Kind.MESSAGE, in_reply_to=item.remote_id
+    )
+    record("inbox.message", actor=user, org=item.org, obj=item, after={"post": post.pk})
+    if item.state == ItemState.NEW:
+        item.state = ItemState.READ
+        item.save(update_fields=["state"])
+    return post
+
+
 # --- cases ---------------------------------------------------------------------------------
 
 

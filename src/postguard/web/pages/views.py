@@ -416,9 +416,7 @@ def _post_page(
             "cards": cards(post.findings, approval.overrides),
             "block_rules": block_rules(post.findings),
             "changes": _changes(request, post),
-            "network": publishing.network_fit(
-                post.channel, post.text, reply_to=post.in_reply_to if post.kind == "reply" else ""
-            ),
+            "network": publishing.post_fit(post),
             "connection_problem": publishing.connection_problem(post.channel)
             if post.state not in {"published", "archived", "rejected"}
             else "",

@@ -204,7 +204,12 @@ def _limits_checker(channel: Channel) -> Connector | None:
 
 
 def network_fit(
-    channel: Channel, text: str, *, reply_to: str = "", images: tuple[Image, ...] = ()
+    channel: Channel,
+    text: str,
+    *,
+    reply_to: str = "",
+    images: tuple[Image, ...] = (),
+    direct_to: str | None = None,
 ) -> NetworkFit | None:
     """The channel's network limits (length by its counting rules, number and size of
     images, alt text) applied to the text and images, by the connector's own
@@ -212,7 +217,9 @@ def network_fit(
     checker = _limits_checker(channel)
     if checker is None:
         return None
-    outgoing = OutgoingPost(text=text, images=images, reply_to=reply_to or None)
+    outgoing = OutgoingPost(
+        text=text, images=images, reply_to=reply_to or None, direct_to=direct_to
+    )
     limits = checker.limits
     max_chars = int(checker.settings.get("max_chars", limits.max_chars))
     return NetworkFit(
@@ -224,12 +231,37 @@ def network_fit(
     )
 
 
+def post_fit(post: Post) -> NetworkFit | None:
+    """How a saved post (its text, images, and for a message its recipient) fits its
+    channel's network."""
+    from postguard.web.workflow.media import outgoing_images
+
+    try:
+        direct_to = workflow.message_recipient(post) if post.kind == Kind.MESSAGE else None
+    except Invalid:
+        direct_to = ""
+    return network_fit(
+        post.channel,
+        post.text,
+        reply_to=post.in_reply_to if post.kind == Kind.REPLY else "",
+        images=outgoing_images(post),
+        direct_to=direct_to,
+    )
+
+
 def require_fits_network(post: Post) -> None:
     """Refuse (Invalid) a post its network would refuse, before anyone approves it."""
     from postguard.web.workflow.media import outgoing_images
 
     reply_to = post.in_reply_to if post.kind == Kind.REPLY else ""
-    fit = network_fit(post.channel, post.text, reply_to=reply_to, images=outgoing_images(post))
+    direct_to = workflow.message_recipient(post) if post.kind == Kind.MESSAGE else None
+    fit = network_fit(
+        post.channel,
+        post.text,
+        reply_to=reply_to,
+        images=outgoing_images(post),
+        direct_to=direct_to,
+    )
     if fit is not None and fit.problems:
         raise Invalid(
             f"{post.channel.name} cannot publish this post as it is: "
@@ -667,6 +699,8 @@ class DjangoOutbox:
 def _outgoing(item: OutboxItem, post: Post) -> OutgoingPost:
     from postguard.web.workflow.media import outgoing_images
 
+    if post.kind == Kind.MESSAGE:
+        return OutgoingPost(text=item.text, direct_to=workflow.message_recipient(post))
     reply_to = post.in_reply_to if post.kind == Kind.REPLY and post.in_reply_to else None
     return OutgoingPost(text=item.text, reply_to=reply_to, images=outgoing_images(post))
 

@@ -28,6 +28,8 @@ class State(models.TextChoices):
 class Kind(models.TextChoices):
     POST = "post", "Post"
     REPLY = "reply", "Reply"
+    #: A private message to the person who wrote an inbox item (where the network allows).
+    MESSAGE = "message", "Private message"
 
 
 class Decision(models.TextChoices):

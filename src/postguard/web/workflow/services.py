@@ -162,14 +162,19 @@ def redact_text(text: str) -> tuple[str, tuple[Entity, ...]]:
     return redact(text, entities), entities
 
 
+ANSWERS = frozenset({Kind.REPLY, Kind.MESSAGE})
+
+
 def _apply_check(post: Post) -> None:
     from postguard.web.workflow.media import media_for_engine
 
+    message = post.kind == Kind.MESSAGE
     report = check_text(
         post.text,
         account="official",
-        kind=post.kind,
-        audience=post.channel.audience,
+        # A private message is checked as a reply to one person, in a closed setting.
+        kind=Kind.REPLY if message else post.kind,
+        audience="closed" if message else post.channel.audience,
         channel=post.channel,
         media=media_for_engine(post),
     )
@@ -323,10 +328,24 @@ def _current_verdicts(post: Post) -> list[Review]:
 CRISIS_LANE = "crisis lane"
 
 
+def message_recipient(post: Post) -> str:
+    """Who a private message goes to: the author of the inbox item it answers."""
+    from postguard.web.inbox.models import InboxItem
+
+    handle = (
+        InboxItem.objects.filter(channel_id=post.channel_id, remote_id=post.in_reply_to)
+        .values_list("author_handle", flat=True)
+        .first()
+    )
+    if not handle:
+        raise Invalid("The person this message was meant for is no longer in the inbox.")
+    return str(handle)
+
+
 def crisis_item_of(post: Post) -> Any:
     """The inbox item a reply answers when that item is a crisis (triaged
     ``signal.crisis`` or urgent), else None."""
-    if post.kind != Kind.REPLY or not post.in_reply_to:
+    if post.kind not in ANSWERS or not post.in_reply_to:
         return None
     # The inbox imports the workflow, so it is imported here, when first needed.
     from postguard.web.inbox.models import InboxItem, Priority
@@ -361,7 +380,7 @@ def approval_status(post: Post) -> ApprovalStatus:
     policy = orgs.approval_policy(post.org)
     # Only a reply that answers something takes the reply lane (rows from before the
     # parent was required may lack one; they count as posts).
-    reply = post.kind == Kind.REPLY and bool(post.in_reply_to)
+    reply = post.kind in ANSWERS and bool(post.in_reply_to)
     required = policy.reply_required_approvals if reply else policy.required_approvals
     chair_required = policy.reply_chair_required if reply else policy.chair_required
     approvals = [r for r in _current_verdicts(post) if r.decision == Decision.APPROVE]
@@ -537,7 +556,7 @@ def _reply_parent(channel: Channel, kind: str, in_reply_to: str) -> str:
         raise Invalid("What a reply answers (in_reply_to) must be text.")
     _require_unicode(in_reply_to, "reference to what the reply answers")
     ref = in_reply_to.strip()
-    if kind != Kind.REPLY:
+    if kind not in ANSWERS:
         if ref:
             raise Invalid(
                 "Only a reply answers something: leave 'in reply to' empty for a post, "
@@ -563,6 +582,11 @@ def _reply_parent(channel: Channel, kind: str, in_reply_to: str) -> str:
     )
     if item:
         return str(item)
+    if kind == Kind.MESSAGE:
+        raise Invalid(
+            f"Nothing in the inbox of {channel.name} is known as {ref[:100]!r}: a private "
+            "message goes to the person who wrote an inbox item."
+        )
     ours = (
         OutboxItem.objects.filter(channel=channel, deleted_at__isnull=True)
         .exclude(remote_id="")
@@ -604,7 +628,7 @@ def create_post(
     orgs.require_can_draft(user, channel)
     assert isinstance(user, User)
     if kind not in Kind.values:
-        raise Invalid("A post's kind is post or reply.")
+        raise Invalid("A post's kind is post, reply or message.")
     text = _clean_text(text, MAX_POST_CHARS, "post")
     parent = _reply_parent(channel, kind, in_reply_to)
     post = Post(
