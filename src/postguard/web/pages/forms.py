@@ -320,8 +320,11 @@ class ImageFields(forms.Form):
     image_alt = forms.CharField(
         required=False,
         max_length=2000,
-        label="Alt text",
-        help_text="What the image shows, for people who cannot see it (required with an image).",
+        label="Image description",
+        help_text=(
+            "The alt text: what the image shows, for people who cannot see it (required with "
+            "an image)."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     image_consent = forms.CharField(
