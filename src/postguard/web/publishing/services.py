@@ -66,6 +66,7 @@ from postguard.web.jobs import registered
 from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership, Role
+from postguard.web.orgs.timezones import local_time
 from postguard.web.publishing.models import (
     ChannelCredential,
     ConnectionState,
@@ -968,7 +969,7 @@ def publish_publication(pub_id: int, now: datetime | None = None) -> str:
             assert pub.outbox is not None
             _cancel(
                 pub,
-                f"it was due at {pub.outbox.due_at:%Y-%m-%d %H:%M} UTC, more than "
+                f"it was due at {local_time(pub.outbox.due_at, pub.post.org)}, more than "
                 f"{int(too_late_limit().total_seconds() // 60)} minutes ago",
                 reapprove=True,
             )
