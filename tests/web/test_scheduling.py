@@ -454,3 +454,42 @@ def test_the_approval_mail_says_the_same_status(
         post = workflow.review(world["reviewer"], post, "approve")
     approved = [m for m in mail.outbox if "approved" in m.subject]
     assert approved and publishing_status(post).label in approved[0].body
+
+
+# --- the crisis fields in the API's post view -----------------------------------------------
+
+
+def test_the_api_post_view_says_whether_a_reply_takes_the_crisis_lane(world: World) -> None:
+    from postguard.web.inbox.models import InboxItem, Priority
+    from postguard.web.orgs import services as orgs
+
+    from .test_crisis import crisis_reply, strict
+
+    strict(world)
+    orgs.update_approval_policy(world["admin"], world.org, crisis_deputy="reviewer2")
+    post = crisis_reply(world)
+    client = world.client("reviewer")
+    before = client.get(f"/api/posts/{post.pk}").json()["crisis"]
+    assert before == {
+        "crisis_lane": True,
+        "urgent": True,  # triage marks a crisis item urgent
+        "lane": "normal",
+        "approver": "",
+        "deputy": "reviewer2",
+    }
+    InboxItem.objects.filter(remote_id=post.in_reply_to).update(priority=Priority.HIGH)
+    assert client.get(f"/api/posts/{post.pk}").json()["crisis"]["urgent"] is False
+    InboxItem.objects.filter(remote_id=post.in_reply_to).update(priority=Priority.URGENT)
+    workflow.review(world["chair"], post, "approve")
+    after = client.get(f"/api/posts/{post.pk}").json()
+    assert after["crisis"]["urgent"] is True
+    assert (after["crisis"]["lane"], after["crisis"]["approver"]) == ("crisis lane", "chair")
+    assert after["status"]["code"] == "due"
+
+
+def test_lists_show_the_local_time_and_the_status(world: World) -> None:
+    _in_zone(world, "Asia/Tokyo")
+    post = _approved(world, days=5)
+    page = world.client("chair").get("/").content.decode()
+    assert timezones.local_time(post.scheduled_at, world.org) in page
+    assert "(Asia/Tokyo)" in page and "Scheduled for" in page
