@@ -1128,7 +1128,10 @@ def pull_metrics(channel: Channel, now: datetime | None = None) -> int:
             channel=channel,
             deleted_at__isnull=True,
             published_at__gte=now - METRICS_WINDOW,
-        ).exclude(remote_id="")
+        )
+        .exclude(remote_id="")
+        # A private message has no public counts (and no post id the network knows).
+        .exclude(post__kind=Kind.MESSAGE)
     }
     try:
         with connector_for(channel) as connector:
