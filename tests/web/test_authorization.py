@@ -544,6 +544,15 @@ CASES = [
         took_effect=lambda c: Post.objects.filter(kind="reply").exists(),
     ),
     Case(
+        "inbox item private message",
+        "post",
+        "/inbox/{item}/message/",
+        # Like a reply: the members authorized on the channel (author, chair).
+        E(403, 302, 403, 302, 404, 404, 302),
+        data=lambda c: {"text": "Hello, we would like to help."},
+        took_effect=lambda c: Post.objects.filter(kind="message").exists(),
+    ),
+    Case(
         "inbox item hide",
         "post",
         "/inbox/{item}/moderate/",
@@ -964,6 +973,93 @@ CASES += [
     ),
 ]
 
+# --- time: the organization's time zone and moving a post (issue 14) -----------------------
+
+
+def _later_local() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return f"{timezone.now() + timedelta(days=3):%Y-%m-%dT%H:%M}"
+
+
+def _moved(c: Ctx) -> bool:
+    return Post.objects.get(pk=c.submitted.pk).scheduled_at is not None
+
+
+CASES += [
+    Case("time zone page", "get", "/settings/time-zone/", E(200, 403, 403, 403, 403, 200, 302)),
+    Case(
+        "time zone saved",
+        "post",
+        "/settings/time-zone/",
+        E(302, 403, 403, 403, 403, 302, 302),
+        data=lambda c: {"time_zone": "Europe/Paris"},
+        took_effect=lambda c: Post.objects.get(pk=c.draft.pk).org.time_zone == "Europe/Paris",
+        elsewhere=frozenset({"outsider"}),
+    ),
+    Case(
+        "reschedule a post (page)",
+        "post",
+        "/posts/{submitted}/reschedule/",
+        E(403, 302, 302, 302, 404, 404, 302),
+        data=lambda c: {"scheduled_at": _later_local()},
+        took_effect=_moved,
+    ),
+    Case(
+        "api reschedule a post",
+        "post",
+        "/api/posts/{submitted}/schedule",
+        E(403, 200, 200, 200, 404, 404, 401),
+        data=lambda c: {"scheduled_at": _later_local() + ":00Z"},
+        api=True,
+        took_effect=_moved,
+    ),
+]
+
+# --- images of posts (issue 14) ---------------------------------------------------------
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _an_image(c: Ctx) -> dict[str, Any]:
+    from postguard.web.workflow import media
+
+    image = media.add_image(c.world["author"], c.draft, media.Upload(_png(), alt="A square"))
+    c.extra["image"] = image.pk
+    return {}
+
+
+def _image_upload(c: Ctx) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"image": SimpleUploadedFile("a.png", _png(), "image/png"), "image_alt": "A square"}
+
+
+def _images(c: Ctx) -> int:
+    return Post.objects.get(pk=c.draft.pk).images.count()
+
+
+CASES += [
+    Case(
+        "add an image",
+        "post",
+        "/posts/{draft}/images/",
+        E(403, 403, 403, 302, 404, 404, 302),
+        data=_image_upload,
+        took_effect=lambda c: _images(c) == 1,
+    ),
+]
+
 SUCCESS = {200, 201, 302}
 #: Roles for which a 302 is a refusal (sent to sign in), not a success.
 REDIRECTED_TO_SIGN_IN = {"anonymous"}
@@ -1326,6 +1422,7 @@ def test_the_matrix_covers_every_route() -> None:
         "inbox/<int:item_id>/assign/",
         "inbox/<int:item_id>/case/",
         "inbox/<int:item_id>/reply/",
+        "inbox/<int:item_id>/message/",
         "inbox/<int:item_id>/moderate/",
         "cases/",
         "cases/<int:case_id>/",
@@ -1402,6 +1499,12 @@ def test_the_matrix_covers_every_route() -> None:
         "api/presence/sources",
         "api/presence/sources/<source_id>",
         "api/presence/mentions",
+        "settings/time-zone/",
+        "posts/<int:post_id>/reschedule/",
+        "api/posts/<post_id>/schedule",
+        "posts/<int:post_id>/images/",
+        "posts/<int:post_id>/images/<int:image_id>/",
+        "posts/<int:post_id>/images/<int:image_id>/remove/",
     }
     # Reached only through an emailed link with a signed token, or static files.
     exempt = {
@@ -1489,3 +1592,31 @@ def test_crisis_lane_matrix(world: World, role: str) -> None:
         action="post.review.approve", object_id=str(post.pk), after__lane="crisis lane"
     )
     assert lane.exists() == (state == State.READY), role
+
+
+# Rows whose address names an image made for the row (the matrix formats paths before
+# the row's data runs, so these build their own).
+IMAGE_ROWS = {
+    "see an image": ("get", "/posts/{draft}/images/{image}/", E(200, 200, 200, 200, 404, 404, 302)),
+    "remove an image": (
+        "post",
+        "/posts/{draft}/images/{image}/remove/",
+        E(403, 403, 403, 302, 404, 404, 302),
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", sorted(IMAGE_ROWS))
+def test_image_matrix(world: World, row: str, role: str, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    ctx = _context(world)
+    _an_image(ctx)
+    method, path, expect = IMAGE_ROWS[row]
+    response = getattr(world.client(role), method)(
+        path.format(draft=ctx.draft.pk, image=ctx.extra["image"])
+    )
+    assert response.status_code == expect[role], (row, role, response.status_code)
+    if method == "post":
+        removed = _images(ctx) == 0
+        assert removed == (expect[role] == 302 and role != "anonymous")

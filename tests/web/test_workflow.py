@@ -197,17 +197,23 @@ def test_editing_an_approved_post_sends_it_back_to_review(world: World) -> None:
     assert OutboxItem.objects.get(post=post).revision == 2
 
 
-def test_changing_only_the_schedule_of_an_approved_post_needs_a_new_approval(
+def test_changing_only_the_time_of_an_approved_post_keeps_its_approval_and_is_recorded(
     world: World,
 ) -> None:
-    post = world.submitted(scheduled_at=timezone.now() + timedelta(days=2))
+    first = timezone.now() + timedelta(days=2)
+    post = world.submitted(scheduled_at=first)
     post = workflow.review(world["reviewer"], post, "approve")
     assert post.state == State.SCHEDULED
-    post = workflow.edit_post(
-        world["author"], post, scheduled_at=timezone.now() + timedelta(days=5)
-    )
-    assert post.state == State.SUBMITTED
-    assert workflow.approval_status(post).approvals == 0
+    later = first + timedelta(days=3)
+    post = workflow.edit_post(world["author"], post, scheduled_at=later)
+    assert (post.state, post.revision) == (State.SCHEDULED, 1)
+    assert workflow.approval_status(post).satisfied
+    assert OutboxItem.objects.get(post=post).due_at == later
+    entry = AuditEntry.objects.get(action="post.reschedule", object_id=str(post.pk))
+    assert entry.actor_name == "author"
+    assert entry.before["scheduled_at"][:19] == first.isoformat()[:19]
+    assert entry.after["scheduled_at"][:19] == later.isoformat()[:19]
+    assert entry.after["content_hash"] == workflow.content_hash_of(post)
 
 
 def test_only_the_author_edits_and_submits(world: World) -> None:
@@ -353,8 +359,6 @@ def test_the_content_hash_covers_everything_that_goes_out(world: World) -> None:
     assert len(digest) == 64 and digest == workflow.content_hash_of(post)
     for change in (
         {"text": post.text + "!"},
-        {"scheduled_at": post.scheduled_at + timedelta(minutes=1)},  # type: ignore[operator]
-        {"scheduled_at": None},
         {"kind": "reply"},
         {"in_reply_to": "somewhere"},
         {"channel_id": world.closed_channel.pk},
@@ -365,7 +369,14 @@ def test_the_content_hash_covers_everything_that_goes_out(world: World) -> None:
         assert workflow.content_hash_of(changed) != digest, change
 
 
-def test_a_new_time_while_in_review_voids_the_approvals_so_far(world: World) -> None:
+def test_the_content_hash_leaves_out_when_the_post_goes_out(world: World) -> None:
+    post = world.draft(scheduled_at=timezone.now() + timedelta(days=1))
+    digest = workflow.content_hash_of(post)
+    post.scheduled_at = None
+    assert workflow.content_hash_of(post) == digest
+
+
+def test_a_new_time_while_in_review_keeps_the_approvals_so_far(world: World) -> None:
     orgs.update_approval_policy(world["admin"], world.org, required_approvals=2)
     post = world.submitted(scheduled_at=timezone.now() + timedelta(days=2))
     post = workflow.review(world["reviewer"], post, "approve", **_seen(post))
@@ -373,11 +384,22 @@ def test_a_new_time_while_in_review_voids_the_approvals_so_far(world: World) -> 
     post = workflow.edit_post(
         world["author"], post, scheduled_at=timezone.now() + timedelta(days=3)
     )
-    assert post.revision == 2
+    assert post.revision == 1
     post = workflow.review(world["reviewer2"], post, "approve", **_seen(post))
-    # The first approval saw another time: one of two, not ready.
-    assert post.state == State.IN_REVIEW
-    assert workflow.approval_status(post).approvers == ("reviewer2",)
+    # Both approvals saw the same text: two of two.
+    assert post.state == State.SCHEDULED
+    assert workflow.approval_status(post).approvers == ("reviewer", "reviewer2")
+
+
+def test_a_new_text_while_in_review_still_voids_the_approvals_so_far(world: World) -> None:
+    orgs.update_approval_policy(world["admin"], world.org, required_approvals=2)
+    post = world.submitted()
+    seen = _seen(post)
+    post = workflow.review(world["reviewer"], post, "approve", **seen)
+    post = workflow.edit_post(world["author"], post, text=post.text + " Edited.")
+    with pytest.raises(workflow.Stale):
+        workflow.review(world["reviewer2"], post, "approve", **seen)
+    assert workflow.approval_status(post).approvals == 0
 
 
 def test_the_review_records_the_hash_of_what_was_read(world: World) -> None:

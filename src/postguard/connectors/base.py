@@ -66,6 +66,9 @@ class OutgoingPost:
     images: tuple[Image, ...] = ()
     link: str | None = None
     reply_to: str | None = None
+    #: A private message to this account (handle or id) instead of a post; only where
+    #: the connector's capabilities say ``private_messages`` (see connectors/direct.py).
+    direct_to: str | None = None
 
 
 #: The issue calls the thing an author writes a draft; it is the same value.
@@ -183,6 +186,8 @@ class Capabilities:
     account_followers: bool = True
     #: Search public posts and hashtag timelines for watch terms (see search_mentions).
     search_mentions: bool = False
+    #: Sends a private message to one person (connectors/direct.py).
+    private_messages: bool = False
     #: How the channel is connected: "app_password", "oauth2", "access_token".
     auth: str = "oauth2"
     #: Caveats a person should know, in plain words.
@@ -206,6 +211,7 @@ class Capabilities:
         "metric_link_clicks": "Link clicks",
         "account_followers": "Followers",
         "search_mentions": "Search posts for watch terms",
+        "private_messages": "Private messages",
     }
 
     def table(self) -> list[tuple[str, bool]]:
@@ -345,7 +351,16 @@ class Connector(abc.ABC):
     # publishing ------------------------------------------------------------------------
     def validate(self, post: OutgoingPost) -> list[str]:
         """Problems that would stop this post on this network, each saying what to change."""
+        if post.direct_to is not None:
+            return self.validate_message(post)
         return check_limits(self.display_name, self.limits, post, self.text_length)
+
+    def validate_message(self, post: OutgoingPost) -> list[str]:
+        """Problems that would stop a private message (the base: none can be sent)."""
+        return [
+            f"postguard cannot send private messages on {self.display_name}: answer in "
+            "public and invite the person to write to the association"
+        ]
 
     def ensure_valid(self, post: OutgoingPost) -> None:
         problems = self.validate(post)

@@ -50,6 +50,7 @@ from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 from atproto_client.utils import facet_detection
 
+from postguard.connectors import direct
 from postguard.connectors.base import (
     AccountMetrics,
     AuthError,
@@ -186,6 +187,7 @@ class BlueskyConnector(Connector):
         image_mimes=("image/jpeg", "image/png", "image/webp", "image/gif"),
     )
     capabilities: ClassVar[Capabilities] = Capabilities(
+        private_messages=True,
         fetch_comments=False,
         metric_impressions=False,
         metric_reach=False,
@@ -333,7 +335,36 @@ class BlueskyConnector(Connector):
     def text_length(self, text: str) -> int:
         return grapheme_length(text)
 
+    def validate_message(self, post: OutgoingPost) -> list[str]:
+        """A chat message: up to 1000 graphemes, text only."""
+        problems = direct.bluesky_problems(post.text)
+        if not post.text.strip():
+            problems.append("the message is empty")
+        if post.images:
+            problems.append("postguard sends Bluesky messages without images")
+        return problems
+
+    def _chat(self) -> direct.BlueskyChat:
+        session = self.client._session
+        assert session is not None
+        return direct.BlueskyChat(self.service, str(session.access_jwt))
+
+    def send_message(self, post: OutgoingPost) -> Published:
+        """A direct message through the chat service (connectors/direct.py)."""
+        assert post.direct_to is not None
+        member = self._resolve_did(post.direct_to.strip().lstrip("@"))
+        chat = self._chat()
+        try:
+            convo = chat.convo_for(member)
+            sent = chat.send(convo, post.text)
+        finally:
+            chat.close()
+        self._remember_session()
+        return direct.chat_published(convo, sent)
+
     def validate(self, post: OutgoingPost) -> list[str]:
+        if post.direct_to is not None:
+            return self.validate_message(post)
         problems = super().validate(post)
         size = len(compose_text(post).encode("utf-8"))
         if size > MAX_POST_BYTES:
@@ -373,6 +404,8 @@ class BlueskyConnector(Connector):
 
     def publish(self, post: OutgoingPost, idempotency_key: str) -> Published:
         self.ensure_valid(post)
+        if post.direct_to is not None:
+            return self.send_message(post)
         text = compose_text(post)
         embed = None
         if post.images:
@@ -411,6 +444,16 @@ class BlueskyConnector(Connector):
     def find_published(
         self, idempotency_key: str, since: datetime, post: OutgoingPost
     ) -> Published | None:
+        if post.direct_to is not None:
+            # The chat keeps no key of ours: the same text from us in the conversation.
+            member = self._resolve_did(post.direct_to.strip().lstrip("@"))
+            chat = self._chat()
+            try:
+                convo = chat.convo_for(member)
+                found = chat.find(convo, self.did, post.text, since)
+            finally:
+                chat.close()
+            return direct.chat_published(convo, found) if found is not None else None
         # Record keys are timestamps, so the listing is newest first: stop at the window.
         for uri, cid, value in self._list_records(self.did, POST):
             created = parse_time(str(value.get("createdAt", "1970-01-01T00:00:00Z")))

@@ -39,6 +39,7 @@ from mastodon.errors import (
     MastodonUnauthorizedError,
 )
 
+from postguard.connectors import direct
 from postguard.connectors.base import (
     URL_RE,
     AccountMetrics,
@@ -109,6 +110,7 @@ class MastodonConnector(Connector):
         image_mimes=("image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"),
     )
     capabilities: ClassVar[Capabilities] = Capabilities(
+        private_messages=True,
         fetch_comments=False,
         metric_impressions=False,
         metric_reach=False,
@@ -199,7 +201,19 @@ class MastodonConnector(Connector):
     def text_length(self, text: str) -> int:
         return mastodon_length(text)
 
+    def validate_message(self, post: OutgoingPost) -> list[str]:
+        """A direct message is a status that mentions the account: the same limits,
+        the mention included; no images here."""
+        assert post.direct_to is not None
+        text = direct.mastodon_text(post.direct_to, post.text)
+        problems = self.validate(OutgoingPost(text=text))
+        if post.images:
+            problems.append("postguard sends Mastodon direct messages without images")
+        return problems
+
     def validate(self, post: OutgoingPost) -> list[str]:
+        if post.direct_to is not None:
+            return self.validate_message(post)
         limits = self.limits
         if "max_chars" in self.settings:
             limits = replace(limits, max_chars=int(self.settings["max_chars"]))
@@ -207,6 +221,14 @@ class MastodonConnector(Connector):
 
     def publish(self, post: OutgoingPost, idempotency_key: str) -> Published:
         self.ensure_valid(post)
+        if post.direct_to is not None:
+            return direct.mastodon_send(
+                self.instance,
+                self.credentials.get("access_token"),
+                post.direct_to,
+                post.text,
+                idempotency_key,
+            )
         media_ids = []
         for image in post.images:
             with self._mapped("uploading an image"):
@@ -237,6 +259,9 @@ class MastodonConnector(Connector):
     def find_published(
         self, idempotency_key: str, since: datetime, post: OutgoingPost
     ) -> Published | None:
+        if post.direct_to is not None:
+            # A direct message is among the account's statuses with its mention.
+            post = OutgoingPost(text=direct.mastodon_text(post.direct_to, post.text))
         wanted = normalize_for_match(compose_text(post))
         max_id = None
         while True:

@@ -125,6 +125,7 @@ def post_to_json(post: OutgoingPost) -> str:
             "text": post.text,
             "link": post.link,
             "reply_to": post.reply_to,
+            **({"direct_to": post.direct_to} if post.direct_to is not None else {}),
             "images": [
                 {
                     "alt": img.alt,
@@ -143,6 +144,7 @@ def post_from_json(data: str) -> OutgoingPost:
         text=raw["text"],
         link=raw.get("link"),
         reply_to=raw.get("reply_to"),
+        direct_to=raw.get("direct_to"),
         images=tuple(
             Image(data=base64.b64decode(i["data"]), alt=i["alt"], mime=i["mime"])
             for i in raw.get("images", [])

@@ -46,7 +46,9 @@ from postguard.web.limits import capped_report
 from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel
+from postguard.web.orgs.timezones import local_time
 from postguard.web.publishing import services as publishing
+from postguard.web.publishing.status import publishing_status
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Comment, Post, Review
 
@@ -230,7 +232,9 @@ CommentText = Annotated[str, Field(max_length=workflow.MAX_COMMENT_CHARS)]
 class PostIn(Body):
     text: PostText
     channel: int = Field(ge=1, le=MAX_ID)
-    kind: Literal["post", "reply"] = "post"
+    #: "message": a private message to the author of the inbox item ``in_reply_to`` names
+    #: (Bluesky chat, Mastodon direct messages), approved like a reply.
+    kind: Literal["post", "reply", "message"] = "post"
     #: For a reply (required then): the remote id or address of an inbox item or of a
     #: published post on the same channel.
     in_reply_to: str = Field(default="", max_length=workflow.MAX_REFERENCE_CHARS)
@@ -294,6 +298,9 @@ class PostOut(Schema):
     decision: str
     findings: list[FindingOut]
     scheduled_at: datetime | None
+    #: The organization's time zone, and the schedule as its people read it.
+    time_zone: str
+    scheduled_local: str
     created_at: datetime
     updated_at: datetime
 
@@ -348,7 +355,48 @@ class PublicationOut(Schema):
     last_error: str
 
 
+class StatusOut(Schema):
+    #: scheduled, due, waiting_paused, waiting_channel, publishing, retrying, published,
+    #: failed, not_published or not_approved (publishing/status.py).
+    code: str
+    label: str
+    at: datetime | None
+    url: str
+
+
+class CrisisOut(Schema):
+    #: The reply answers an inbox item triaged as a crisis or marked urgent.
+    crisis_lane: bool
+    #: That item is marked urgent.
+    urgent: bool
+    #: "crisis lane" when the chair or the deputy approved it alone, else "normal".
+    lane: str
+    #: Who approved it alone through the crisis lane ("" when nobody did).
+    approver: str
+    #: The committee member besides the chair who may approve it alone ("" when none).
+    deputy: str
+
+
+class ImageOut(Schema):
+    id: int
+    #: Where those who may see the post can fetch it (signed in; never public).
+    url: str
+    mime: str
+    size: int
+    width: int
+    height: int
+    alt: str
+    consent: str
+    credit: str
+    sha256: str
+
+
 class PostDetail(PostOut):
+    #: The attached images, in order (part of what is approved).
+    images: list[ImageOut]
+    #: Where it stands on its way out, in one sentence.
+    status: StatusOut
+    crisis: CrisisOut
     approval: ApprovalOut
     reviews: list[ReviewOut]
     comments: list[CommentOut]
@@ -413,6 +461,8 @@ def _post(post: Post) -> dict[str, Any]:
         "decision": post.decision,
         "findings": post.findings,
         "scheduled_at": post.scheduled_at,
+        "time_zone": post.org.time_zone,
+        "scheduled_local": local_time(post.scheduled_at, post.org),
         "created_at": post.created_at,
         "updated_at": post.updated_at,
     }
@@ -458,6 +508,23 @@ def _detail(post: Post) -> dict[str, Any]:
     status = workflow.approval_status(post)
     return {
         **_post(post),
+        "status": _status(post),
+        "crisis": _crisis(post, status),
+        "images": [
+            {
+                "id": i.pk,
+                "url": f"/posts/{post.pk}/images/{i.pk}/",
+                "mime": i.mime,
+                "size": i.size,
+                "width": i.width,
+                "height": i.height,
+                "alt": i.alt,
+                "consent": i.consent,
+                "credit": i.credit,
+                "sha256": i.sha256,
+            }
+            for i in post.images.all()
+        ],
         "approval": {
             "approvals": status.approvals,
             "required": status.required,
@@ -474,6 +541,25 @@ def _detail(post: Post) -> dict[str, Any]:
         "comments": [_comment(c) for c in post.comments.select_related("author").all()],
         "history": [_history(e) for e in workflow.history(post)],
         "publication": _publication(post),
+    }
+
+
+def _status(post: Post) -> dict[str, Any]:
+    found = publishing_status(post)
+    return {"code": found.code, "label": found.label, "at": found.at, "url": found.url}
+
+
+def _crisis(post: Post, status: workflow.ApprovalStatus) -> dict[str, Any]:
+    from postguard.web.inbox.models import Priority
+
+    item = workflow.crisis_item_of(post) if status.crisis else None
+    deputy = orgs.approval_policy(post.org).crisis_deputy if status.crisis else None
+    return {
+        "crisis_lane": status.crisis,
+        "urgent": item is not None and item.priority >= Priority.URGENT,
+        "lane": status.lane,
+        "approver": status.crisis_approver,
+        "deputy": deputy.get_username() if deputy is not None else "",
     }
 
 
@@ -571,8 +657,9 @@ def get_post(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
     "/posts/{post_id}", response={200: PostDetail, **_errors(*CHANGE, 404, 409)}, tags=["posts"]
 )
 def edit_post(request: HttpRequest, post_id: PostId, payload: PostEdit) -> dict[str, Any]:
-    """Edit the text or schedule (the author only); any change is a new revision, and an
-    approved post goes back to review."""
+    """Edit the text or schedule (the author only). A new text is a new revision, and an
+    approved post goes back to review; a new time alone keeps the approvals and is
+    recorded as a reschedule (see POST /api/posts/{id}/schedule)."""
     post = workflow.get_post(request.user, post_id)
     changes: dict[str, Any] = {}
     if payload.text is not None:
@@ -582,6 +669,26 @@ def edit_post(request: HttpRequest, post_id: PostId, payload: PostEdit) -> dict[
     elif payload.scheduled_at is not None:
         changes["scheduled_at"] = payload.scheduled_at
     return _detail(workflow.edit_post(request.user, post, **changes))
+
+
+class ScheduleIn(Body):
+    #: With a time zone (2030-01-31T09:00:00+01:00); null: as soon as it is approved.
+    scheduled_at: datetime | None
+
+
+@api.post(
+    "/posts/{post_id}/schedule",
+    response={200: PostDetail, **_errors(*CHANGE, 404, 409)},
+    tags=["posts"],
+)
+def schedule_post(request: HttpRequest, post_id: PostId, payload: ScheduleIn) -> dict[str, Any]:
+    """Move a post to another time before it is published (its author or a member of the
+    committee). The text is unchanged, so the approvals stand; the move is recorded with
+    the old and new time, and the author and approvers are told."""
+    from postguard.web.workflow import schedule
+
+    post = workflow.get_post(request.user, post_id)
+    return _detail(schedule.reschedule(request.user, post, payload.scheduled_at))
 
 
 @api.post(
@@ -650,6 +757,8 @@ class PublicationStatusOut(Schema):
     attempts: int
     last_error: str
     next_attempt_at: datetime | None
+    #: Where it stands, in one sentence (the same as on the post's page).
+    status: StatusOut
 
 
 @api.get(
@@ -673,6 +782,7 @@ def post_publication(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
         "attempts": found.attempts if found else 0,
         "last_error": found.last_error if found else "",
         "next_attempt_at": found.next_attempt_at if found else None,
+        "status": _status(post),
     }
 
 
@@ -1255,14 +1365,24 @@ def _user_of(request: HttpRequest) -> User:
     return user
 
 
-@api.get("/communities", response={200: list[CommunityOut], **_errors(*READ)}, tags=["communities"])
-def list_communities(request: HttpRequest) -> list[dict[str, Any]]:
-    """The communities the person administers or moderates, in every organization."""
+class CommunityPage(Schema):
+    items: list[CommunityOut]
+    next_cursor: str | None
+
+
+@api.get("/communities", response={200: CommunityPage, **_errors(*READ, 422)}, tags=["communities"])
+def list_communities(
+    request: HttpRequest, limit: Limit = pages.DEFAULT_LIMIT, cursor: Cursor = ""
+) -> dict[str, Any]:
+    """The communities the person administers or moderates, in every organization,
+    newest first, a page at a time."""
     user = _user_of(request)
-    found = []
+    ids: set[int] = set()
     for m in orgs.memberships_of(user):
-        found += [_community(user, c) for c in communities.visible_communities(user, m.org)]
-    return found
+        ids |= set(communities.visible_communities(user, m.org).values_list("pk", flat=True))
+    query = Community.objects.filter(pk__in=ids).select_related("org")
+    page = pages.paginate(query, scope="communities", limit=limit, cursor=cursor)
+    return {"items": [_community(user, c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @api.post(
@@ -1336,19 +1456,29 @@ def publish_policy(request: HttpRequest, community_id: Id) -> dict[str, Any]:
     return _policy(communities.publish_policy(user, communities.get_community(user, community_id)))
 
 
+class QueuePage(Schema):
+    items: list[QueueItemOut]
+    next_cursor: str | None
+
+
 @api.get(
     "/communities/{community_id}/queue",
-    response={200: list[QueueItemOut], **_errors(*READ, 404, 422)},
+    response={200: QueuePage, **_errors(*READ, 404, 422)},
     tags=["communities"],
 )
 def community_queue(
     request: HttpRequest,
     community_id: Id,
     state: Literal["open", "actioned", "dismissed", "routed", "all"] = "open",
-) -> list[dict[str, Any]]:
+    limit: Limit = pages.DEFAULT_LIMIT,
+    cursor: Cursor = "",
+) -> dict[str, Any]:
+    """The community's moderation queue, newest first, a page at a time."""
     user = _user_of(request)
     community = communities.get_community(user, community_id)
-    return [_queue_item(i) for i in communities.queue(user, community, state)[:500]]
+    query = communities.queue(user, community, state)
+    page = pages.paginate(query, scope=f"queue-{community.pk}", limit=limit, cursor=cursor)
+    return {"items": [_queue_item(i) for i in page.items], "next_cursor": page.next_cursor}
 
 
 @api.post(

@@ -255,6 +255,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+#: Uploaded images of posts: never served as static files, only through the post's
+#: own address to those who may see it (workflow/media.py).
+MEDIA_ROOT = Path(os.environ.get("POSTGUARD_MEDIA_ROOT", "") or DATA_DIR / "media")
+#: The largest image accepted in the composer (each network's own limit applies too).
+POSTGUARD_MAX_IMAGE_BYTES = int(os.environ.get("POSTGUARD_MAX_IMAGE_BYTES", "10000000"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 if os.environ.get("EMAIL_HOST"):
@@ -305,6 +310,18 @@ POSTGUARD_PUBLISH_LEASE_SECONDS = int(os.environ.get("POSTGUARD_PUBLISH_LEASE_SE
 #: credentials were refused) is refused: it could never go out. Demo organizations,
 #: whose channels are made up, are exempt.
 POSTGUARD_REQUIRE_CONNECTED_CHANNELS = _flag("POSTGUARD_REQUIRE_CONNECTED_CHANNELS", True)
+#: The time zone a new organization starts with (an IANA name such as Europe/London);
+#: administrators change their organization's on its settings page.
+POSTGUARD_DEFAULT_TIME_ZONE = os.environ.get("POSTGUARD_DEFAULT_TIME_ZONE", "").strip() or "UTC"
+try:
+    import zoneinfo
+
+    zoneinfo.ZoneInfo(POSTGUARD_DEFAULT_TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"POSTGUARD_DEFAULT_TIME_ZONE: {POSTGUARD_DEFAULT_TIME_ZONE!r} is not a time zone "
+        "(use an IANA name such as Europe/London)."
+    ) from None
 #: Channel owners are told this many days before a token expires.
 POSTGUARD_TOKEN_EXPIRY_WARNING_DAYS = 7
 

@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 
 from postguard.web.api import api
-from postguard.web.pages import tokens, views
+from postguard.web.pages import images, scheduling, tokens, views
 from postguard.web.publishing import views as publishing
 
 
@@ -74,6 +74,15 @@ urlpatterns = [
     path("channels/<int:channel_id>/resume/", publishing.resume, name="channel_resume"),
     path("channels/oauth/callback/", publishing.oauth_callback, name="oauth_callback"),
     path("settings/approval/", views.approval_settings, name="approval_settings"),
+    path("settings/time-zone/", scheduling.time_zone, name="time_zone"),
+    path("posts/<int:post_id>/reschedule/", scheduling.reschedule, name="reschedule"),
+    path("posts/<int:post_id>/images/", images.add_image, name="add_image"),
+    path("posts/<int:post_id>/images/<int:image_id>/", images.image, name="post_image"),
+    path(
+        "posts/<int:post_id>/images/<int:image_id>/remove/",
+        images.remove_image,
+        name="remove_image",
+    ),
     path("org/switch/", views.switch_org, name="switch_org"),
     path("account/tokens/", tokens.tokens, name="tokens"),
     path("account/tokens/new/", tokens.create_token, name="create_token"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +33,9 @@ from postguard.web.orgs import services as orgs
 from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel
 from postguard.web.pages.views import _org, service_errors
+
+#: Rows per page of the lists (communities, the moderation queue).
+PAGE_SIZE = 50
 
 
 def _int(value: str | None, what: str) -> int:
@@ -66,7 +70,10 @@ def community_list(request: HttpRequest) -> HttpResponse:
         request,
         "communities/list.html",
         {
-            "communities": communities.visible_communities(request.user, org),
+            "page": Paginator(
+                communities.visible_communities(request.user, org).order_by("name", "pk"),
+                PAGE_SIZE,
+            ).get_page(request.GET.get("page")),
             "can_create": orgs.has_role(request.user, org, communities.ORG_MANAGERS),
             "platforms": Platform.choices,
         },
@@ -242,7 +249,9 @@ def queue_page(request: HttpRequest, community_id: int) -> HttpResponse:
         "communities/queue.html",
         {
             "community": community,
-            "items": communities.queue(request.user, community, state)[:200],
+            "page": Paginator(
+                communities.queue(request.user, community, state), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
             "state": state,
             "states": ItemState.choices,
         },

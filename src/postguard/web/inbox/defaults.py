@@ -27,6 +27,13 @@ CONSULT_TEMPLATE = (
     "or health visitor."
 )
 
+#: The same for networks with short posts (Bluesky 300, X 280): offered there instead.
+CONSULT_SHORT = (
+    "{author}, thanks for asking. We can't give individual advice in public, and online "
+    "help has limits. Please book a consultation with an IBCLC or send us a private "
+    "message. Worried about your baby's health today? Call your midwife or doctor."
+)
+
 COMPLAINT_TEMPLATE = (
     "Thank you for telling us, {author}. We take this seriously and want to understand "
     "what happened. Please send us a private message with a way to contact you, and a "
@@ -47,6 +54,16 @@ CRISIS_TEMPLATE = (
     "A crisis line can talk with you any time, day or night. "
     "Please send us a private message so that we can talk."
 )
+
+CRISIS_SHORT = (
+    "{author}, we are worried by what you wrote. If you or your baby are in danger, please "
+    "call your local emergency number now. A crisis line can talk with you day or night. "
+    "Please send us a private message."
+)
+
+#: A default template and the shorter text offered where the network's limit is too
+#: small for it (inbox.services.templates_for picks the one that fits).
+SHORT_VARIANTS = {CONSULT_TEMPLATE: CONSULT_SHORT, CRISIS_TEMPLATE: CRISIS_SHORT}
 
 #: The crisis template as first shipped, which promised a private message nobody sent;
 #: migration 0006 replaces it in the playbooks organizations already have.

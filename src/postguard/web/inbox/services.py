@@ -784,8 +784,10 @@ def moderate(user: AnyUser, item_id: int, action: str, reason: str) -> InboxItem
     return item
 
 
-def templates_for(item: InboxItem) -> list[dict[str, str]]:
-    """Response templates offered for this item: its situations' playbook steps."""
+def templates_for(item: InboxItem) -> list[dict[str, Any]]:
+    """Response templates offered for this item: its situations' playbook steps, each
+    as it fits the channel's network (a default template's shorter variant where the
+    long one is over the limit), with what would still stop it there."""
     wanted = [triage.SITUATION_OF[c] for c in item.categories if c in triage.SITUATION_OF]
     out = []
     for situation in dict.fromkeys(wanted):
@@ -794,14 +796,31 @@ def templates_for(item: InboxItem) -> list[dict[str, str]]:
             continue
         for step in playbook.steps.all():
             if step.template.strip():
+                text, problems = fitted(step.template, item)
                 out.append(
                     {
                         "situation": Situation(situation).label,
                         "title": step.title,
-                        "text": fill(step.template, item),
+                        "text": text,
+                        "problems": problems,
                     }
                 )
     return out
+
+
+def fitted(template: str, item: InboxItem) -> tuple[str, tuple[str, ...]]:
+    """The template filled in for the item, in its shorter variant when the long one is
+    over the channel's limit; and what the network would still refuse (empty: fits)."""
+    from postguard.web.inbox.defaults import SHORT_VARIANTS
+    from postguard.web.publishing.services import network_fit
+
+    text = fill(template, item)
+    fit = network_fit(item.channel, text, reply_to=item.remote_id or "reply")
+    short = SHORT_VARIANTS.get(template.strip().replace("\r", ""))
+    if fit is not None and fit.problems and short is not None:
+        text = fill(short, item)
+        fit = network_fit(item.channel, text, reply_to=item.remote_id or "reply")
+    return text, (fit.problems if fit is not None else ())
 
 
 def fill(template: str, item: InboxItem) -> str:
@@ -819,6 +838,36 @@ def draft_reply(user: AnyUser, item_id: int, text: str) -> Post:
         user, item.channel, text, kind=Kind.REPLY, in_reply_to=item.remote_id
     )
     record("inbox.reply", actor=user, org=item.org, obj=item, after={"post": post.pk})
+    if item.state == ItemState.NEW:
+        item.state = ItemState.READ
+        item.save(update_fields=["state"])
+    return post
+
+
+def can_message(item: InboxItem) -> bool:
+    """Whether postguard can send the item's author a private message on its network."""
+    from postguard.web.publishing.services import capabilities_of
+
+    capabilities = capabilities_of(item.channel.network)
+    return capabilities is not None and capabilities.private_messages
+
+
+def draft_message(user: AnyUser, item_id: int, text: str) -> Post:
+    """A private message to the item's author on behalf of the association: a workflow
+    post of kind message, checked by the engine and approved like a reply (the reply
+    lane, or the crisis lane for a crisis item), then sent by the worker."""
+    item = get_item(user, item_id)
+    if item.deleted_at:
+        raise Conflict("This comment was deleted; its author cannot be found from it.")
+    if not can_message(item):
+        raise Conflict(
+            f"postguard cannot send private messages on {item.channel.get_network_display()}: "
+            "answer in public and invite the person to write to the association."
+        )
+    post = workflow.create_post(
+        user, item.channel, text, kind=Kind.MESSAGE, in_reply_to=item.remote_id
+    )
+    record("inbox.message", actor=user, org=item.org, obj=item, after={"post": post.pk})
     if item.state == ItemState.NEW:
         item.state = ItemState.READ
         item.save(update_fields=["state"])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/<int:item_id>/assign/", views.item_assign, name="inbox_item_assign"),
     path("inbox/<int:item_id>/case/", views.item_case, name="inbox_item_case"),
     path("inbox/<int:item_id>/reply/", views.item_reply, name="inbox_item_reply"),
+    path("inbox/<int:item_id>/message/", views.item_message, name="inbox_item_message"),
     path("inbox/<int:item_id>/moderate/", views.item_moderate, name="inbox_item_moderate"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:case_id>/", views.case_page, name="case"),

@@ -90,6 +90,7 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
             "situations": Situation.choices,
             "can_moderate": orgs.has_role(request.user, item.org, services.MODERATORS),
             "can_reply": orgs.can_draft(request.user, item.channel),
+            "can_message": services.can_message(item),
         },
     )
 
@@ -121,6 +122,18 @@ def item_case(request: HttpRequest, item_id: int) -> HttpResponse:
     case = services.open_case(request.user, item_id, request.POST.get("situation", ""))
     messages.success(request, f"Case #{case.pk} opened.")
     return redirect("case", case_id=case.pk)
+
+
+@require_POST
+@login_required
+@service_errors
+def item_message(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Draft a private message to the item's author (reviewed like a reply)."""
+    post = services.draft_message(request.user, item_id, request.POST.get("text", ""))
+    messages.success(
+        request, f"Private message #{post.pk} drafted and checked; submit it for approval."
+    )
+    return redirect("post", post_id=post.pk)
 
 
 @require_POST

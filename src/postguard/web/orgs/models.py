@@ -36,9 +36,16 @@ class Audience(models.TextChoices):
     CLOSED = "closed", "Closed group"
 
 
+def default_time_zone() -> str:
+    """The time zone a new organization starts with: POSTGUARD_DEFAULT_TIME_ZONE, else UTC."""
+    return str(getattr(settings, "POSTGUARD_DEFAULT_TIME_ZONE", "") or "UTC")
+
+
 class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    #: The IANA time zone in which its people enter and read times (stored in UTC).
+    time_zone = models.CharField(max_length=64, default=default_time_zone)
     #: The demo organization that `postguard serve` creates; shown as such everywhere.
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -19,6 +20,44 @@ class ChannelChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, Channel)
         return f"{obj.name} — {obj.get_network_display()} ({obj.org.name})"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time as typed in a ``datetime-local`` field, without a zone: the
+    view reads it in the organization's zone (orgs.timezones.from_local). A time that
+    names its own offset keeps it."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                "Enter a date and time, such as 2026-12-10 09:00.", code="invalid"
+            ) from None
+
+
+def schedule_field() -> LocalDateTimeField:
+    return LocalDateTimeField(
+        required=False,
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Leave empty to publish as soon as it is approved.",
+    )
+
+
+def label_zone(form: forms.Form, time_zone: str) -> None:
+    """Name the organization's zone in the label of the form's time field."""
+    form.fields["scheduled_at"].label = f"Publish at ({time_zone})"
+    form.fields[
+        "scheduled_at"
+    ].help_text = (
+        f"Your organization's time ({time_zone}). Leave empty to publish as soon as it is approved."
+    )
 
 
 class ComposeForm(forms.Form):
@@ -38,17 +77,14 @@ class ComposeForm(forms.Form):
         max_length=MAX_POST_CHARS,
         help_text="Checked against the codes as you type.",
     )
-    scheduled_at = forms.DateTimeField(
-        required=False,
-        label="Publish at (UTC)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Leave empty to publish as soon as it is approved.",
-    )
+    scheduled_at = schedule_field()
 
     def __init__(
         self, user: User | AnonymousUser, org: Organization | None, *args: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        if org is not None:
+            label_zone(self, org.time_zone)
         field = self.fields["channel"]
         assert isinstance(field, ChannelChoice)
         choices = orgs.channels_for(user, org) if org is not None else Channel.objects.none()
@@ -63,7 +99,27 @@ class ComposeForm(forms.Form):
 
 class EditForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_POST_CHARS)
-    scheduled_at = ComposeForm.base_fields["scheduled_at"]
+    scheduled_at = schedule_field()
+
+
+class RescheduleForm(forms.Form):
+    scheduled_at = schedule_field()
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=(),
+        help_text="Times are entered and shown in this zone; postguard keeps them in UTC.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from postguard.web.orgs.timezones import zone_names
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in zone_names()]
 
 
 class ReviewForm(forms.Form):
@@ -245,3 +301,60 @@ class ApprovalForm(forms.Form):
         field = self.fields["crisis_deputy"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Nobody: only the chair"), *((d, d) for d in deputies)]
+
+
+IMAGE_TYPES = "image/jpeg,image/png,image/gif,image/webp"
+
+
+class ImageFields(forms.Form):
+    """One image with what describes it (the composer's and the edit page's)."""
+
+    image = forms.FileField(
+        required=False,
+        label="Image",
+        help_text="JPEG, PNG, GIF or WebP. Checked like the text: faces, location data, consent.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+    image_alt = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Image description",
+        help_text=(
+            "The alt text: what the image shows, for people who cannot see it (required with "
+            "an image)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    image_consent = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Consent reference",
+        help_text="The recorded consent of the people shown (for example a form number).",
+    )
+    image_credit = forms.CharField(
+        required=False, max_length=200, label="Credit", help_text="Who made the image, if not us."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", "Describe the image for people who cannot see it.")
+        return data
+
+    def upload(self) -> Any:
+        """The image as workflow.media.Upload, or None when no file was chosen."""
+        from postguard.web.workflow.media import Upload, max_bytes
+
+        file = self.cleaned_data.get("image")
+        if not file:
+            return None
+        data = file.read(max_bytes() + 1)
+        return Upload(
+            data=data,
+            filename=str(getattr(file, "name", "") or ""),
+            alt=self.cleaned_data.get("image_alt", ""),
+            consent=self.cleaned_data.get("image_consent", ""),
+            credit=self.cleaned_data.get("image_credit", ""),
+        )

@@ -29,6 +29,7 @@ from postguard.web.demo import DEMO_PASSWORD, demo_exists, demo_logins
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from postguard.web.limits import cap_findings
 from postguard.web.orgs import services as orgs
+from postguard.web.orgs import timezones
 from postguard.web.orgs.clients import address_or_blank
 from postguard.web.orgs.models import Channel, Membership, Organization, Role
 from postguard.web.pages import forms
@@ -38,6 +39,8 @@ from postguard.web.pages.findings import block_rules, cards, has_privacy_finding
 from postguard.web.pages.highlight import highlight
 from postguard.web.publishing import pause as pausing
 from postguard.web.publishing import services as publishing
+from postguard.web.publishing.status import publishing_status
+from postguard.web.workflow import media, schedule
 from postguard.web.workflow import services as workflow
 from postguard.web.workflow.models import Post
 
@@ -233,15 +236,21 @@ def compose(request: HttpRequest) -> HttpResponse:
             f"authorized members may use them (IPALA policy section 1); ask {who} to "
             f"authorize you.{elsewhere}"
         )
-    if request.method == "POST" and form.is_valid():
+    image_form = forms.ImageFields(request.POST or None, request.FILES or None)
+    if request.method == "POST" and image_form.is_valid() and form.is_valid():
         try:
+            wall = form.cleaned_data["scheduled_at"]
+            channel = form.cleaned_data["channel"]
+            upload = image_form.upload()
             post = workflow.create_post(
                 request.user,
-                form.cleaned_data["channel"],
+                channel,
                 form.cleaned_data["text"],
                 kind=form.cleaned_data["kind"],
                 in_reply_to=form.cleaned_data["in_reply_to"],
-                scheduled_at=form.cleaned_data["scheduled_at"],
+                # Typed in the organization's time zone, kept in UTC.
+                scheduled_at=timezones.from_local(wall, channel.org) if wall else None,
+                images=[upload] if upload is not None else [],
             )
         except ServiceError as exc:
             if exc.status >= 403:
@@ -250,7 +259,7 @@ def compose(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Draft #{post.pk} saved and checked.")
             return redirect("post", post_id=post.pk)
-    return render(request, "pages/compose.html", {"form": form})
+    return render(request, "pages/compose.html", {"form": form, "image_form": image_form})
 
 
 @require_POST
@@ -411,9 +420,7 @@ def _post_page(
             "cards": cards(post.findings, approval.overrides),
             "block_rules": block_rules(post.findings),
             "changes": _changes(request, post),
-            "network": publishing.network_fit(
-                post.channel, post.text, reply_to=post.in_reply_to if post.kind == "reply" else ""
-            ),
+            "network": publishing.post_fit(post),
             "connection_problem": publishing.connection_problem(post.channel)
             if post.state not in {"published", "archived", "rejected"}
             else "",
@@ -436,6 +443,11 @@ def _post_page(
             "review_form": review_form,
             "comment_form": forms.CommentForm(),
             "publication": publishing.publication_of(request.user, post),
+            "pub_status": publishing_status(post),
+            "images": media.images_of(post),
+            "can_reschedule": schedule.can_reschedule(user, post),
+            "reschedule_value": timezones.local_input(post.scheduled_at, post.org),
+            "time_zone": post.org.time_zone,
         },
         status=status,
     )
@@ -448,15 +460,18 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = workflow.get_post(request.user, post_id)
     if post.author_id != request.user.pk:
         raise NotAllowed("Only the author of a post can edit it.")
-    initial = {"text": post.text, "scheduled_at": post.scheduled_at}
+    local = timezones.local_input(post.scheduled_at, post.org)
+    initial = {"text": post.text, "scheduled_at": local}
     form = forms.EditForm(request.POST or None, initial=initial)
+    forms.label_zone(form, post.org.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
+            wall = form.cleaned_data["scheduled_at"]
             workflow.edit_post(
                 request.user,
                 post,
                 text=form.cleaned_data["text"],
-                scheduled_at=form.cleaned_data["scheduled_at"],
+                scheduled_at=timezones.from_local(wall, post.org) if wall else None,
             )
         except ServiceError as exc:
             if exc.status >= 403:
@@ -471,6 +486,8 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
         {
             "form": form,
             "post": post,
+            "images": media.images_of(post),
+            "image_form": forms.ImageFields(),
             # What the codes say about the saved text, until the live check takes over.
             **_findings_context(
                 post.text,

@@ -42,6 +42,7 @@ from postguard.connectors.base import (
     Connector,
     ConnectorError,
     Credentials,
+    Image,
     OutgoingPost,
     PermanentError,
     Published,
@@ -65,6 +66,7 @@ from postguard.web.jobs import registered
 from postguard.web.links import http_url
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import Channel, Membership, Role
+from postguard.web.orgs.timezones import local_time
 from postguard.web.publishing.models import (
     ChannelCredential,
     ConnectionState,
@@ -202,13 +204,23 @@ def _limits_checker(channel: Channel) -> Connector | None:
     return checker
 
 
-def network_fit(channel: Channel, text: str, *, reply_to: str = "") -> NetworkFit | None:
-    """The channel's network limits (length by its counting rules, images) applied to
-    the text, by the connector's own validate(); None for a network without one."""
+def network_fit(
+    channel: Channel,
+    text: str,
+    *,
+    reply_to: str = "",
+    images: tuple[Image, ...] = (),
+    direct_to: str | None = None,
+) -> NetworkFit | None:
+    """The channel's network limits (length by its counting rules, number and size of
+    images, alt text) applied to the text and images, by the connector's own
+    validate(); None for a network without one."""
     checker = _limits_checker(channel)
     if checker is None:
         return None
-    outgoing = OutgoingPost(text=text, reply_to=reply_to or None)
+    outgoing = OutgoingPost(
+        text=text, images=images, reply_to=reply_to or None, direct_to=direct_to
+    )
     limits = checker.limits
     max_chars = int(checker.settings.get("max_chars", limits.max_chars))
     return NetworkFit(
@@ -220,10 +232,37 @@ def network_fit(channel: Channel, text: str, *, reply_to: str = "") -> NetworkFi
     )
 
 
+def post_fit(post: Post) -> NetworkFit | None:
+    """How a saved post (its text, images, and for a message its recipient) fits its
+    channel's network."""
+    from postguard.web.workflow.media import outgoing_images
+
+    try:
+        direct_to = workflow.message_recipient(post) if post.kind == Kind.MESSAGE else None
+    except Invalid:
+        direct_to = ""
+    return network_fit(
+        post.channel,
+        post.text,
+        reply_to=post.in_reply_to if post.kind == Kind.REPLY else "",
+        images=outgoing_images(post),
+        direct_to=direct_to,
+    )
+
+
 def require_fits_network(post: Post) -> None:
     """Refuse (Invalid) a post its network would refuse, before anyone approves it."""
+    from postguard.web.workflow.media import outgoing_images
+
     reply_to = post.in_reply_to if post.kind == Kind.REPLY else ""
-    fit = network_fit(post.channel, post.text, reply_to=reply_to)
+    direct_to = workflow.message_recipient(post) if post.kind == Kind.MESSAGE else None
+    fit = network_fit(
+        post.channel,
+        post.text,
+        reply_to=reply_to,
+        images=outgoing_images(post),
+        direct_to=direct_to,
+    )
     if fit is not None and fit.problems:
         raise Invalid(
             f"{post.channel.name} cannot publish this post as it is: "
@@ -659,8 +698,12 @@ class DjangoOutbox:
 
 
 def _outgoing(item: OutboxItem, post: Post) -> OutgoingPost:
+    from postguard.web.workflow.media import outgoing_images
+
+    if post.kind == Kind.MESSAGE:
+        return OutgoingPost(text=item.text, direct_to=workflow.message_recipient(post))
     reply_to = post.in_reply_to if post.kind == Kind.REPLY and post.in_reply_to else None
-    return OutgoingPost(text=item.text, reply_to=reply_to)
+    return OutgoingPost(text=item.text, reply_to=reply_to, images=outgoing_images(post))
 
 
 def enqueue_due(now: datetime | None = None) -> int:
@@ -926,7 +969,7 @@ def publish_publication(pub_id: int, now: datetime | None = None) -> str:
             assert pub.outbox is not None
             _cancel(
                 pub,
-                f"it was due at {pub.outbox.due_at:%Y-%m-%d %H:%M} UTC, more than "
+                f"it was due at {local_time(pub.outbox.due_at, pub.post.org)}, more than "
                 f"{int(too_late_limit().total_seconds() // 60)} minutes ago",
                 reapprove=True,
             )
@@ -1085,7 +1128,10 @@ def pull_metrics(channel: Channel, now: datetime | None = None) -> int:
             channel=channel,
             deleted_at__isnull=True,
             published_at__gte=now - METRICS_WINDOW,
-        ).exclude(remote_id="")
+        )
+        .exclude(remote_id="")
+        # A private message has no public counts (and no post id the network knows).
+        .exclude(post__kind=Kind.MESSAGE)
     }
     try:
         with connector_for(channel) as connector:

@@ -28,6 +28,8 @@ class State(models.TextChoices):
 class Kind(models.TextChoices):
     POST = "post", "Post"
     REPLY = "reply", "Reply"
+    #: A private message to the person who wrote an inbox item (where the network allows).
+    MESSAGE = "message", "Private message"
 
 
 class Decision(models.TextChoices):
@@ -160,3 +162,32 @@ class PersonalCheck(models.Model):
 
     def __str__(self) -> str:
         return f"personal check #{self.pk} of {self.user}"
+
+
+class PostImage(models.Model):
+    """An image attached to a post, kept under MEDIA_ROOT (never served publicly: only
+    to those who may see the post). Part of what is approved (content_hash_of)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    #: sha256 of the bytes; the file is stored under it (posts/<sha256>.<ext>).
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    #: What the person uploaded it as (shown only, never used as a path).
+    filename = models.CharField(max_length=200, blank=True)
+    mime = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt = models.TextField(blank=True)
+    #: A reference to the recorded consent of the people shown (a form number).
+    consent = models.CharField(max_length=200, blank=True)
+    #: Who made the image, when it is someone else's work.
+    credit = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return f"image {self.position + 1} of post #{self.post_id}"

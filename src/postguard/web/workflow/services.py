@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from postguard.content import ContentError
+from postguard.content import ContentError, Media
 from postguard.detectors.entities import suggested_rewrite
 from postguard.engine import Report, default_engine, make_content
 from postguard.entities import Entity, analyze, redact
@@ -36,6 +36,7 @@ from postguard.web.audit.services import record
 from postguard.web.errors import Conflict, Invalid, NotAllowed, NotFound
 from postguard.web.orgs import services as orgs
 from postguard.web.orgs.models import COMMITTEE_ROLES, Channel, Membership, Organization, Role
+from postguard.web.orgs.timezones import local_time
 from postguard.web.workflow.models import (
     Comment,
     Decision,
@@ -117,8 +118,10 @@ def check_text(
     kind: str = "post",
     audience: str = "public",
     channel: Channel | None = None,
+    media: Sequence[Media] = (),
 ) -> Report:
-    """Run the engine on a text (with the packs enabled on ``channel``); nothing is stored."""
+    """Run the engine on a text and its images (with the packs enabled on ``channel``);
+    nothing is stored."""
     text = _clean_text(text, MAX_POST_CHARS, "post")
     engine = default_engine()
     if channel is not None:
@@ -126,7 +129,9 @@ def check_text(
 
         engine = engine_for_channel(channel)
     try:
-        return engine.check(make_content(text, account=account, kind=kind, audience=audience))
+        return engine.check(
+            make_content(text, account=account, kind=kind, audience=audience, media=media)
+        )
     except ContentError as exc:
         raise Invalid(str(exc)) from None
 
@@ -157,13 +162,21 @@ def redact_text(text: str) -> tuple[str, tuple[Entity, ...]]:
     return redact(text, entities), entities
 
 
+ANSWERS = frozenset({Kind.REPLY, Kind.MESSAGE})
+
+
 def _apply_check(post: Post) -> None:
+    from postguard.web.workflow.media import media_for_engine
+
+    message = post.kind == Kind.MESSAGE
     report = check_text(
         post.text,
         account="official",
-        kind=post.kind,
-        audience=post.channel.audience,
+        # A private message is checked as a reply to one person, in a closed setting.
+        kind=Kind.REPLY if message else post.kind,
+        audience="closed" if message else post.channel.audience,
         channel=post.channel,
+        media=media_for_engine(post),
     )
     post.findings = [f.to_dict() for f in report.findings]
     post.decision = report.decision
@@ -257,7 +270,9 @@ def history(post: Post) -> QuerySet[AuditEntry]:
 def revision_texts(post: Post) -> dict[int, str]:
     """The text of each revision, as the record kept it when it was saved."""
     texts: dict[int, str] = {}
-    for entry in history(post).filter(action__in=("post.create", "post.edit")):
+    for entry in history(post).filter(
+        action__in=("post.create", "post.edit", "post.image.add", "post.image.remove")
+    ):
         after = entry.after or {}
         if isinstance(after.get("revision"), int) and isinstance(after.get("text"), str):
             texts[after["revision"]] = after["text"]
@@ -302,10 +317,10 @@ class ApprovalStatus:
 
 def _current_verdicts(post: Post) -> list[Review]:
     latest: dict[int, Review] = {}
-    current = content_hash_of(post)
+    current = ("", *_hashes_of(post))
     for review in post.reviews.filter(revision=post.revision).select_related("reviewer"):
         # Reviews from before the hash was kept have none; their revision binds them.
-        if review.content_hash in ("", current):
+        if review.content_hash in current:
             latest[review.reviewer_id] = review
     return list(latest.values())
 
@@ -313,10 +328,24 @@ def _current_verdicts(post: Post) -> list[Review]:
 CRISIS_LANE = "crisis lane"
 
 
+def message_recipient(post: Post) -> str:
+    """Who a private message goes to: the author of the inbox item it answers."""
+    from postguard.web.inbox.models import InboxItem
+
+    handle = (
+        InboxItem.objects.filter(channel_id=post.channel_id, remote_id=post.in_reply_to)
+        .values_list("author_handle", flat=True)
+        .first()
+    )
+    if not handle:
+        raise Invalid("The person this message was meant for is no longer in the inbox.")
+    return str(handle)
+
+
 def crisis_item_of(post: Post) -> Any:
     """The inbox item a reply answers when that item is a crisis (triaged
     ``signal.crisis`` or urgent), else None."""
-    if post.kind != Kind.REPLY or not post.in_reply_to:
+    if post.kind not in ANSWERS or not post.in_reply_to:
         return None
     # The inbox imports the workflow, so it is imported here, when first needed.
     from postguard.web.inbox.models import InboxItem, Priority
@@ -351,7 +380,7 @@ def approval_status(post: Post) -> ApprovalStatus:
     policy = orgs.approval_policy(post.org)
     # Only a reply that answers something takes the reply lane (rows from before the
     # parent was required may lack one; they count as posts).
-    reply = post.kind == Kind.REPLY and bool(post.in_reply_to)
+    reply = post.kind in ANSWERS and bool(post.in_reply_to)
     required = policy.reply_required_approvals if reply else policy.required_approvals
     chair_required = policy.reply_chair_required if reply else policy.chair_required
     approvals = [r for r in _current_verdicts(post) if r.decision == Decision.APPROVE]
@@ -404,9 +433,40 @@ def approval_status(post: Post) -> ApprovalStatus:
 
 
 def content_hash_of(post: Post) -> str:
-    """A digest of everything that goes out when the post is published: what a
-    reviewer approves. A review names it (and the revision), so that an approval
-    counts only for exactly what the reviewer read."""
+    """A digest of what goes out when the post is published: what a reviewer approves
+    (text, channel, kind, what it answers, and its images when it has any). A review
+    names it (and the revision), so that an approval counts only for exactly what the
+    reviewer read.
+
+    The time it goes out is not part of it: moving an approved post to another time
+    is its own recorded action (workflow.schedule.reschedule), open to the author and
+    the committee, and leaves the approvals standing."""
+    seen: dict[str, Any] = {
+        "post": post.pk,
+        "channel": post.channel_id,
+        "kind": post.kind,
+        "in_reply_to": post.in_reply_to,
+        "text": post.text,
+    }
+    media = media_fingerprint(post)
+    if media:
+        seen["media"] = media
+    canonical = json.dumps(seen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def media_fingerprint(post: Post) -> list[list[str]]:
+    """The post's images as they go out: digest, alt text, consent reference, credit."""
+    if post.pk is None:
+        return []
+    from postguard.web.workflow.media import fingerprint
+
+    return fingerprint(post)
+
+
+def legacy_content_hash_of(post: Post) -> str:
+    """The digest reviews recorded before the time was left out of it (schedule
+    included), so that those approvals still count for the post as it stands."""
     when = post.scheduled_at.astimezone(UTC).isoformat() if post.scheduled_at else None
     seen = {
         "post": post.pk,
@@ -418,6 +478,13 @@ def content_hash_of(post: Post) -> str:
     }
     canonical = json.dumps(seen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _hashes_of(post: Post) -> tuple[str, ...]:
+    """The digests a review of the current content may carry."""
+    if media_fingerprint(post):
+        return (content_hash_of(post),)
+    return (content_hash_of(post), legacy_content_hash_of(post))
 
 
 def snapshot(post: Post) -> dict[str, Any]:
@@ -432,6 +499,7 @@ def snapshot(post: Post) -> dict[str, Any]:
         "scheduled_at": post.scheduled_at,
         "decision": post.decision,
         "rules": sorted({f["rule_id"] for f in post.findings}),
+        **({"images": images} if (images := media_fingerprint(post)) else {}),
     }
 
 
@@ -488,7 +556,7 @@ def _reply_parent(channel: Channel, kind: str, in_reply_to: str) -> str:
         raise Invalid("What a reply answers (in_reply_to) must be text.")
     _require_unicode(in_reply_to, "reference to what the reply answers")
     ref = in_reply_to.strip()
-    if kind != Kind.REPLY:
+    if kind not in ANSWERS:
         if ref:
             raise Invalid(
                 "Only a reply answers something: leave 'in reply to' empty for a post, "
@@ -514,6 +582,11 @@ def _reply_parent(channel: Channel, kind: str, in_reply_to: str) -> str:
     )
     if item:
         return str(item)
+    if kind == Kind.MESSAGE:
+        raise Invalid(
+            f"Nothing in the inbox of {channel.name} is known as {ref[:100]!r}: a private "
+            "message goes to the person who wrote an inbox item."
+        )
     ours = (
         OutboxItem.objects.filter(channel=channel, deleted_at__isnull=True)
         .exclude(remote_id="")
@@ -549,11 +622,13 @@ def create_post(
     kind: str = Kind.POST,
     in_reply_to: str = "",
     scheduled_at: datetime | None = None,
+    images: Sequence[Any] = (),
 ) -> Post:
+    """A draft, checked by the engine with its images (media.Upload each)."""
     orgs.require_can_draft(user, channel)
     assert isinstance(user, User)
     if kind not in Kind.values:
-        raise Invalid("A post's kind is post or reply.")
+        raise Invalid("A post's kind is post, reply or message.")
     text = _clean_text(text, MAX_POST_CHARS, "post")
     parent = _reply_parent(channel, kind, in_reply_to)
     post = Post(
@@ -565,6 +640,12 @@ def create_post(
         text=text,
         scheduled_at=_check_schedule(scheduled_at),
     )
+    if images:
+        from postguard.web.workflow.media import attach
+
+        post.save()
+        for upload in images:
+            attach(post, upload)
     _apply_check(post)
     post.save()
     record("post.create", actor=user, org=post.org, obj=post, after=snapshot(post))
@@ -578,7 +659,8 @@ _UNSET: Any = object()
 def edit_post(
     user: AnyUser, post: Post, *, text: str | None = None, scheduled_at: Any = _UNSET
 ) -> Post:
-    """Change the text or schedule; an approved post goes back to review."""
+    """Change the text (an approved post goes back to review) or the time (recorded as a
+    reschedule; the approvals stand)."""
     post = _locked(post)
     _require_author(user, post, "edit it")
     if post.state not in EDITABLE:
@@ -592,15 +674,35 @@ def edit_post(
             post.text = text
             _apply_check(post)
             changed = True
+    new_time = post.scheduled_at
     if scheduled_at is not _UNSET:
-        when = _check_schedule(scheduled_at)
-        if when != post.scheduled_at:
-            post.scheduled_at = when
-            changed = True
+        new_time = _check_schedule(scheduled_at)
     if not changed:
+        if new_time != post.scheduled_at:
+            # Only the time changes: not a new revision; the approvals stand (schedule.py).
+            from postguard.web.workflow.schedule import apply_reschedule
+
+            apply_reschedule(user, post, new_time)
         return post
-    # Any change to what goes out (a new time too) is a new revision: the reviews so
-    # far saw the old one, so none of them counts any more.
+    post.scheduled_at = new_time
+    new_revision(user, post, before, "post.edit", checked=True)
+    return post
+
+
+def new_revision(
+    user: AnyUser,
+    post: Post,
+    before: dict[str, Any],
+    action: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    checked: bool = False,
+) -> None:
+    """What goes out changed (text or images): a new revision, checked again. The
+    reviews so far saw the old one, so none of them counts any more; an approved post
+    goes back to review."""
+    if not checked:
+        _apply_check(post)
     post.revision += 1
     if post.state in APPROVED_STATES:
         OutboxItem.objects.filter(post=post).delete()
@@ -611,8 +713,14 @@ def edit_post(
     elif post.state == State.EXPIRED:
         post.state = State.DRAFT
     post.save()
-    record("post.edit", actor=user, org=post.org, obj=post, before=before, after=snapshot(post))
-    return post
+    record(
+        action,
+        actor=user,
+        org=post.org,
+        obj=post,
+        before=before,
+        after={**snapshot(post), **(extra or {})},
+    )
 
 
 @transaction.atomic
@@ -797,7 +905,7 @@ def _review(
             f"The post changed since you opened it (revision {seen_revision} → "
             f"{post.revision}); reload it and review again."
         )
-    if seen_hash != current_hash:
+    if seen_hash not in _hashes_of(post):
         raise Stale(
             f"The post changed since you opened it (revision {post.revision} is not what "
             "you read); reload it and review again."
@@ -807,7 +915,7 @@ def _review(
     latest = post.reviews.filter(reviewer=user, revision=post.revision).order_by("-id").first()
     if (
         latest is not None
-        and latest.content_hash == current_hash
+        and latest.content_hash in _hashes_of(post)
         and (latest.decision, latest.comment) == (decision, comment)
         and (latest.override_justifications or {}) == _requested(post, justification, per_rule)
     ):
@@ -903,8 +1011,11 @@ def _approve(post: Post) -> None:
         },
     )
     post.state = State.SCHEDULED if due > now else State.READY
-    when = f"for {due:%Y-%m-%d %H:%M} UTC" if due > now else "and ready to publish"
-    _notify(post.author, f"Post #{post.pk} approved", f"Your post was approved {when}.")
+    # The same sentence as the post's page and the API (publishing/status.py).
+    from postguard.web.publishing.status import publishing_status
+
+    status = publishing_status(post, now)
+    _notify(post.author, f"Post #{post.pk} approved", f"Your post was approved. {status.label}.")
 
 
 @transaction.atomic
@@ -962,7 +1073,7 @@ def expire_overdue(now: datetime | None = None, *, only: int | None = None) -> l
             post.author,
             f"Post #{post.pk} expired",
             f"Your post was not approved by its scheduled time "
-            f"({post.scheduled_at:%Y-%m-%d %H:%M} UTC), so it will not be published. "
+            f"({local_time(post.scheduled_at, post.org)}), so it will not be published. "
             "Edit it to choose a new time and submit it again.",
         )
         return post.state
