@@ -445,6 +445,22 @@ def test_status_published_with_its_link_and_failed_with_its_reason(world: World)
     assert publishing_status(post).url == ""
 
 
+def test_status_of_a_post_gone_again_says_who_removed_it(world: World) -> None:
+    post = workflow.review(world["reviewer"], world.submitted(), "approve")
+    gone_at = timezone.now()
+    OutboxItem.objects.filter(post=post).update(
+        remote_id="at://x/2", published_at=gone_at, deleted_at=gone_at
+    )
+    pub = _publication(post, state=PublicationState.DELETED)
+    status = publishing_status(post)
+    assert status.code == "taken_down" and status.label.startswith("Taken down ")
+    pub.state = PublicationState.DELETED_ON_NETWORK
+    pub.save()
+    status = publishing_status(post)
+    assert status.code == "deleted_on_network"
+    assert status.label == f"Deleted on the network {timezones.local_time(gone_at, world.org)}"
+
+
 def test_the_approval_mail_says_the_same_status(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -8,6 +8,8 @@ publishing status shown by the pages, the API and the mails.
 - ``publishing``: a try is under way (or about to start);
 - ``retrying``: a try failed and the next one is due at a stated time;
 - ``published`` (with the address when the network gave one);
+- ``taken_down`` / ``deleted_on_network``: it went out and is gone again, taken down
+  through postguard or deleted on the network itself (noticed at a read-back);
 - ``failed``: it stopped, with the reason;
 - ``not_published``: it was held back (too late, no longer approved) and went back
   to the committee;
@@ -27,6 +29,7 @@ from postguard.web.publishing.models import Publication, PublicationState
 from postguard.web.workflow.models import OutboxItem, Post, State
 
 _APPROVED = frozenset({State.APPROVED, State.SCHEDULED, State.READY})
+_GONE = frozenset({PublicationState.DELETED, PublicationState.DELETED_ON_NETWORK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,13 @@ def publishing_status(post: Post, now: datetime | None = None) -> PublishingStat
     now = now or timezone.now()
     item = OutboxItem.objects.filter(post=post).first()
     pub: Publication | None = post.publications.order_by("-created_at", "-id").first()
+    if pub is not None and pub.state in _GONE:
+        when = item.deleted_at if item is not None else None
+        label = "Taken down" if pub.state == PublicationState.DELETED else "Deleted on the network"
+        if when is not None:
+            label += f" {local_time(when, post.org)}"
+        code = "taken_down" if pub.state == PublicationState.DELETED else "deleted_on_network"
+        return PublishingStatus(code, label, at=when)
     if (
         (item is not None and item.remote_id)
         or post.state == State.PUBLISHED
