@@ -1,17 +1,17 @@
 """Presence monitoring's periodic job, run by the worker (postguard.web.jobs).
 
-The job wakes every 30 seconds and polls the sources whose own interval (5 minutes
-by default, set per source) has passed, so a new mention reaches the inbox within
-the source's interval plus at most 30 seconds."""
+The job wakes every ``POLL_TICK`` (30 seconds) and polls the sources whose next check
+falls before the next wake-up, so two polls of a source are never more than its own
+interval (5 minutes by default, set per source) apart, and a new mention reaches the
+inbox within one interval."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from postguard.web.jobs import periodic
+from postguard.web.presence.services import POLL_TICK
 
 
-@periodic("presence.poll", timedelta(seconds=30))
+@periodic("presence.poll", POLL_TICK)
 def poll_sources() -> int:
     from postguard.web.presence.services import poll_due
 

@@ -402,11 +402,17 @@ def visible_mentions(user: AnyUser, *, mine: bool = False) -> QuerySet[Mention]:
 # --- polling -----------------------------------------------------------------------------
 
 
+#: How often the worker's job wakes (presence/jobs.py).
+POLL_TICK = timedelta(seconds=30)
+
+
 def poll_due(now: datetime | None = None, *, limit: int = 200) -> int:
-    """Poll every active source whose time has come, once across all workers (the row is
-    claimed and its next check moved forward before it is read). Returns mentions found."""
+    """Poll every active source whose next check falls before the job's next wake-up
+    (``POLL_TICK``), once across all workers (the row is claimed and its next check moved
+    forward before it is read), so polls of a source are at most its interval apart.
+    Returns mentions found."""
     now = now or timezone.now()
-    due = Q(next_check_at__isnull=True) | Q(next_check_at__lte=now)
+    due = Q(next_check_at__isnull=True) | Q(next_check_at__lte=now + POLL_TICK)
     ids = list(
         WatchSource.objects.filter(due, active=True)
         .order_by("next_check_at", "id")
