@@ -52,7 +52,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--file", default=str(ROOT / "tests" / "data" / "multilingual_eval.jsonl"))
     args = parser.parse_args()
-    items = [json.loads(line) for line in open(args.file, encoding="utf-8") if line.strip()]
+    with open(args.file, encoding="utf-8") as handle:
+        items = [json.loads(line) for line in handle if line.strip()]
     contents = [
         Content(
             text=item["text"],

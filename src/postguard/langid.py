@@ -184,3 +184,16 @@ def document_language(doc: Any) -> Language:
         cached = identify(doc.text)
         doc.__dict__["_language"] = cached
     return cached
+
+
+#: Languages whose texts English sentiment models should not read, and the
+#: identification confidence from which a text counts as written in one.
+_NOT_ENGLISH = frozenset({"es", "fr", "pt", "de", "tl"})
+OTHER_LANGUAGE_CONFIDENCE = 0.8
+
+
+def reads_as_other_language(doc: Any) -> bool:
+    """Whether ``doc`` is confidently in one of the other languages of interest
+    (not code-mixed English), so that a model trained on English would guess."""
+    language = document_language(doc)
+    return language.code in _NOT_ENGLISH and language.confidence >= OTHER_LANGUAGE_CONFIDENCE

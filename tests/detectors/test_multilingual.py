@@ -21,7 +21,7 @@ from postguard.detectors.multilingual import (
     phrase_pattern,
     table,
 )
-from postguard.langid import identify
+from postguard.langid import identify, reads_as_other_language
 
 OUT = {"direction": "outbound", "kind": "post"}
 IN = {"direction": "inbound", "kind": "comment"}
@@ -181,3 +181,24 @@ def test_every_section_has_entries_and_every_language_every_family() -> None:
     for lang in ("es", "fr", "pt", "de", "tl", "hi-en"):
         for key in CATEGORIES:
             assert sections.get((lang, key)), (lang, key)
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Wann beginnt der nächste Kurs für werdende Eltern?", True),
+        ("¿Dónde puedo encontrar las diapositivas de la charla?", True),
+        ("Kal ka session bahut helpful tha, thanks yaar.", False),
+        ("Where can I find the slides from the talk?", False),
+    ],
+)
+def test_a_text_in_another_language_is_not_read_by_english_sentiment_models(
+    text: str, other: bool
+) -> None:
+    context = Context("official", "comment", "public", "inbound")
+    assert reads_as_other_language(Document(Content(text=text, context=context))) is other
+
+
+def test_a_calm_question_in_german_is_not_negative_feedback() -> None:
+    report = _check("Wann beginnt der nächste Kurs für werdende Eltern?", IN)
+    assert "signal.negative" not in report.categories
