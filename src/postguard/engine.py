@@ -38,6 +38,7 @@ from postguard.detectors.base import Detector, Document, Hit
 from postguard.detectors.entities import document_entities
 from postguard.detectors.imagery import check_attachments
 from postguard.entities import Entity
+from postguard.langid import Language, document_language
 from postguard.policy.loader import Policy, load_policy, make_detector
 from postguard.policy.schema import SEVERITY_RANK, Rule
 
@@ -90,6 +91,9 @@ class Report:
     #: The entity layer's findings (personal data wherever it is), when asked for;
     #: None when the check ran without ``entities=True``.
     entities: tuple[Entity, ...] | None = None
+    #: The text's language (:mod:`postguard.langid`): an ISO code, ``hi-en`` or
+    #: ``tl-en`` for code-mixed text, ``und`` without letters; with its confidence.
+    language: Language | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -100,6 +104,8 @@ class Report:
             data["notes"] = list(self.notes)
         if self.entities is not None:
             data["entities"] = [e.to_dict() for e in self.entities]
+        if self.language is not None:
+            data["language"] = self.language.to_dict()
         return data
 
     def at_or_above(self, severity: str) -> list[Finding]:
@@ -275,10 +281,10 @@ class Engine:
                 out.append(result)
                 continue
             assert plan is not None
-            report = self._report(plan[0], hits[index], notes[index])
+            doc = docs[index]
+            assert doc is not None
+            report = self._report(plan[0], hits[index], notes[index], document_language(doc))
             if entities:
-                doc = docs[index]
-                assert doc is not None
                 # shared with the entity detector's run on the same document
                 report = replace(report, entities=document_entities(doc))
             out.append(report)
@@ -331,6 +337,7 @@ class Engine:
         rules: Sequence[_CompiledRule],
         hits: dict[str, list[Hit]],
         notes: tuple[str, ...] = (),
+        language: Language | None = None,
     ) -> Report:
         findings: dict[tuple[str, int | None, int | None, int | None], Finding] = {}
         for compiled in rules:
@@ -371,7 +378,7 @@ class Engine:
         decision = decide(ordered)
         if notes and decision == "pass":
             decision = "review"  # not read to the end: a person should look
-        return Report(tuple(ordered), decision, notes)
+        return Report(tuple(ordered), decision, notes, language=language)
 
 
 @lru_cache(maxsize=1)

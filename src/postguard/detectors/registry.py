@@ -53,6 +53,8 @@ DETECTORS: dict[str, str] = {
     "signal.negative": "postguard.detectors.signals:NegativeDetector",
     "signal.complaint": "postguard.detectors.signals:ComplaintDetector",
     "signal.crisis": "postguard.detectors.signals:CrisisDetector",
+    # the language and signal categories in es, fr, pt, de, tl and hi-en
+    "multilingual": "postguard.detectors.multilingual:MultilingualDetector",
     # generic, for organizations' own packs
     "pattern": "postguard.detectors.generic:PatternDetector",
     "lexicon": "postguard.detectors.generic:LexiconDetector",

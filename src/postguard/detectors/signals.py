@@ -33,6 +33,7 @@ import re2
 from postguard.detectors import _linear_model, _public_models
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
 from postguard.detectors.text import PhraseMatcher, capped, sentences
+from postguard.langid import reads_as_other_language
 from postguard.lazy_re2 import lazy
 
 _OPTIONS = re2.Options()
@@ -604,6 +605,8 @@ class NegativeDetector(Detector):
             return []
         if any(kind not in _HOSTILE_CRISES for kind, *_ in crisis_matches(text)):
             return []  # despair or a sick baby is a crisis, not hostility
+        if reads_as_other_language(doc):
+            return []  # English sentiment models guess on Spanish or German text
         if self.public_model:
             if not self.signals and complaint_spans(text):
                 return []  # complaints were switched off, and the model reads them as negative
