@@ -94,7 +94,7 @@ _ORG_VERBS = (
 _ROLES = (
     "council member", "board member", "committee member", "trustee", "director", "officer",
     "spokesperson", "representative", "rep", "chair", "vice chair", "vice-chair", "president",
-    "treasurer", "secretary", "ambassador",
+    "treasurer", "secretary", "ambassador", "vice president", "vice-president",
 )  # fmt: skip
 
 
@@ -140,6 +140,12 @@ class OrgVoiceDetector(Detector):
                         # "As a Council member I can tell you IPALA ..." names
                         # the org elsewhere: see _ROLE_ONLY below.
                         phrases[f"{lead} {det} {role}"] = "role"
+                # "Speaking as IPALA's Vice-President", "wearing my IPALA treasurer hat"
+                for lead in ("as", "speaking as", "writing as", "posting as"):
+                    phrases[f"{lead} {org}'s {role}"] = "voice"
+                    phrases[f"{lead} {org} {role}"] = "voice"
+                phrases[f"my {org} {role} hat"] = "voice"
+            phrases[f"my {org} hat"] = "voice"
             for template in _DISCLAIMER_TEMPLATES:
                 phrases[template.format(org=org)] = "disclaimer"
         for phrase in _DISCLAIMERS:
