@@ -206,6 +206,21 @@ CASES = (
         ),
         INBOUND,
     ),
+    Case(
+        "clients connected or watched on personal social media (IPALA 2(e))",
+        "clinical.boundaries",
+        (
+            "Added all my clients on FB so I can keep an eye on them",
+            "I follow all my clients on Instagram so I can check how they're getting on.",
+            "I've friended every mum I've seen this year on Facebook, easier to keep tabs on them.",
+            "I DM my clients from my personal account to check on their feeds.",
+        ),
+        (
+            "Added all my recipes to the FB page so you can keep an eye out for new ones",
+            "Follow our official Instagram account for updates on drop-in sessions.",
+            "I keep an eye on my clients' progress through follow-up appointments at the clinic.",
+        ),
+    ),
 )
 
 

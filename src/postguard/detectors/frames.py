@@ -249,6 +249,29 @@ FRAMES: tuple[Frame, ...] = (
         "a new mother withdrawn from or rejecting her baby (perinatal mental health)",
         window=200,
     ),
+    # -- blurred boundaries (IPALA 2(e)): clients connected on personal social media --
+    Frame(
+        "boundaries.client_contact",
+        "clinical.boundaries",
+        (
+            _rx(
+                r"(?i:\b(?:added|add|friended|friend|befriended|follow|followed|following|"
+                r"connected\s+with|connect\s+with|dm|dms|dm'd|message|messaged|text|texted|"
+                r"keep\s+tabs\s+on|keep\s+an\s+eye\s+on|check\s+up\s+on|stalk)\s+"
+                r"(?:\w+\s+){0,3}?(?:clients?|patients?|mums?\s+I(?:'ve|\s+have)?\s+(?:seen|"
+                r"helped|supported)|mums?\s+I\s+(?:see|support|work\s+with)|families\s+I\s+"
+                r"(?:see|support|work\s+with))\b)"
+            ),
+            _rx(
+                r"(?i:\b(?:fb|facebook|insta|instagram|ig|tiktok|snapchat|whatsapp|twitter|"
+                r"personal\s+(?:account|profile|page|number|phone))\b|\bkeep\s+(?:an\s+eye|"
+                r"tabs)\s+on\s+(?:them|her|him|their)|\bcheck\s+(?:up\s+)?on\s+(?:them|her|"
+                r"him|how\s+they))"
+            ),
+        ),
+        "clients connected, watched or messaged from a personal social media account",
+        window=160,
+    ),
     # -- leaked or inside information about the association -----------------
     Frame(
         "information.leak",
