@@ -277,3 +277,22 @@ def test_a_frames_veto_is_exercised_by_a_near_miss_its_parts_match() -> None:
         near = [t for c in CASES if _in_family(frame.category, c.family) for t in c.compliant]
         vetoed = [t for t in near if frame.unless.search(t) and frame.parts[0].search(t)]
         assert vetoed, frame.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As a WHO Code compliant association, we never accept sponsorship or collaboration from"
+        " formula companies.",
+        "IPALA complies with the International Code: we do not accept sponsorship, partnership"
+        " or funding from companies that market formula, bottles or teats.",
+    ],
+)
+def test_the_associations_own_who_code_statement_is_not_an_unapproved_topic(text: str) -> None:
+    report = postguard.check(text, account="official")
+    assert "information.unapproved" not in report.categories, report.categories
+
+
+def test_a_sponsorship_announcement_is_still_an_unapproved_topic() -> None:
+    text = "Big news: we've agreed a sponsorship and partnership deal with a new funder!"
+    assert "information.unapproved" in postguard.check(text, account="official").categories
