@@ -47,6 +47,9 @@ CASES = (
             " drop-in on Tuesdays.",
             "Thank you to whoever reported the broken link on my page, it's fixed now.",
             "If you know who runs the local baby café, please let them know we have new leaflets.",
+            "Whoever reported the typo, thanks! We'll make sure everyone gets the corrected"
+            " leaflet.",
+            "I know who you are talking about, she's lovely and I'll make sure everyone says hi.",
         ),
     ),
     Case(
@@ -68,6 +71,7 @@ CASES = (
             " there.",
             "Our support group for young mothers meets every Thursday; the worst weeks are"
             " easier with company.",
+            "Teen mums are the worst served group in maternity care; we're working to change that.",
         ),
     ),
     Case(
@@ -151,6 +155,7 @@ CASES = (
             "IPALA's Vice-President will speak about nipple shields at the conference on Friday.",
             "My personal view, not IPALA's: I love the new conference venue.",
             "Congratulations to our new Vice-President, elected at today's AGM.",
+            "As IPALA's president said at the AGM, volunteers are our strength.",
         ),
     ),
     Case(

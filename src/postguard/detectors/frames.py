@@ -82,19 +82,22 @@ FRAMES: tuple[Frame, ...] = (
         (
             _rx(
                 r"(?i:\b(?:i|we)\s+know\s+(?:exactly\s+|full\s+well\s+)?who\s+"
-                r"(?:you\s+are|reported|complained|grassed|did\s+(?:it|this|that))"
+                r"(?:you\s+are(?:\s*[,.!;:—-]|\s+and\b|\s*$)|reported|complained|grassed|"
+                r"did\s+(?:it|this|that))"
                 r"|\b(?:whoever|the\s+(?:coward|person|one|people|snake|rat)\s+who)\s+"
                 r"(?:\w+\s+){0,2}(?:reported|complained|grassed|snitched|dobbed|filed))"
             ),
             _rx(
                 r"(?i:\b(?:make\s+sure|promise|guarantee|see\s+to\s+it)\s+(?:that\s+)?"
-                r"(?:every|all|the\s+whole|everyone|everybody)"
+                r"(?:every|all|the\s+whole|everyone|everybody)[^.!?\n]{0,40}?\b(?:knows?|hears?|"
+                r"finds?\s+out|sees?)\b"
                 r"|\b(?:every(?:one|body)?|the\s+whole\s+(?:town|village|area|school|world|internet))"
                 r"\b[^.!?\n]{0,50}\bwill\s+(?:know|hear|find\s+out|too)\b"
                 r"|\bwatch\s+your\s+back|\b" + _YOU + r"(?:'ll|’ll|\s+will)\s+regret)"
             ),
         ),
         "a threat to expose or punish whoever reported or complained",
+        unless=_rx(r"(?i:\bthanks?\b|\bgrateful\b)"),
     ),
     # -- a named person disparaged ------------------------------------------
     Frame(
@@ -139,13 +142,15 @@ FRAMES: tuple[Frame, ...] = (
         "language.bias",
         (
             _rx(
-                r"(?i:\b(?:are|r|make)\s+(?:the\s+|my\s+)?(?:worst|most\s+(?:hopeless|useless|"
+                r"(?i:\b(?:are|r|make)\s+(?:the\s+|my\s+)?worst(?:\s+(?:clients|patients|parents|"
+                r"mothers|mums|moms|people|families|ones|kind|ever)\b|\s*[,.!;:]|\s*$)"
+                r"|\b(?:are|r|make)\s+(?:the\s+|my\s+)?(?:most\s+(?:hopeless|useless|"
                 r"difficult|annoying|ignorant|feckless|entitled)|a\s+(?:nightmare|waste|"
                 r"drain|lost\s+cause)|hopeless|useless|feckless)\b"
                 r"|\b(?:stopped|stop|refuse\s+to|won't|will\s+not|don't|do\s+not|no\s+longer)\s+"
                 r"(?:\w+\s+){0,2}(?:taking|take|accepting|accept|seeing|see|booking|book|"
                 r"working\s+with|work\s+with)\s+(?:\w+\s+){0,3}?(?:referrals|clients|them|"
-                r"patients|bookings|anyone)\b)"
+                r"patients|bookings|anyone)(?:\s*[,.!;:]|\s*$|\s+(?:from|any\s*more|on|in)\b))"
             ),
         ),
         "contempt for, or refusal to serve, a group",
@@ -166,7 +171,8 @@ FRAMES: tuple[Frame, ...] = (
         "a breast-milk substitute idealised as close to breastmilk",
         aspect="idealising",
         unless=_rx(
-            r"(?i:\b(?:marketed|advertised|claim(?:s|ed|ing)?|billed|labell?ed|myth|sold)\b|[\"‘“])"
+            r"(?i:\b(?:marketed|advertised|claim(?:s|ed|ing)?|billed|labell?ed|myth|sold|not|"
+            r"never|nothing)\b|n't\b|n’t\b|[\"‘“])"
         ),
     ),
     Frame(
@@ -239,8 +245,9 @@ FRAMES: tuple[Frame, ...] = (
             ),
             _rx(
                 r"(?i:\b(?:hasn'?t|has\s+not|won'?t|will\s+not|doesn'?t|does\s+not|can'?t|"
-                r"refuses\s+to)\s+(?:left|leave|get\s+out\s+of|hold|look\s+at|touch|feed|want|"
-                r"bond\s+with)\s+(?:her\s+(?:room|bed)|him|her|them|the\s+baby)|"
+                r"refuses\s+to)\s+(?:(?:left|leave|get\s+out\s+of)\s+(?:her|the)\s+(?:room|bed|"
+                r"bedroom)|(?:hold|look\s+at|touch|feed|want|bond\s+with)\s+(?:him|her|them|"
+                r"the\s+baby))|"
                 r"\b(?:feels?|feeling)\s+nothing\s+for|\bcrying\s+all\s+(?:day|the\s+time)|"
                 r"\bstopped\s+eating|\bbetter\s+off\s+without|\bbetter\s+off\s+with\s+"
                 r"(?:someone|somebody)\s+else)"
@@ -281,7 +288,7 @@ FRAMES: tuple[Frame, ...] = (
                 r"(?i:\bleak(?:ed|s)?\s+(?:from|out\s+of|by)\b|\binside\s+(?:info|information|"
                 r"scoop|word|source)|\bnot\s+supposed\s+to\s+(?:share|say|tell|post)|"
                 r"\byou\s+didn'?t\s+hear\s+(?:it|this)\s+from\s+me|\boff\s+the\s+record|"
-                r"\bbetween\s+(?:you\s+and\s+me|ourselves)|\bheard\s+from\s+(?:a|one\s+of\s+the)\s+"
+                r"\bheard\s+from\s+(?:a|one\s+of\s+the)\s+"
                 r"(?:board|council|committee)\s+member)"
             ),
             _rx(

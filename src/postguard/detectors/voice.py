@@ -98,6 +98,12 @@ _ROLES = (
 )  # fmt: skip
 
 
+_REPORTED_AFTER = re.compile(
+    r"\s*,?\s*(?:has\s+|had\s+|once\s+)?(?:said|says|put\s+it|noted|notes|explained|explains|"
+    r"announced|announces|wrote|writes|pointed\s+out|reminded|told|reported|mentioned)\b"
+)
+
+
 def _org_variants(org_names: list[str]) -> list[str]:
     variants: list[str] = []
     for name in org_names:
@@ -167,6 +173,12 @@ class OrgVoiceDetector(Detector):
             # when the post names the association.
             named = self._org_named(doc.plain)
             matches = [m for m in matches if m.label != "role" or named]
+        # "as IPALA's president said": reported speech, not a claim of office
+        matches = [
+            m
+            for m in matches
+            if not (m.phrase.startswith("as ") and _REPORTED_AFTER.match(doc.plain, m.end))
+        ]
         text = doc.text
         return [
             span_hit(
