@@ -30,6 +30,7 @@ import re2
 
 from postguard.detectors import _advice_model
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.frames import frame_hits
 from postguard.detectors.signals import CRISIS_PATTERNS, load_signal_model
 from postguard.detectors.text import sentences
 from postguard.lazy_re2 import lazy
@@ -221,7 +222,8 @@ class IndividualAdviceDetector(Detector):
     def detect(self, doc: Document) -> list[Hit]:
         text = doc.text
         if not _clinical(text) or not _ANY_CUE.search(text):
-            return []
+            # a diagnosis from a photo or a description needs no care term
+            return frame_hits("clinical.individual_advice", text)
         hits: list[Hit] = []
         for start, end in sentences(text):
             sentence = text[start:end]
@@ -242,6 +244,8 @@ class IndividualAdviceDetector(Detector):
                         note=f"{cue}; clinical term {clinical.group(0)!r}",
                     )
                 )
+        if not hits:
+            hits = frame_hits("clinical.individual_advice", text)
         return hits
 
     def score_sentence(self, sentence: str) -> tuple[float, str]:

@@ -26,6 +26,7 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
+from postguard.detectors.frames import frame_hits
 from postguard.detectors.language import load_lexicon
 from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentences
 
@@ -562,6 +563,8 @@ class BmsMarketingDetector(Detector):
 
     def detect(self, doc: Document) -> list[Hit]:
         hits = self._rules(doc)
+        if not hits:
+            hits = frame_hits("commercial.bms_marketing", doc.text, aspects=self.aspects)
         if not hits and "sponsorship" in self.aspects:
             trip = _bms_trip(doc)
             if trip is not None:

@@ -30,6 +30,7 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
+from postguard.detectors.frames import frame_hits
 from postguard.detectors.text import PhraseMatch, PhraseMatcher, sentence_bounds
 
 # --------------------------------------------------------------------------
@@ -258,6 +259,8 @@ class ConfidentialDetector(Detector):
         if any(prefix in text for prefix in _KEY_PREFIXES):
             for key in _KEY_SHAPE.finditer(text):
                 hits.append(self._hit(key.start(), key.end(), text, "key", 0.95))
+        if not hits:
+            hits = frame_hits("information.confidential", text)
         return hits
 
     @staticmethod
@@ -458,6 +461,16 @@ _EXTRA_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# The association's own WHO Code statement: a refusal of sponsorship or
+# partnership, in a post that names the Code.
+_CODE_NAMED = re.compile(r"\b(?:WHO|International)\s+Code\b", re.IGNORECASE)
+_REFUSAL = re.compile(
+    r"\b(?:accepts?\s+no|(?:does|do|will)\s*(?:not|n't)\s+(?:accept|enter|take|seek)|"
+    r"never\s+(?:accepts?|takes?|seeks?)|cannot\s+accept|refuses?)\b",
+    re.IGNORECASE,
+)
+
+
 class UnapprovedTopicDetector(Detector):
     """Sensitive topics an official account may raise only when the org approves them."""
 
@@ -531,6 +544,8 @@ class UnapprovedTopicDetector(Detector):
         for topic, found in by_topic.items():
             if negated and self._cancelled(doc.lower, topic, found, negated):
                 continue
+            if topic == "partnerships" and _CODE_NAMED.search(text) and _REFUSAL.search(text):
+                continue  # "we accept no sponsorship ..., in line with the WHO Code"
             if not any(strong for strong, _ in found) and len({m.phrase for _, m in found}) < 2:
                 continue
             for strong, match in found:

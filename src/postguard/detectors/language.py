@@ -36,6 +36,7 @@ from postguard.detectors.base import (
     span_hit,
     take_params,
 )
+from postguard.detectors.frames import frame_hits
 from postguard.detectors.normalise import fold_with_offsets, needs_folding
 from postguard.detectors.text import (
     MAX_SENTENCE_CHARS,
@@ -1275,6 +1276,9 @@ class HarassmentDetector(Detector):
         cue the rules found but could not act on."""
         ruled = [self._rules(doc) for doc in docs]
         results = [hits for hits, _ in ruled]
+        for doc, hits in zip(docs, results, strict=True):
+            if not hits:
+                hits.extend(frame_hits("language.harassment", doc.text))
         if self._model_floor is not None:
             self._language_model(docs, ruled, results, self._model_floor)
         if self._public:
@@ -1481,6 +1485,8 @@ def _aimed_at(before: str, after: str, phrase: str) -> bool:
 
 # Sweeping quantifiers count only right after the group ("Muslims always ...",
 # "immigrant mums never ..."); elsewhere they are too common to mean bias.
+#: how far from a contempt frame a group may be named (about a sentence)
+_FRAME_REACH = 120
 _WEAK_CUES = frozenset({"always", "never", "all", "every", "invariably", "just", "only"})
 # Cues that often aim at something else in the sentence ("Typical - another
 # post by ..."): they count only right beside the group ("typical teen mums").
@@ -1624,11 +1630,27 @@ class BiasDetector(Detector):
         a generalising cue."""
         ruled = [self._rules(doc) for doc in docs]
         results = [hits for hits, _ in ruled]
+        for doc, hits in zip(docs, results, strict=True):
+            if not hits:
+                hits.extend(self._framed(doc.text))
         if self._model_floor is not None:
             self._language_model(docs, ruled, results, self._model_floor)
         if self._public:
             _public_hits("language.bias", docs, results, self._reports)
         return results
+
+    def _framed(self, text: str) -> list[Hit]:
+        """A contempt or exclusion frame (frames.py) with a group this detector
+        reports named in the same or the neighbouring sentence."""
+        hits: list[Hit] = []
+        for hit in frame_hits("language.bias", text):
+            assert hit.start is not None and hit.end is not None
+            lo, hi = max(0, hit.start - _FRAME_REACH), min(len(text), hit.end + _FRAME_REACH)
+            group = _names_group(text, lo, hi)
+            if group is not None and self._reports(group.phrase):
+                start, end = min(hit.start, lo + group.start), max(hit.end, lo + group.end)
+                hits.append(span_hit("language.bias", text, start, end, score=0.8, note=hit.note))
+        return hits
 
     def _language_model(
         self,

@@ -42,6 +42,7 @@ DETECTORS: dict[str, str] = {
     # clinical
     "clinical.individual_advice": "postguard.detectors.clinical:IndividualAdviceDetector",
     "clinical.consult_request": "postguard.detectors.clinical:ConsultRequestDetector",
+    "clinical.boundaries": "postguard.detectors.boundaries:BoundariesDetector",
     # information
     "information.confidential": "postguard.detectors.information:ConfidentialDetector",
     "information.unapproved": "postguard.detectors.information:UnapprovedTopicDetector",

@@ -32,6 +32,7 @@ import re2
 
 from postguard.detectors import _linear_model, _public_models
 from postguard.detectors.base import Detector, DetectorConfigError, Document, Hit, take_params
+from postguard.detectors.frames import frame_hits
 from postguard.detectors.text import PhraseMatcher, capped, sentences
 from postguard.langid import reads_as_other_language
 from postguard.lazy_re2 import lazy
@@ -1938,7 +1939,7 @@ class CrisisDetector(Detector):
         found = crisis_matches(text)
         if not found:
             hit = model_crisis(doc)
-            return [hit] if hit is not None else []
+            return [hit] if hit is not None else frame_hits("signal.crisis", text)
         return [
             Hit(
                 category="signal.crisis",

@@ -94,8 +94,14 @@ _ORG_VERBS = (
 _ROLES = (
     "council member", "board member", "committee member", "trustee", "director", "officer",
     "spokesperson", "representative", "rep", "chair", "vice chair", "vice-chair", "president",
-    "treasurer", "secretary", "ambassador",
+    "treasurer", "secretary", "ambassador", "vice president", "vice-president",
 )  # fmt: skip
+
+
+_REPORTED_AFTER = re.compile(
+    r"\s*,?\s*(?:has\s+|had\s+|once\s+)?(?:said|says|put\s+it|noted|notes|explained|explains|"
+    r"announced|announces|wrote|writes|pointed\s+out|reminded|told|reported|mentioned)\b"
+)
 
 
 def _org_variants(org_names: list[str]) -> list[str]:
@@ -140,6 +146,12 @@ class OrgVoiceDetector(Detector):
                         # "As a Council member I can tell you IPALA ..." names
                         # the org elsewhere: see _ROLE_ONLY below.
                         phrases[f"{lead} {det} {role}"] = "role"
+                # "Speaking as IPALA's Vice-President", "wearing my IPALA treasurer hat"
+                for lead in ("as", "speaking as", "writing as", "posting as"):
+                    phrases[f"{lead} {org}'s {role}"] = "voice"
+                    phrases[f"{lead} {org} {role}"] = "voice"
+                phrases[f"my {org} {role} hat"] = "voice"
+            phrases[f"my {org} hat"] = "voice"
             for template in _DISCLAIMER_TEMPLATES:
                 phrases[template.format(org=org)] = "disclaimer"
         for phrase in _DISCLAIMERS:
@@ -161,6 +173,12 @@ class OrgVoiceDetector(Detector):
             # when the post names the association.
             named = self._org_named(doc.plain)
             matches = [m for m in matches if m.label != "role" or named]
+        # "as IPALA's president said": reported speech, not a claim of office
+        matches = [
+            m
+            for m in matches
+            if not (m.phrase.startswith("as ") and _REPORTED_AFTER.match(doc.plain, m.end))
+        ]
         text = doc.text
         return [
             span_hit(

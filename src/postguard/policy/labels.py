@@ -33,6 +33,7 @@ CATEGORY_LABELS: Mapping[str, str] = {
     "attribution.missing": "Attribution: source or credit missing",
     "clinical.individual_advice": "Clinical: advice to one person online",
     "clinical.consult_request": "Clinical: a request for a consultation",
+    "clinical.boundaries": "Clinical: blurred boundaries with clients",
     "information.confidential": "Information: confidential",
     "information.unapproved": "Information: not approved for release",
     "voice.org_endorsement": "Voice: speaking for or endorsing in the association's name",

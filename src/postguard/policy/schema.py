@@ -52,6 +52,7 @@ CATEGORIES: frozenset[str] = frozenset(
         "attribution.missing",
         "clinical.individual_advice",
         "clinical.consult_request",
+        "clinical.boundaries",
         "information.confidential",
         "information.unapproved",
         "voice.org_endorsement",
