@@ -205,6 +205,21 @@ def test_an_unreadable_or_huge_image_is_refused_in_one_line_naming_it(
     assert reason in message
 
 
+def test_a_truncated_png_is_refused_even_after_a_library_let_pillow_accept_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # WeasyPrint (the report's PDF) and Synapse set this process-wide flag on import.
+    from PIL import ImageFile
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 150), (120, 90, 60)).save(buffer, format="PNG")
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ContentError, match="corrupt or truncated"):
+        load_image(doc("", Media(path=str(cut))), 0)
+
+
 def test_a_decompression_bomb_is_refused_without_printing_a_warning(
     images: dict[str, Path],
 ) -> None:

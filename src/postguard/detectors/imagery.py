@@ -231,9 +231,13 @@ def _decode(media: Media, index: int, max_bytes: int, max_pixels: int) -> Loaded
     # at once can leave the wrong filters installed for good: hence the lock.
     # Pillow and simplejpeg load with the first image only: a text-only
     # check (the common case) does not pay for importing them.
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     with _WARNINGS_LOCK, warnings.catch_warnings():
+        # A library in the same process may have told Pillow to decode truncated files
+        # (WeasyPrint and Synapse set this process-wide flag on import): a cut photo must
+        # still be refused, not checked as a smear.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

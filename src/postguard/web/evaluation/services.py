@@ -396,6 +396,11 @@ def render_pdf(r: Report) -> bytes:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
         raise Invalid(f"PDF export is not available here: {exc}") from None
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would
+    # let a truncated photo through the image checks of every later post in this process.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     html = render_html(r)
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=_stylesheet())]
